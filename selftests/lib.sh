@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for ksvc selftests (sourced).  kselftest conventions: exit 0 on
+# pass, 1 on failure, 4 (KSFT_SKIP) on skip; KTAP on stdout.
+#
+# Topology (built from network namespaces, as a Kubernetes node looks):
+#
+#   client --- veth 192.168.50.2/24 <-> 192.168.50.1/24 --- node
+#   (external client; also the node's         |  default route
+#    default gateway)                          |
+#                      pod veths, routed, no address on the node side
+#                          pod1 10.244.0.11/32, pod2 10.244.0.12/32, ...
+#
+# ksvc runs in the node namespace.  Pods are reached through /32 routes on
+# address-less veths with proxy ARP, as Calico and other routed CNIs do.
+set -u
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KSVCCTL=${KSVCCTL:-$TOP/ctl/ksvcctl}
+NODE_EXT=192.168.50.1
+CLIENT_IP=192.168.50.2
+POD_CIDR=10.244.0
+
+_ksft_n=0
+_ksft_fail=0
+_cleanups=()
+_all_ns=()
+
+# ---- reporting ----
+
+ktap_header() { echo "KTAP version 1"; echo "1..$1"; }
+diag() { echo "# $*"; }
+
+# check NAME CMD...: one numbered result.
+check() {
+	local name=$1
+	shift
+	_ksft_n=$((_ksft_n + 1))
+	if "$@"; then
+		echo "ok $_ksft_n $name"
+	else
+		echo "not ok $_ksft_n $name"
+		_ksft_fail=1
+	fi
+}
+
+ksft_skip() { echo "ok 1 # SKIP $*"; exit $KSFT_SKIP; }
+
+ksft_exit() {
+	[ $_ksft_fail = 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
+
+fail() { diag "FAIL: $*"; return 1; }
+
+# run CMD...: print the command, as WireGuard's netns.sh does, then run it.
+run() { diag "[+] $*"; "$@"; }
+
+# ---- cleanup ----
+
+at_exit() { _cleanups+=("$*"); }
+
+_cleanup() {
+	local i ns
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
+	done
+	for ns in "${_all_ns[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+trap _cleanup EXIT
+
+# ---- waiting ----
+
+# busywait TIMEOUT_MS CMD...: retry CMD until it succeeds or time runs out.
+busywait() {
+	local timeout=$1 start now
+	shift
+	start=$(date +%s%3N)
+	while :; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout" ] && return 1
+		sleep 0.1
+	done
+}
+
+# wait_listen NS PROTO PORT: until something listens there.
+wait_listen() {
+	local ns=$1 proto=$2 port=$3 flag=-tln
+	[ "$proto" = udp ] && flag=-uln
+	busywait 10000 sh -c "ip netns exec $ns ss -H $flag 'sport = :$port' | grep -q ."
+}
+
+# ---- tools ----
+
+require() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || ksft_skip "$t not available"
+	done
+}
+
+require_module() {
+	grep -q '^ksvc ' /proc/modules || modprobe ksvc ||
+		ksft_skip "ksvc module not loadable"
+}
+
+# ---- topology ----
+
+# new_ns VAR: create a namespace with a random suffix, store its name.
+new_ns() {
+	local var=$1 name
+	name="$var-$(mktemp -u XXXXXX)"
+	ip netns add "$name" || return 1
+	_all_ns+=("$name")
+	ip -n "$name" link set lo up
+	ip netns exec "$name" sysctl -qw net.ipv4.ip_unprivileged_port_start=0 2>/dev/null
+	printf -v "$var" '%s' "$name"
+}
+
+# setup_node: node and external client namespaces, linked.
+setup_node() {
+	new_ns node || return 1
+	new_ns client || return 1
+	ip link add ext0 netns "$node" type veth peer name eth0 netns "$client"
+	ip -n "$node" addr add $NODE_EXT/24 dev ext0
+	ip -n "$node" link set ext0 up
+	ip -n "$client" addr add $CLIENT_IP/24 dev eth0
+	ip -n "$client" link set eth0 up
+	ip -n "$client" route add default via $NODE_EXT
+	ip -n "$node" route add default via $CLIENT_IP
+	ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$node" sysctl -qw net.ipv4.conf.all.rp_filter=0
+}
+
+# add_pod NAME IP: a pod behind a routed veth with no node-side address.
+add_pod() {
+	local name=$1 ip=$2 ns hv
+	new_ns "$name" || return 1
+	ns=${!name}
+	hv="v$(echo "$ns" | tail -c 7)"
+	ip link add "$hv" netns "$node" type veth peer name eth0 netns "$ns"
+	ip -n "$node" link set "$hv" up
+	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.proxy_arp=1"
+	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.rp_filter=0"
+	ip -n "$node" route add "$ip/32" dev "$hv"
+	ip -n "$ns" addr add "$ip/32" dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add 169.254.1.1 dev eth0 scope link
+	ip -n "$ns" route add default via 169.254.1.1 dev eth0
+}
+
+# serve NS PROTO PORT TEXT: answer every connection (or datagram) with
+# "TEXT <peer address>", so a test sees which pod answered and whom it saw.
+serve() {
+	local ns=$1 proto=$2 port=$3 text=$4
+	case $proto in
+	tcp)
+		ip netns exec "$ns" socat -T5 "TCP-LISTEN:$port,reuseaddr,fork" \
+			"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 &
+		;;
+	udp)
+		ip netns exec "$ns" socat -T5 "UDP-RECVFROM:$port,reuseaddr,fork" \
+			"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 &
+		;;
+	esac
+	wait_listen "$ns" "$proto" "$port"
+}
+
+# ask NS PROTO ADDR PORT: one request, prints the answer line.
+ask() {
+	local ns=$1 proto=$2 addr=$3 port=$4
+	case $proto in
+	tcp) echo hi | ip netns exec "$ns" socat -T3 - "TCP:$addr:$port,connect-timeout=3" ;;
+	udp) echo hi | ip netns exec "$ns" socat -T2 - "UDP:$addr:$port" ;;
+	esac
+}

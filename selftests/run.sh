@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run ksvc's selftests (every selftests/*.sh but lib.sh, or the ones named)
+# and print KTAP.  Each test runs with the timeout from `settings`.  Exit 0
+# when none failed.
+set -u
+cd "$(dirname "$0")" || exit 1
+. ./settings
+tests=("$@")
+if [ ${#tests[@]} = 0 ]; then
+	for t in *.sh; do
+		[ "$t" = lib.sh ] || [ "$t" = run.sh ] || tests+=("$t")
+	done
+fi
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+n=0 failed=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	t=${t%.sh}
+	start=$(date +%s)
+	timeout -k 5 "${timeout:-300}" bash "./$t.sh" 2>&1 | sed 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	secs=$(( $(date +%s) - start ))
+	case $rc in
+	0) echo "ok $n $t # ${secs}s" ;;
+	4) echo "ok $n $t # SKIP" ;;
+	124) echo "not ok $n $t # TIMEOUT ${timeout}s"; failed=$((failed + 1)) ;;
+	*) echo "not ok $n $t # exit $rc"; failed=$((failed + 1)) ;;
+	esac
+	# A test must not leave the module or namespaces behind for the next.
+	left=$(ip netns list 2>/dev/null | wc -l)
+	if [ "$left" != 0 ]; then
+		echo "# $t left network namespaces behind: $(ip netns list | tr '\n' ' ')"
+		ip -all netns delete 2>/dev/null
+	fi
+	grep -q '^ksvc ' /proc/modules || modprobe ksvc
+done
+[ $failed = 0 ]

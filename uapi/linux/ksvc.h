@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * ksvc: Kubernetes Service proxy in the kernel -- generic netlink API.
+ *
+ * Shared by the kernel module (kmod/) and the control tool (ctl/).
+ * Every attribute is described by a policy in kmod/netlink.c; nested
+ * attributes carry NLA_F_NESTED; there are no C structs inside attributes.
+ *
+ * Object model: a service (namespace/name) owns
+ *   - frontends: (family, address, port, protocol) -- ClusterIP, external IP
+ *     or LoadBalancer ingress IP, each with the service port it belongs to;
+ *   - node ports: (port, protocol), matched on the node's addresses;
+ *   - endpoints: (family, address, port, flags), per service port.
+ *
+ * Changes are made either one message at a time (each KSVC_CMD_SVC_NEW or
+ * KSVC_CMD_SVC_DEL is atomic for its service) or inside a transaction
+ * (KSVC_CMD_TX_BEGIN ... KSVC_CMD_TX_COMMIT) owned by the netlink socket
+ * that opened it and aborted when that socket closes.  A transaction opened
+ * with KSVC_TX_F_REPLACE replaces the whole table atomically on commit.
+ */
+#ifndef _UAPI_LINUX_KSVC_H
+#define _UAPI_LINUX_KSVC_H
+
+#define KSVC_GENL_NAME		"ksvc"
+#define KSVC_GENL_VERSION	1
+
+enum ksvc_cmd {
+	KSVC_CMD_UNSPEC,
+	KSVC_CMD_INFO_GET,	/* module and protocol versions, generation */
+	KSVC_CMD_CONFIG_SET,	/* node configuration (admin) */
+	KSVC_CMD_CONFIG_GET,
+	KSVC_CMD_SVC_NEW,	/* add or replace one service (admin) */
+	KSVC_CMD_SVC_DEL,	/* delete one service (admin) */
+	KSVC_CMD_SVC_GET,	/* dump: services with frontends, endpoints */
+	KSVC_CMD_FLUSH,		/* delete every service (admin) */
+	KSVC_CMD_TX_BEGIN,	/* open a transaction (admin) */
+	KSVC_CMD_TX_COMMIT,	/* apply it (admin) */
+	KSVC_CMD_TX_ABORT,	/* drop it (admin) */
+
+	__KSVC_CMD_MAX
+};
+#define KSVC_CMD_MAX (__KSVC_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum ksvc_attr {
+	KSVC_A_UNSPEC,
+	KSVC_A_PAD,
+	KSVC_A_VERSION,		/* string: module version */
+	KSVC_A_PROTO_VERSION,	/* u32: KSVC_GENL_VERSION */
+	KSVC_A_GENERATION,	/* u64: table generation */
+	KSVC_A_SERVICE,		/* nest: enum ksvc_svc_attr */
+	KSVC_A_CONFIG,		/* nest: enum ksvc_cfg_attr */
+	KSVC_A_TX_FLAGS,	/* u32: KSVC_TX_F_* */
+	KSVC_A_NUM_SERVICES,	/* u32 */
+	KSVC_A_NUM_ENDPOINTS,	/* u32 */
+	KSVC_A_TX_OPEN,		/* flag: a transaction is open */
+
+	__KSVC_A_MAX
+};
+#define KSVC_A_MAX (__KSVC_A_MAX - 1)
+
+#define KSVC_TX_F_REPLACE	(1U << 0)	/* commit replaces the table */
+#define KSVC_TX_F_ALL		(KSVC_TX_F_REPLACE)
+
+/* Service types, for display; the datapath follows the frontends. */
+enum ksvc_svc_type {
+	KSVC_SVC_CLUSTER_IP,
+	KSVC_SVC_NODE_PORT,
+	KSVC_SVC_LOAD_BALANCER,
+	KSVC_SVC_EXTERNAL_NAME,	/* DNS only, never routed */
+	KSVC_SVC_HEADLESS,	/* DNS only, never routed */
+	__KSVC_SVC_TYPE_MAX
+};
+#define KSVC_SVC_TYPE_MAX (__KSVC_SVC_TYPE_MAX - 1)
+
+enum ksvc_svc_attr {
+	KSVC_SVC_A_UNSPEC,
+	KSVC_SVC_A_PAD,
+	KSVC_SVC_A_NAMESPACE,	/* string, 1..63 */
+	KSVC_SVC_A_NAME,	/* string, 1..63 */
+	KSVC_SVC_A_TYPE,	/* u8: enum ksvc_svc_type */
+	KSVC_SVC_A_FLAGS,	/* u32: KSVC_SVC_F_* */
+	KSVC_SVC_A_PORTS,	/* nest of KSVC_SVC_A_PORT */
+	KSVC_SVC_A_PORT,	/* nest: enum ksvc_port_attr */
+	KSVC_SVC_A_FRONTENDS,	/* nest of KSVC_SVC_A_FRONTEND */
+	KSVC_SVC_A_FRONTEND,	/* nest: enum ksvc_fe_attr */
+	KSVC_SVC_A_ENDPOINTS,	/* nest of KSVC_SVC_A_ENDPOINT */
+	KSVC_SVC_A_ENDPOINT,	/* nest: enum ksvc_ep_attr */
+	KSVC_SVC_A_APPEND,	/* flag: add endpoints to the service staged
+				 * by this transaction (a service whose
+				 * endpoints span several messages) */
+	KSVC_SVC_A_EXTERNAL_NAME, /* string: for display */
+	KSVC_SVC_A_STATS,	/* nest: enum ksvc_stats_attr (dump only) */
+	KSVC_SVC_A_ALGO,	/* u8: enum ksvc_algo */
+
+	__KSVC_SVC_A_MAX
+};
+#define KSVC_SVC_A_MAX (__KSVC_SVC_A_MAX - 1)
+
+#define KSVC_SVC_F_EXT_LOCAL	(1U << 0)	/* externalTrafficPolicy Local */
+#define KSVC_SVC_F_INT_LOCAL	(1U << 1)	/* internalTrafficPolicy Local */
+#define KSVC_SVC_F_AFFINITY	(1U << 2)	/* sessionAffinity ClientIP */
+#define KSVC_SVC_F_ALL		(KSVC_SVC_F_EXT_LOCAL | KSVC_SVC_F_INT_LOCAL | \
+				 KSVC_SVC_F_AFFINITY)
+
+enum ksvc_algo {
+	KSVC_ALGO_RANDOM,
+	__KSVC_ALGO_MAX
+};
+#define KSVC_ALGO_MAX (__KSVC_ALGO_MAX - 1)
+
+/*
+ * A service port: the unit frontends and endpoints refer to (by index
+ * 0..KSVC_MAX_PORTS-1, in the order the service lists them).
+ */
+enum ksvc_port_attr {
+	KSVC_PORT_A_UNSPEC,
+	KSVC_PORT_A_NAME,	/* string, 0..63 */
+	KSVC_PORT_A_PROTO,	/* u8: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP */
+	KSVC_PORT_A_PORT,	/* u16: service port */
+	KSVC_PORT_A_NODE_PORT,	/* u16: node port, 0 or absent: none */
+
+	__KSVC_PORT_A_MAX
+};
+#define KSVC_PORT_A_MAX (__KSVC_PORT_A_MAX - 1)
+#define KSVC_MAX_PORTS		64
+
+/* Frontend: an address on which every port of the service is served. */
+enum ksvc_fe_kind {
+	KSVC_FE_CLUSTER_IP,
+	KSVC_FE_EXTERNAL_IP,
+	KSVC_FE_LOAD_BALANCER,
+	__KSVC_FE_KIND_MAX
+};
+#define KSVC_FE_KIND_MAX (__KSVC_FE_KIND_MAX - 1)
+
+enum ksvc_fe_attr {
+	KSVC_FE_A_UNSPEC,
+	KSVC_FE_A_KIND,		/* u8: enum ksvc_fe_kind */
+	KSVC_FE_A_ADDR4,	/* be32 */
+	KSVC_FE_A_ADDR6,	/* 16 bytes */
+
+	__KSVC_FE_A_MAX
+};
+#define KSVC_FE_A_MAX (__KSVC_FE_A_MAX - 1)
+#define KSVC_MAX_FRONTENDS	64
+
+enum ksvc_ep_attr {
+	KSVC_EP_A_UNSPEC,
+	KSVC_EP_A_PAD,
+	KSVC_EP_A_ADDR4,	/* be32 */
+	KSVC_EP_A_ADDR6,	/* 16 bytes */
+	KSVC_EP_A_PORT_INDEX,	/* u8: the service port it serves */
+	KSVC_EP_A_PORT,		/* u16: target port */
+	KSVC_EP_A_FLAGS,	/* u32: KSVC_EP_F_* */
+	KSVC_EP_A_STATS,	/* nest: enum ksvc_stats_attr (dump only) */
+
+	__KSVC_EP_A_MAX
+};
+#define KSVC_EP_A_MAX (__KSVC_EP_A_MAX - 1)
+
+#define KSVC_EP_F_READY		(1U << 0)
+#define KSVC_EP_F_SERVING	(1U << 1)
+#define KSVC_EP_F_TERMINATING	(1U << 2)
+#define KSVC_EP_F_LOCAL		(1U << 3)	/* on this node */
+#define KSVC_EP_F_ALL		(KSVC_EP_F_READY | KSVC_EP_F_SERVING | \
+				 KSVC_EP_F_TERMINATING | KSVC_EP_F_LOCAL)
+
+enum ksvc_stats_attr {
+	KSVC_STATS_A_UNSPEC,
+	KSVC_STATS_A_PAD,
+	KSVC_STATS_A_CONNS,	/* u64: new connections sent here */
+	KSVC_STATS_A_REJECTS,	/* u64: new connections rejected */
+
+	__KSVC_STATS_A_MAX
+};
+#define KSVC_STATS_A_MAX (__KSVC_STATS_A_MAX - 1)
+
+enum ksvc_cfg_attr {
+	KSVC_CFG_A_UNSPEC,
+	KSVC_CFG_A_NODE_NAME,	/* string, 0..253 */
+	KSVC_CFG_A_NODEPORT_ADDRS, /* nest of KSVC_CFG_A_ADDR4/6; empty:
+				    * every local address but loopback and
+				    * link-local */
+	KSVC_CFG_A_ADDR4,	/* be32 */
+	KSVC_CFG_A_ADDR6,	/* 16 bytes */
+	KSVC_CFG_A_DROP_INVALID, /* u8: drop forwarded ct-INVALID (default 1) */
+	KSVC_CFG_A_MAX_SERVICES, /* u32 */
+	KSVC_CFG_A_MAX_ENDPOINTS, /* u32 */
+
+	__KSVC_CFG_A_MAX
+};
+#define KSVC_CFG_A_MAX (__KSVC_CFG_A_MAX - 1)
+#define KSVC_MAX_NODEPORT_ADDRS	64
+
+#define KSVC_NAME_MAX		63	/* DNS label */
+#define KSVC_NODE_NAME_MAX	253	/* DNS subdomain */
+
+#endif /* _UAPI_LINUX_KSVC_H */
