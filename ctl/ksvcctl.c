@@ -2,14 +2,20 @@
 /*
  * ksvcctl: feeds Kubernetes Services and their endpoints to the ksvc
  * kernel module and shows what it holds.  A table of subcommands; parsing
- * lives in parse.c, the kernel interface in nl.c.
+ * lives in parse.c, planning in plan.c, the kernel interface in nl.c.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "nl.h"
+#include "parse.h"
+#include "plan.h"
 
 #ifndef KSVCCTL_VERSION
 #define KSVCCTL_VERSION "0.1.0"
@@ -18,8 +24,44 @@
 struct ks_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	const char *usage;
 	const char *help;
 };
+
+static const struct ks_cmd *ks_current;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ksvcctl %s: ", ks_current->name);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nUsage: ksvcctl %s %s\n", ks_current->name,
+		ks_current->usage);
+	return KS_EXIT_USAGE;
+}
+
+static int want_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("Usage: ksvcctl %s %s\n\n%s\n", ks_current->name,
+			       ks_current->usage, ks_current->help);
+			return 1;
+		}
+	return 0;
+}
+
+static int open_nl(struct ks_nl **nl, const char *what)
+{
+	int err = ks_nl_open(nl);
+
+	if (err)
+		return ks_nl_report(NULL, what, err);
+	return 0;
+}
+
+/* ---- version ---- */
 
 static int cmd_version(int argc, char **argv)
 {
@@ -27,12 +69,12 @@ static int cmd_version(int argc, char **argv)
 	struct ks_nl *nl = NULL;
 	int ret;
 
-	(void)argc;
-	(void)argv;
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
 	printf("ksvcctl %s (protocol %d)\n", KSVCCTL_VERSION, KSVC_GENL_VERSION);
-	ret = ks_nl_open(&nl);
+	ret = open_nl(&nl, "version");
 	if (ret)
-		return ks_nl_report(NULL, "version", ret);
+		return ret;
 	ret = ks_nl_info(nl, &info);
 	if (ret) {
 		ret = ks_nl_report(nl, "version", ret);
@@ -51,12 +93,563 @@ static int cmd_version(int argc, char **argv)
 	return KS_EXIT_OK;
 }
 
+/* ---- apply ---- */
+
+static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
+			 const struct ks_plan *plan, int replace, uint64_t gen)
+{
+	const struct ks_service *svc = NULL;
+	size_t i;
+	int err;
+
+	err = ks_nl_tx_begin(nl, replace ? KSVC_TX_F_REPLACE : 0, gen);
+	if (err)
+		return ks_nl_report(nl, "apply: begin", err);
+	if (replace) {
+		for (i = 0; !err && i < want->n_svcs; i++)
+			err = ks_nl_svc_new(nl, svc = &want->svcs[i], 1);
+	} else {
+		for (i = 0; !err && i < plan->n_del; i++) {
+			svc = plan->del[i];
+			err = ks_nl_svc_del(nl, svc->ns, svc->name);
+		}
+		for (i = 0; !err && i < plan->n_change; i++)
+			err = ks_nl_svc_new(nl, svc = plan->change[i], 1);
+		for (i = 0; !err && i < plan->n_add; i++)
+			err = ks_nl_svc_new(nl, svc = plan->add[i], 1);
+	}
+	if (err) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns,
+			 svc->name);
+		ks_nl_report(nl, what, err);
+		ks_nl_tx_abort(nl);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	err = ks_nl_tx_commit(nl, gen);
+	if (err) {
+		ks_nl_report(nl, "apply: commit", err);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	return KS_EXIT_OK;
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "filename", required_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "replace", no_argument, NULL, 'R' },
+		{ "prune", required_argument, NULL, 'P' },
+		{ "skip-invalid", no_argument, NULL, 's' },
+		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "node-name", required_argument, NULL, 'N' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ks_parse_opts po = { 0 };
+	int dry = 0, replace = 0, prune = 1, allow_empty = 0, nfiles = 0;
+	struct ks_state want, have;
+	struct ks_config cfg;
+	struct ks_errors errs;
+	struct ks_nl *nl = NULL;
+	struct ks_input *in;
+	struct ks_plan plan;
+	uint64_t gen = 0;
+	int c, n, ret, tries;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	in = ks_input_new();
+	if (!in)
+		return KS_EXIT_ERROR;
+	ks_errors_init(&errs);
+	ks_state_init(&want);
+	while ((c = getopt_long(argc, argv, "f:v", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			ks_input_add_path(in, optarg, &errs);
+			nfiles++;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 'R':
+			replace = 1;
+			break;
+		case 'P':
+			if (!strcmp(optarg, "false"))
+				prune = 0;
+			else if (strcmp(optarg, "true")) {
+				ret = usage_error("--prune takes true or false, not '%s'", optarg);
+				goto out_input;
+			}
+			break;
+		case 's':
+			po.skip_invalid = 1;
+			break;
+		case 'E':
+			allow_empty = 1;
+			break;
+		case 'N':
+			po.node_name = optarg;
+			break;
+		case 'v':
+			po.verbose = 1;
+			break;
+		default:
+			ret = usage_error("%s", "bad option");
+			goto out_input;
+		}
+	}
+	if (!nfiles || optind < argc) {
+		ret = usage_error("%s", nfiles ? "unexpected argument" :
+				  "-f FILE|DIR|- is required");
+		goto out_input;
+	}
+
+	/* The node name marks this node's endpoints: ask the module. */
+	ret = open_nl(&nl, "apply");
+	if (ret)
+		goto out_input;
+	if (!po.node_name && !ks_nl_config_get(nl, &cfg) && cfg.node_name[0])
+		po.node_name = cfg.node_name;
+	n = ks_input_build(in, &po, &want, &errs);
+	ks_errors_print(&errs, stderr);
+	if (n < 0) {
+		fprintf(stderr, "ksvcctl: apply: out of memory\n");
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+	if (n > 0 && !po.skip_invalid) {
+		fprintf(stderr, "ksvcctl: apply: %d error%s: nothing was applied\n",
+			n, n == 1 ? "" : "s");
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+	if (!want.n_svcs && !allow_empty && prune) {
+		fprintf(stderr, "ksvcctl: apply: the input holds no Service; refusing to delete every service (--allow-empty to mean it)\n");
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+
+	for (tries = 0; tries < 3; tries++) {
+		ret = ks_nl_dump(nl, &have, &gen);
+		if (ret) {
+			ret = ks_nl_report(nl, "apply: dump", ret);
+			goto out;
+		}
+		if (ks_plan_make(&want, &have, prune, &plan)) {
+			ks_state_free(&have);
+			ret = KS_EXIT_ERROR;
+			goto out;
+		}
+		if (dry) {
+			ks_plan_print(&plan, stdout);
+			ret = KS_EXIT_OK;
+		} else if (!ks_plan_size(&plan)) {
+			printf("no changes (%zu services)\n", plan.n_same);
+			ret = KS_EXIT_OK;
+		} else {
+			ret = apply_changes(nl, &want, &plan, replace, gen);
+			if (ret == KS_EXIT_OK)
+				printf("%zu added, %zu changed, %zu deleted, %zu unchanged\n",
+				       plan.n_add, plan.n_change, plan.n_del,
+				       plan.n_same);
+		}
+		ks_plan_free(&plan);
+		ks_state_free(&have);
+		/* Someone changed the tables since the dump: plan again. */
+		if (ret != KS_EXIT_ERROR || !strstr(ks_nl_errmsg(nl), "dump again"))
+			break;
+	}
+	if (ret == KS_EXIT_OK && n > 0) {
+		fprintf(stderr, "ksvcctl: apply: %d invalid object%s skipped\n",
+			n, n == 1 ? "" : "s");
+		ret = KS_EXIT_PARTIAL;
+	}
+out:
+	ks_nl_close(nl);
+	ks_state_free(&want);
+out_input:
+	ks_errors_free(&errs);
+	ks_input_free(in);
+	return ret;
+}
+
+/* ---- get ---- */
+
+static const char *type_name(const struct ks_service *svc)
+{
+	switch (svc->type) {
+	case KSVC_SVC_NODE_PORT:
+		return "NodePort";
+	case KSVC_SVC_LOAD_BALANCER:
+		return "LoadBalancer";
+	case KSVC_SVC_EXTERNAL_NAME:
+		return "ExternalName";
+	default:
+		return "ClusterIP";
+	}
+}
+
+static const char *proto_name(uint8_t p)
+{
+	switch (p) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_SCTP:
+		return "SCTP";
+	}
+	return "?";
+}
+
+/* Append to a bounded buffer, comma-separated. */
+static void cat(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? "," : "", s);
+}
+
+static void addrs_of(const struct ks_service *svc, int want_cluster, char *buf,
+		     size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < svc->n_fes; i++) {
+		int cluster = svc->fes[i].kind == KSVC_FE_CLUSTER_IP;
+
+		if (cluster != want_cluster)
+			continue;
+		inet_ntop(svc->fes[i].addr.family, svc->fes[i].addr.a, a, sizeof(a));
+		cat(buf, len, a);
+	}
+}
+
+static void print_services(const struct ks_state *st, const char *ns, int all,
+			   int headers, int wide)
+{
+	char cip[512], eip[512], ports[512], one[64], eps[32];
+	size_t i, j, ready;
+	const char *fmt = all ? "%-15s %-24s %-12s %-15s %-15s %-20s %s\n" :
+				"%s%-24s %-12s %-15s %-15s %-20s %s\n";
+
+	if (headers)
+		printf(fmt, all ? "NAMESPACE" : "", "NAME", "TYPE", "CLUSTER-IP",
+		       "EXTERNAL-IP", "PORT(S)", "ENDPOINTS");
+	for (i = 0; i < st->n_svcs; i++) {
+		const struct ks_service *svc = &st->svcs[i];
+
+		if (!all && strcmp(svc->ns, ns))
+			continue;
+		addrs_of(svc, 1, cip, sizeof(cip));
+		addrs_of(svc, 0, eip, sizeof(eip));
+		if (svc->type == KSVC_SVC_HEADLESS)
+			snprintf(cip, sizeof(cip), "None");
+		if (svc->type == KSVC_SVC_EXTERNAL_NAME) {
+			snprintf(cip, sizeof(cip), "<none>");
+			snprintf(eip, sizeof(eip), "%s", svc->external_name);
+		}
+		if (!eip[0])
+			snprintf(eip, sizeof(eip), "%s",
+				 svc->type == KSVC_SVC_LOAD_BALANCER ? "<pending>" : "<none>");
+		ports[0] = '\0';
+		for (j = 0; j < svc->n_ports; j++) {
+			const struct ks_port *p = &svc->ports[j];
+
+			if (p->node_port)
+				snprintf(one, sizeof(one), "%u:%u/%s", p->port,
+					 p->node_port, proto_name(p->proto));
+			else
+				snprintf(one, sizeof(one), "%u/%s", p->port,
+					 proto_name(p->proto));
+			cat(ports, sizeof(ports), one);
+		}
+		if (!ports[0])
+			snprintf(ports, sizeof(ports), "<none>");
+		for (j = 0, ready = 0; j < svc->n_eps; j++)
+			ready += !!(svc->eps[j].flags & KSVC_EP_F_READY);
+		if (svc->type == KSVC_SVC_EXTERNAL_NAME || svc->type == KSVC_SVC_HEADLESS)
+			snprintf(eps, sizeof(eps), "<dns only>");
+		else
+			snprintf(eps, sizeof(eps), "%zu", ready);
+		printf(fmt, all ? svc->ns : "", svc->name, type_name(svc), cip,
+		       eip, ports, eps);
+		if (wide) {
+			char a[INET6_ADDRSTRLEN];
+
+			for (j = 0; j < svc->n_eps; j++) {
+				const struct ks_endpoint *ep = &svc->eps[j];
+
+				inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
+				printf("    -> %s:%u (port %s%s)%s%s%s conns=%llu\n", a,
+				       ep->port,
+				       svc->ports[ep->port_index].name[0] ?
+				       svc->ports[ep->port_index].name : "",
+				       svc->ports[ep->port_index].name[0] ? "" : "#0",
+				       ep->flags & KSVC_EP_F_READY ? " ready" : "",
+				       ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
+				       ep->flags & KSVC_EP_F_LOCAL ? " local" : "",
+				       (unsigned long long)ep->conns);
+			}
+		}
+	}
+}
+
+static int cmd_get(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "all-namespaces", no_argument, NULL, 'A' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-headers", no_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ns = "default", *out = "";
+	int all = 0, headers = 1, c, ret;
+	struct ks_nl *nl = NULL;
+	struct ks_state st;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	while ((c = getopt_long(argc, argv, "n:Ao:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			ns = optarg;
+			break;
+		case 'A':
+			all = 1;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'H':
+			headers = 0;
+			break;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	if (optind >= argc || (strcmp(argv[optind], "services") &&
+			       strcmp(argv[optind], "service") &&
+			       strcmp(argv[optind], "svc")))
+		return usage_error("%s", "what to get: services");
+	if (*out && strcmp(out, "wide"))
+		return usage_error("output format '%s' is not supported", out);
+	ret = open_nl(&nl, "get");
+	if (ret)
+		return ret;
+	ret = ks_nl_dump(nl, &st, NULL);
+	if (ret) {
+		ret = ks_nl_report(nl, "get", ret);
+		ks_nl_close(nl);
+		return ret;
+	}
+	print_services(&st, ns, all, headers, !strcmp(out, "wide"));
+	ks_state_free(&st);
+	ks_nl_close(nl);
+	return KS_EXIT_OK;
+}
+
+/* ---- delete, flush ---- */
+
+static int cmd_delete(int argc, char **argv)
+{
+	const char *ns = "default";
+	struct ks_nl *nl = NULL;
+	int c, ret;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	while ((c = getopt(argc, argv, "n:")) != -1) {
+		if (c != 'n')
+			return usage_error("%s", "bad option");
+		ns = optarg;
+	}
+	if (argc - optind != 2 || (strcmp(argv[optind], "service") &&
+				   strcmp(argv[optind], "svc")))
+		return usage_error("%s", "expected: service NAME");
+	ret = open_nl(&nl, "delete");
+	if (ret)
+		return ret;
+	ret = ks_nl_svc_del(nl, ns, argv[optind + 1]);
+	if (ret)
+		ret = ks_nl_report(nl, "delete", ret);
+	else
+		printf("service %s/%s deleted\n", ns, argv[optind + 1]);
+	ks_nl_close(nl);
+	return ret;
+}
+
+static int cmd_flush(int argc, char **argv)
+{
+	struct ks_nl *nl = NULL;
+	int ret;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	ret = open_nl(&nl, "flush");
+	if (ret)
+		return ret;
+	ret = ks_nl_flush(nl);
+	if (ret)
+		ret = ks_nl_report(nl, "flush", ret);
+	ks_nl_close(nl);
+	return ret;
+}
+
+/* ---- config ---- */
+
+static int parse_addr_list(char *list, struct ks_config *cfg)
+{
+	char *tok, *save = NULL;
+
+	cfg->set_addrs = 1;
+	cfg->n_addrs = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct ks_addr *a = &cfg->addrs[cfg->n_addrs];
+
+		if (cfg->n_addrs == KSVC_MAX_NODEPORT_ADDRS)
+			return -1;
+		memset(a, 0, sizeof(*a));
+		if (inet_pton(AF_INET, tok, a->a) == 1)
+			a->family = AF_INET;
+		else if (inet_pton(AF_INET6, tok, a->a) == 1)
+			a->family = AF_INET6;
+		else
+			return -1;
+		cfg->n_addrs++;
+	}
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end || end == s || n == 0 || n > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)n;
+	return 0;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "node-name", required_argument, NULL, 'N' },
+		{ "nodeport-addresses", required_argument, NULL, 'a' },
+		{ "drop-invalid", required_argument, NULL, 'd' },
+		{ "max-services", required_argument, NULL, 's' },
+		{ "max-endpoints", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ks_config cfg = { .drop_invalid = -1 };
+	char a[INET6_ADDRSTRLEN];
+	struct ks_nl *nl = NULL;
+	int c, ret, set = 0;
+	size_t i;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		set = 1;
+		switch (c) {
+		case 'N':
+			if (strlen(optarg) > KSVC_NODE_NAME_MAX)
+				return usage_error("node name '%s' is too long", optarg);
+			snprintf(cfg.node_name, sizeof(cfg.node_name), "%s", optarg);
+			cfg.set_node_name = 1;
+			break;
+		case 'a':
+			if (parse_addr_list(optarg, &cfg))
+				return usage_error("--nodeport-addresses: bad address list '%s'", optarg);
+			break;
+		case 'd':
+			if (!strcmp(optarg, "yes") || !strcmp(optarg, "true"))
+				cfg.drop_invalid = 1;
+			else if (!strcmp(optarg, "no") || !strcmp(optarg, "false"))
+				cfg.drop_invalid = 0;
+			else
+				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
+			break;
+		case 's':
+			if (parse_u32(optarg, &cfg.max_services))
+				return usage_error("--max-services: '%s' is not a count", optarg);
+			break;
+		case 'e':
+			if (parse_u32(optarg, &cfg.max_endpoints))
+				return usage_error("--max-endpoints: '%s' is not a count", optarg);
+			break;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	ret = open_nl(&nl, "config");
+	if (ret)
+		return ret;
+	if (set) {
+		ret = ks_nl_config_set(nl, &cfg);
+		if (ret) {
+			ret = ks_nl_report(nl, "config", ret);
+			ks_nl_close(nl);
+			return ret;
+		}
+	}
+	ret = ks_nl_config_get(nl, &cfg);
+	if (ret) {
+		ret = ks_nl_report(nl, "config", ret);
+		ks_nl_close(nl);
+		return ret;
+	}
+	printf("node-name: %s\n", cfg.node_name[0] ? cfg.node_name : "<none>");
+	printf("nodeport-addresses:");
+	if (!cfg.n_addrs)
+		printf(" <every local address but loopback and link-local>");
+	for (i = 0; i < cfg.n_addrs; i++) {
+		inet_ntop(cfg.addrs[i].family, cfg.addrs[i].a, a, sizeof(a));
+		printf(" %s", a);
+	}
+	printf("\ndrop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
+	printf("max-services: %u\nmax-endpoints: %u\n", cfg.max_services,
+	       cfg.max_endpoints);
+	ks_nl_close(nl);
+	return KS_EXIT_OK;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct ks_cmd ks_cmds[] = {
-	{ "version", cmd_version, "show tool, module and protocol versions" },
-	{ "help", cmd_help, "show this help" },
+	{ "apply", cmd_apply,
+	  "-f FILE|DIR|- [-f ...] [--dry-run] [--replace] [--prune=false] [--skip-invalid] [--allow-empty] [--node-name NAME] [-v]",
+	  "Converge the kernel's tables to exactly the Services and EndpointSlices given\n"
+	  "(kubectl get -o yaml|json output, a List, or manifests).  Services absent from\n"
+	  "the input are deleted unless --prune=false.  Changes go in one transaction:\n"
+	  "any error leaves the tables as they were.  --replace swaps the whole table at\n"
+	  "once.  --dry-run prints the plan." },
+	{ "get", cmd_get, "services [-n NAMESPACE | -A] [-o wide] [--no-headers]",
+	  "Show the services the kernel holds." },
+	{ "delete", cmd_delete, "service NAME [-n NAMESPACE]",
+	  "Delete one service." },
+	{ "flush", cmd_flush, "", "Delete every service." },
+	{ "config", cmd_config,
+	  "[--node-name NAME] [--nodeport-addresses ADDR,...] [--drop-invalid yes|no] [--max-services N] [--max-endpoints N]",
+	  "Show or set the node configuration of this network namespace." },
+	{ "version", cmd_version, "", "Show tool, module and protocol versions." },
+	{ "help", cmd_help, "", "Show this help." },
 };
+
+#define N_CMDS (sizeof(ks_cmds) / sizeof(ks_cmds[0]))
 
 static int cmd_help(int argc, char **argv)
 {
@@ -64,9 +657,11 @@ static int cmd_help(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	printf("Usage: ksvcctl COMMAND [ARGS]\n\nCommands:\n");
-	for (i = 0; i < sizeof(ks_cmds) / sizeof(ks_cmds[0]); i++)
-		printf("  %-10s %s\n", ks_cmds[i].name, ks_cmds[i].help);
+	printf("Usage: ksvcctl COMMAND [ARGS]   (ksvcctl COMMAND --help for more)\n\nCommands:\n");
+	for (i = 0; i < N_CMDS; i++)
+		printf("  %-8s %s\n", ks_cmds[i].name, ks_cmds[i].usage);
+	printf("\nExit status: 0 ok, 1 error, 2 usage, 3 module not loaded, 4 permission denied,\n"
+	       "5 some invalid objects skipped (--skip-invalid).\n");
 	return KS_EXIT_OK;
 }
 
@@ -78,11 +673,13 @@ int main(int argc, char **argv)
 		cmd_help(0, NULL);
 		return KS_EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(ks_cmds) / sizeof(ks_cmds[0]); i++)
-		if (!strcmp(argv[1], ks_cmds[i].name))
-			return ks_cmds[i].fn(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(0, NULL);
+	for (i = 0; i < N_CMDS; i++)
+		if (!strcmp(argv[1], ks_cmds[i].name)) {
+			ks_current = &ks_cmds[i];
+			return ks_cmds[i].fn(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "ksvcctl: unknown command '%s' (try ksvcctl help)\n",
 		argv[1]);
 	return KS_EXIT_USAGE;

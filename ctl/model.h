@@ -33,6 +33,7 @@ struct ks_endpoint {
 	uint8_t port_index;	/* index into ks_service.ports */
 	uint16_t port;		/* target port */
 	uint32_t flags;		/* KSVC_EP_F_* */
+	uint64_t conns;		/* from the kernel's dump only */
 };
 
 /* Where an object came from, for error messages. */

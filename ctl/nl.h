@@ -34,6 +34,38 @@ int ks_nl_open(struct ks_nl **nlp);
 void ks_nl_close(struct ks_nl *nl);
 const char *ks_nl_errmsg(const struct ks_nl *nl);
 int ks_nl_info(struct ks_nl *nl, struct ks_info *info);
+struct ks_config {
+	char node_name[KSVC_NODE_NAME_MAX + 1];
+	struct ks_addr addrs[KSVC_MAX_NODEPORT_ADDRS];
+	size_t n_addrs;
+	int set_addrs;		/* for ks_nl_config_set: replace the list */
+	int drop_invalid;	/* -1: leave as is */
+	uint32_t max_services, max_endpoints;	/* 0: leave as is */
+	int set_node_name;
+};
+
+/*
+ * The whole table, sorted (ks_state_sort), and the generation it was read
+ * at; retried until consistent.
+ */
+int ks_nl_dump(struct ks_nl *nl, struct ks_state *out, uint64_t *generation);
+/* Transactions: gen 0 means "do not check the generation". */
+int ks_nl_tx_begin(struct ks_nl *nl, uint32_t flags, uint64_t gen);
+int ks_nl_tx_commit(struct ks_nl *nl, uint64_t gen);
+int ks_nl_tx_abort(struct ks_nl *nl);
+/*
+ * Add or replace one service.  Endpoints beyond one message's worth go in
+ * follow-up messages, which needs an open transaction (in_tx).
+ */
+int ks_nl_svc_new(struct ks_nl *nl, const struct ks_service *svc, int in_tx);
+int ks_nl_svc_del(struct ks_nl *nl, const char *ns, const char *name);
+int ks_nl_flush(struct ks_nl *nl);
+int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg);
+int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg);
+
+/* Endpoints per message: well under the 64 KiB of one attribute. */
+#define KS_NL_EPS_PER_MSG 400
+
 /* Print a one-line diagnostic for err and map it to an exit code. */
 int ks_nl_report(const struct ks_nl *nl, const char *what, int err);
 

@@ -1,10 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksvc internal definitions.
+ *
+ * Lifetime in one paragraph: a service (struct ksvc_svc) is immutable once
+ * published, except for its counters.  Its frontends, node ports and name
+ * are entries in the namespace's table (struct ksvc_table, three
+ * rhashtables).  A change builds a new service off to the side and swaps
+ * its entries in (rhashtable_replace_fast), so a packet sees the old
+ * service or the new one, never a mix; the old one is freed by call_rcu.
+ * A whole-table replace builds a new table and swaps the table pointer.
+ * Every change is made under ksvc_net.lock; the packet path only reads,
+ * under RCU.
+ */
 #ifndef _KSVC_H
 #define _KSVC_H
 
 #include <linux/types.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 
 #include <linux/ksvc.h>
 
@@ -14,12 +30,139 @@
 #define KSVC_VERSION "0.0.0"
 #endif
 
+#define KSVC_DEFAULT_MAX_SERVICES	(1U << 20)
+#define KSVC_DEFAULT_MAX_ENDPOINTS	(1U << 24)
+
+struct ksvc_name {
+	char ns[KSVC_NAME_MAX + 1];
+	char name[KSVC_NAME_MAX + 1];
+};
+
+/* (family, address, port, protocol) of a frontend; zero-padded. */
+struct ksvc_fe_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 proto;
+	u8 family;
+};
+
+struct ksvc_np_key {
+	__be16 port;
+	u8 proto;
+	u8 pad;
+};
+
+struct ksvc_svc;
+
+struct ksvc_fe {
+	struct rhash_head node;
+	struct ksvc_fe_key key;
+	struct ksvc_svc *svc;
+	u8 port_index;
+	u8 kind;		/* enum ksvc_fe_kind */
+};
+
+struct ksvc_np {
+	struct rhash_head node;
+	struct ksvc_np_key key;
+	struct ksvc_svc *svc;
+	u8 port_index;
+};
+
+struct ksvc_ep {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 family;
+	u8 port_index;
+	u32 flags;		/* KSVC_EP_F_* */
+	atomic64_t conns;
+};
+
+/*
+ * A service port and the slice of the endpoint array that serves it:
+ * [ep_start, ep_start + n_ready) are ready, the next n_fallback are serving
+ * and terminating (used only when none is ready), then the rest.
+ */
+struct ksvc_port {
+	char name[KSVC_NAME_MAX + 1];
+	u8 proto;
+	__be16 port;
+	__be16 node_port;	/* 0: none */
+	u32 ep_start;
+	u32 n_ready;
+	u32 n_fallback;
+	u32 n_eps;
+};
+
+struct ksvc_svc {
+	struct rhash_head node;		/* in ksvc_table.svcs, by name */
+	struct list_head list;		/* ksvc_table.list, for dumps */
+	struct ksvc_name key;
+	u8 type;
+	u8 algo;
+	u32 flags;
+	char *external_name;
+	u32 n_ports, n_fes, n_nps, n_eps, cap_eps;
+	struct ksvc_port *ports;
+	struct ksvc_fe *fes;		/* n_addrs x n_ports */
+	struct ksvc_np *nps;
+	struct ksvc_ep *eps;
+	atomic64_t conns;
+	atomic64_t rejects;
+	bool published;			/* entries are in a table */
+	struct rcu_head rcu;
+};
+
+struct ksvc_table {
+	struct rhashtable fes;
+	struct rhashtable nps;
+	struct rhashtable svcs;
+	struct list_head list;
+	u32 n_svcs;
+	u32 n_eps;
+	struct rcu_head rcu;
+};
+
+/* Node configuration; replaced whole, read under RCU. */
+struct ksvc_cfg {
+	char node_name[KSVC_NODE_NAME_MAX + 1];
+	u32 n_addrs;
+	struct {
+		u8 family;
+		union nf_inet_addr addr;
+	} addrs[KSVC_MAX_NODEPORT_ADDRS];
+	bool drop_invalid;
+	u32 max_services;
+	u32 max_endpoints;
+	struct rcu_head rcu;
+};
+
+/* A transaction: changes staged by one socket, applied at commit. */
+struct ksvc_change {
+	struct list_head list;
+	struct ksvc_name key;
+	struct ksvc_svc *svc;		/* NULL: delete */
+	struct ksvc_svc *old;		/* what it replaced, while committing */
+};
+
+struct ksvc_tx {
+	u32 portid;
+	u32 flags;			/* KSVC_TX_F_* */
+	struct list_head changes;
+	struct ksvc_change *last;	/* the one KSVC_SVC_A_APPEND extends */
+	u32 n_changes;
+};
+
 /* Per network namespace state. */
 struct ksvc_net {
 	struct net *net;
 	/* Serialises every change to this namespace's tables. */
 	struct mutex lock;
+	struct ksvc_table __rcu *tbl;	/* NULL until first configured */
+	struct ksvc_cfg __rcu *cfg;	/* NULL: ksvc_cfg_defaults */
+	struct ksvc_tx *tx;
 	u64 generation;
+	bool hooks_on;
 };
 
 extern unsigned int ksvc_net_id;
@@ -29,7 +172,50 @@ static inline struct ksvc_net *ksvc_pernet(struct net *net)
 	return net_generic(net, ksvc_net_id);
 }
 
+/* table.c */
+extern const struct rhashtable_params ksvc_fe_params;
+extern const struct rhashtable_params ksvc_np_params;
+extern const struct rhashtable_params ksvc_svc_params;
+struct ksvc_table *ksvc_table_new(void);
+void ksvc_table_free(struct ksvc_table *tbl);
+struct ksvc_svc *ksvc_svc_alloc(u32 n_ports, u32 n_addrs, u32 n_eps);
+int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more);
+void ksvc_svc_free(struct ksvc_svc *svc);
+void ksvc_svc_finalize(struct ksvc_svc *svc);
+int ksvc_table_upsert(struct ksvc_table *tbl, struct ksvc_svc *svc,
+		      struct ksvc_svc **oldp, struct netlink_ext_ack *extack);
+void ksvc_table_remove(struct ksvc_table *tbl, struct ksvc_svc *svc);
+struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
+				 const struct ksvc_name *key);
+int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
+		struct netlink_ext_ack *extack);
+void ksvc_tx_free(struct ksvc_tx *tx);
+void ksvc_net_flush(struct ksvc_net *kn);
+void ksvc_format_addr(char *buf, size_t len, u8 family,
+		      const union nf_inet_addr *addr);
+const struct ksvc_ep *ksvc_pick(const struct ksvc_svc *svc, u8 port_index);
+
+/* nat.c */
+int ksvc_hooks_enable(struct ksvc_net *kn);
+void ksvc_hooks_disable(struct ksvc_net *kn);
+bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
+		       const union nf_inet_addr *addr);
+void ksvc_ct_cleanup(struct ksvc_net *kn);
+
+/* netlink.c */
 int ksvc_genl_init(void);
 void ksvc_genl_exit(void);
+
+/* main.c */
+extern const struct ksvc_cfg ksvc_cfg_defaults;
+
+/* The configuration in force; call with kn->lock held. */
+static inline const struct ksvc_cfg *ksvc_cfg(struct ksvc_net *kn)
+{
+	const struct ksvc_cfg *cfg;
+
+	cfg = rcu_dereference_protected(kn->cfg, lockdep_is_held(&kn->lock));
+	return cfg ? cfg : &ksvc_cfg_defaults;
+}
 
 #endif /* _KSVC_H */

@@ -2,7 +2,7 @@
 /*
  * ksvc: Kubernetes Service proxy in the kernel.
  *
- * main.c holds module init and exit only.
+ * main.c holds module init and exit, and the per-namespace life cycle.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,10 +11,28 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/netfilter/nf_nat_masquerade.h>
 
 #include "ksvc.h"
 
 unsigned int ksvc_net_id __read_mostly;
+
+const struct ksvc_cfg ksvc_cfg_defaults = {
+	.drop_invalid = true,
+	.max_services = KSVC_DEFAULT_MAX_SERVICES,
+	.max_endpoints = KSVC_DEFAULT_MAX_ENDPOINTS,
+};
+
+/* See compat.h: formatted extack messages. */
+#define KSVC_ERRBUFS 32
+static char ksvc_errbufs[KSVC_ERRBUFS][KSVC_ERRBUF_LEN];
+static atomic_t ksvc_errbuf_next = ATOMIC_INIT(0);
+
+char *ksvc_errbuf(void)
+{
+	return ksvc_errbufs[(u32)atomic_inc_return(&ksvc_errbuf_next) %
+			    KSVC_ERRBUFS];
+}
 
 #ifdef KSVC_FAULT_LEAK
 static void *ksvc_fault_leak;
@@ -24,21 +42,47 @@ static int __net_init ksvc_net_init(struct net *net)
 {
 	struct ksvc_net *kn = ksvc_pernet(net);
 
+	/* Nothing is allocated until the namespace is first configured. */
 	kn->net = net;
 	mutex_init(&kn->lock);
 	kn->generation = 1;
 	return 0;
 }
 
-static void __net_exit ksvc_net_exit(struct net *net)
+/* Packets first: after this no hook can look at the tables. */
+static void __net_exit ksvc_net_pre_exit(struct net *net)
 {
 	struct ksvc_net *kn = ksvc_pernet(net);
 
+	mutex_lock(&kn->lock);
+	ksvc_hooks_disable(kn);
+	mutex_unlock(&kn->lock);
+}
+
+static void __net_exit ksvc_net_exit(struct net *net)
+{
+	struct ksvc_net *kn = ksvc_pernet(net);
+	struct ksvc_table *tbl;
+	struct ksvc_cfg *cfg;
+
+	mutex_lock(&kn->lock);
+	ksvc_tx_free(kn->tx);
+	kn->tx = NULL;
+	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
+	cfg = rcu_dereference_protected(kn->cfg, lockdep_is_held(&kn->lock));
+	RCU_INIT_POINTER(kn->tbl, NULL);
+	RCU_INIT_POINTER(kn->cfg, NULL);
+	mutex_unlock(&kn->lock);
+	/* The hooks went in pre_exit, and the netns core waited since. */
+	synchronize_net();
+	ksvc_table_free(tbl);
+	kfree(cfg);
 	mutex_destroy(&kn->lock);
 }
 
 static struct pernet_operations ksvc_net_ops = {
 	.init = ksvc_net_init,
+	.pre_exit = ksvc_net_pre_exit,
 	.exit = ksvc_net_exit,
 	.id = &ksvc_net_id,
 	.size = sizeof(struct ksvc_net),
@@ -56,6 +100,11 @@ static int __init ksvc_init(void)
 	ksvc_fault_leak = kmalloc(128, GFP_KERNEL);
 	ksvc_fault_leak = NULL;
 #endif
+	/* Masqueraded flows go when their device or address does. */
+	err = nf_nat_masquerade_inet_register_notifiers();
+	if (err)
+		goto err_masq;
+
 	err = register_pernet_subsys(&ksvc_net_ops);
 	if (err)
 		goto err_pernet;
@@ -71,6 +120,8 @@ static int __init ksvc_init(void)
 err_genl:
 	unregister_pernet_subsys(&ksvc_net_ops);
 err_pernet:
+	nf_nat_masquerade_inet_unregister_notifiers();
+err_masq:
 	return err;
 }
 
@@ -78,6 +129,9 @@ static void __exit ksvc_exit(void)
 {
 	ksvc_genl_exit();
 	unregister_pernet_subsys(&ksvc_net_ops);
+	nf_nat_masquerade_inet_unregister_notifiers();
+	/* Services freed with call_rcu must be gone before the code is. */
+	rcu_barrier();
 	pr_info("unloaded\n");
 }
 

@@ -2,61 +2,1078 @@
 /*
  * The ksvc generic netlink family: every message from user space enters
  * here, is checked against a strict per-operation policy and is answered
- * with an extack message when refused.
+ * with an extack message when refused.  Changes take the namespace's
+ * ksvc_net.lock (the family runs with parallel_ops, so a long commit in
+ * one namespace does not hold the global genetlink mutex).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/in.h>
+#include <linux/netlink.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
 
 #include "ksvc.h"
 
 static struct genl_family ksvc_genl_family;
 
-static const struct nla_policy ksvc_info_policy[KSVC_A_MAX + 1] = {
-	/* INFO_GET takes no attributes: an empty policy rejects any. */
+/* ---- policies ---- */
+
+static const struct nla_policy ksvc_stats_policy[KSVC_STATS_A_MAX + 1] = {
+	[KSVC_STATS_A_CONNS] = { .type = NLA_REJECT },
+	[KSVC_STATS_A_REJECTS] = { .type = NLA_REJECT },
 };
+
+static const struct nla_policy ksvc_port_policy[KSVC_PORT_A_MAX + 1] = {
+	[KSVC_PORT_A_NAME] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
+	[KSVC_PORT_A_PROTO] = { .type = NLA_U8 },
+	[KSVC_PORT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KSVC_PORT_A_NODE_PORT] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy ksvc_fe_policy[KSVC_FE_A_MAX + 1] = {
+	[KSVC_FE_A_KIND] = NLA_POLICY_MAX(NLA_U8, KSVC_FE_KIND_MAX),
+	[KSVC_FE_A_ADDR4] = { .type = NLA_BE32 },
+	[KSVC_FE_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+static const struct nla_policy ksvc_ep_policy[KSVC_EP_A_MAX + 1] = {
+	[KSVC_EP_A_ADDR4] = { .type = NLA_BE32 },
+	[KSVC_EP_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+	[KSVC_EP_A_PORT_INDEX] = NLA_POLICY_MAX(NLA_U8, KSVC_MAX_PORTS - 1),
+	[KSVC_EP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[KSVC_EP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KSVC_EP_F_ALL),
+	[KSVC_EP_A_STATS] = { .type = NLA_REJECT },
+};
+
+/* Lists: a nest holding repeated attributes of one type. */
+static const struct nla_policy ksvc_ports_policy[KSVC_SVC_A_MAX + 1] = {
+	[KSVC_SVC_A_PORT] = NLA_POLICY_NESTED(ksvc_port_policy),
+};
+
+static const struct nla_policy ksvc_fes_policy[KSVC_SVC_A_MAX + 1] = {
+	[KSVC_SVC_A_FRONTEND] = NLA_POLICY_NESTED(ksvc_fe_policy),
+};
+
+static const struct nla_policy ksvc_eps_policy[KSVC_SVC_A_MAX + 1] = {
+	[KSVC_SVC_A_ENDPOINT] = NLA_POLICY_NESTED(ksvc_ep_policy),
+};
+
+static const struct nla_policy ksvc_svc_policy[KSVC_SVC_A_MAX + 1] = {
+	[KSVC_SVC_A_NAMESPACE] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
+	[KSVC_SVC_A_NAME] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
+	[KSVC_SVC_A_TYPE] = NLA_POLICY_MAX(NLA_U8, KSVC_SVC_TYPE_MAX),
+	[KSVC_SVC_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KSVC_SVC_F_ALL),
+	[KSVC_SVC_A_PORTS] = NLA_POLICY_NESTED(ksvc_ports_policy),
+	[KSVC_SVC_A_PORT] = { .type = NLA_REJECT },
+	[KSVC_SVC_A_FRONTENDS] = NLA_POLICY_NESTED(ksvc_fes_policy),
+	[KSVC_SVC_A_FRONTEND] = { .type = NLA_REJECT },
+	[KSVC_SVC_A_ENDPOINTS] = NLA_POLICY_NESTED(ksvc_eps_policy),
+	[KSVC_SVC_A_ENDPOINT] = { .type = NLA_REJECT },
+	[KSVC_SVC_A_APPEND] = { .type = NLA_FLAG },
+	[KSVC_SVC_A_EXTERNAL_NAME] = { .type = NLA_NUL_STRING,
+				       .len = KSVC_NODE_NAME_MAX },
+	[KSVC_SVC_A_STATS] = NLA_POLICY_NESTED(ksvc_stats_policy),
+	[KSVC_SVC_A_ALGO] = NLA_POLICY_MAX(NLA_U8, KSVC_ALGO_MAX),
+};
+
+static const struct nla_policy ksvc_addrs_policy[KSVC_CFG_A_MAX + 1] = {
+	[KSVC_CFG_A_ADDR4] = { .type = NLA_BE32 },
+	[KSVC_CFG_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
+	[KSVC_CFG_A_NODE_NAME] = { .type = NLA_NUL_STRING,
+				   .len = KSVC_NODE_NAME_MAX },
+	[KSVC_CFG_A_NODEPORT_ADDRS] = NLA_POLICY_NESTED(ksvc_addrs_policy),
+	[KSVC_CFG_A_ADDR4] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_ADDR6] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_DROP_INVALID] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KSVC_CFG_A_MAX_SERVICES] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KSVC_CFG_A_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* Operations that take no attributes: an empty policy rejects any. */
+static const struct nla_policy ksvc_none_policy[KSVC_A_MAX + 1] = {
+};
+
+static const struct nla_policy ksvc_svc_op_policy[KSVC_A_MAX + 1] = {
+	[KSVC_A_SERVICE] = NLA_POLICY_NESTED(ksvc_svc_policy),
+};
+
+static const struct nla_policy ksvc_cfg_op_policy[KSVC_A_MAX + 1] = {
+	[KSVC_A_CONFIG] = NLA_POLICY_NESTED(ksvc_cfg_policy),
+};
+
+static const struct nla_policy ksvc_tx_op_policy[KSVC_A_MAX + 1] = {
+	[KSVC_A_TX_FLAGS] = NLA_POLICY_MASK(NLA_U32, KSVC_TX_F_ALL),
+	[KSVC_A_GENERATION] = { .type = NLA_U64 },
+};
+
+/* ---- parsing a service ---- */
+
+static int ksvc_parse_addr(struct nlattr *a4, struct nlattr *a6, u8 *family,
+			   union nf_inet_addr *addr,
+			   struct netlink_ext_ack *extack, struct nlattr *nest)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (!!a4 == !!a6) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "exactly one of an IPv4 and an IPv6 address is needed");
+		return -EINVAL;
+	}
+	if (a4) {
+		*family = AF_INET;
+		addr->ip = nla_get_in_addr(a4);
+		if (!addr->ip || ipv4_is_multicast(addr->ip) ||
+		    addr->ip == htonl(INADDR_BROADCAST)) {
+			NL_SET_ERR_MSG_ATTR(extack, a4, "not a unicast address");
+			return -EINVAL;
+		}
+	} else {
+		*family = AF_INET6;
+		addr->in6 = nla_get_in6_addr(a6);
+		if (ipv6_addr_any(&addr->in6) ||
+		    ipv6_addr_is_multicast(&addr->in6)) {
+			NL_SET_ERR_MSG_ATTR(extack, a6, "not a unicast address");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int ksvc_parse_name(struct nlattr **tb, struct ksvc_name *key,
+			   struct netlink_ext_ack *extack, struct nlattr *nest)
+{
+	memset(key, 0, sizeof(*key));
+	if (!tb[KSVC_SVC_A_NAMESPACE] || !tb[KSVC_SVC_A_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "service namespace and name are required");
+		return -EINVAL;
+	}
+	nla_strscpy(key->ns, tb[KSVC_SVC_A_NAMESPACE], sizeof(key->ns));
+	nla_strscpy(key->name, tb[KSVC_SVC_A_NAME], sizeof(key->name));
+	if (!key->ns[0] || !key->name[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "service namespace and name must not be empty");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ksvc_parse_ports(struct ksvc_svc *svc, struct nlattr *list,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_PORT_A_MAX + 1];
+	struct nlattr *a;
+	u32 i = 0, j;
+	int rem, err;
+
+	nla_for_each_nested(a, list, rem) {
+		struct ksvc_port *p = &svc->ports[i];
+
+		err = nla_parse_nested(tb, KSVC_PORT_A_MAX, a, ksvc_port_policy,
+				       extack);
+		if (err)
+			return err;
+		if (!tb[KSVC_PORT_A_PROTO] || !tb[KSVC_PORT_A_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "a port needs a protocol and a port number");
+			return -EINVAL;
+		}
+		p->proto = nla_get_u8(tb[KSVC_PORT_A_PROTO]);
+		if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP &&
+		    p->proto != IPPROTO_SCTP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_PORT_A_PROTO],
+					    "protocol must be TCP, UDP or SCTP");
+			return -EINVAL;
+		}
+		p->port = htons(nla_get_u16(tb[KSVC_PORT_A_PORT]));
+		if (tb[KSVC_PORT_A_NODE_PORT])
+			p->node_port = htons(nla_get_u16(tb[KSVC_PORT_A_NODE_PORT]));
+		if (tb[KSVC_PORT_A_NAME])
+			nla_strscpy(p->name, tb[KSVC_PORT_A_NAME], sizeof(p->name));
+		for (j = 0; j < i; j++) {
+			if (svc->ports[j].port == p->port &&
+			    svc->ports[j].proto == p->proto) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "two ports with the same number and protocol");
+				return -EINVAL;
+			}
+			if (p->node_port && svc->ports[j].node_port == p->node_port &&
+			    svc->ports[j].proto == p->proto) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "two ports with the same node port and protocol");
+				return -EINVAL;
+			}
+		}
+		if (p->node_port) {
+			struct ksvc_np *np = &svc->nps[svc->n_nps++];
+
+			np->key.port = p->node_port;
+			np->key.proto = p->proto;
+			np->port_index = i;
+		}
+		i++;
+	}
+	return 0;
+}
+
+static int ksvc_parse_fes(struct ksvc_svc *svc, struct nlattr *list,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_FE_A_MAX + 1];
+	union nf_inet_addr addr;
+	struct nlattr *a;
+	u32 n = 0, i, j;
+	u8 family, kind;
+	int rem, err;
+
+	nla_for_each_nested(a, list, rem) {
+		err = nla_parse_nested(tb, KSVC_FE_A_MAX, a, ksvc_fe_policy,
+				       extack);
+		if (err)
+			return err;
+		err = ksvc_parse_addr(tb[KSVC_FE_A_ADDR4], tb[KSVC_FE_A_ADDR6],
+				      &family, &addr, extack, a);
+		if (err)
+			return err;
+		kind = tb[KSVC_FE_A_KIND] ? nla_get_u8(tb[KSVC_FE_A_KIND]) :
+					     KSVC_FE_CLUSTER_IP;
+		for (i = 0; i < svc->n_ports; i++) {
+			struct ksvc_fe *fe = &svc->fes[n * svc->n_ports + i];
+
+			fe->key.addr = addr;
+			fe->key.family = family;
+			fe->key.port = svc->ports[i].port;
+			fe->key.proto = svc->ports[i].proto;
+			fe->port_index = i;
+			fe->kind = kind;
+		}
+		for (j = 0; j < n; j++) {
+			if (svc->fes[j * svc->n_ports].key.family == family &&
+			    nf_inet_addr_cmp(&svc->fes[j * svc->n_ports].key.addr,
+					     &addr)) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "frontend address given twice");
+				return -EINVAL;
+			}
+		}
+		n++;
+	}
+	return 0;
+}
+
+static int ksvc_parse_eps(struct ksvc_svc *svc, struct nlattr *list,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_EP_A_MAX + 1];
+	struct nlattr *a;
+	int rem, err;
+
+	nla_for_each_nested(a, list, rem) {
+		struct ksvc_ep *ep = &svc->eps[svc->n_eps];
+		u8 pi;
+
+		err = nla_parse_nested(tb, KSVC_EP_A_MAX, a, ksvc_ep_policy,
+				       extack);
+		if (err)
+			return err;
+		if (!tb[KSVC_EP_A_PORT_INDEX] || !tb[KSVC_EP_A_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "an endpoint needs a port index and a port");
+			return -EINVAL;
+		}
+		pi = nla_get_u8(tb[KSVC_EP_A_PORT_INDEX]);
+		if (pi >= svc->n_ports) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_EP_A_PORT_INDEX],
+					    "endpoint refers to a port the service does not have");
+			return -EINVAL;
+		}
+		memset(ep, 0, sizeof(*ep));
+		err = ksvc_parse_addr(tb[KSVC_EP_A_ADDR4], tb[KSVC_EP_A_ADDR6],
+				      &ep->family, &ep->addr, extack, a);
+		if (err)
+			return err;
+		ep->port_index = pi;
+		ep->port = htons(nla_get_u16(tb[KSVC_EP_A_PORT]));
+		if (tb[KSVC_EP_A_FLAGS])
+			ep->flags = nla_get_u32(tb[KSVC_EP_A_FLAGS]);
+		svc->n_eps++;
+	}
+	return 0;
+}
+
+static u32 ksvc_count_nested(struct nlattr *list)
+{
+	struct nlattr *a;
+	u32 n = 0;
+	int rem;
+
+	if (!list)
+		return 0;
+	nla_for_each_nested(a, list, rem)
+		n++;
+	return n;
+}
+
+/* A service from KSVC_A_SERVICE, built off to the side. */
+static struct ksvc_svc *ksvc_parse_svc(struct nlattr **stb, struct nlattr *nest,
+				       struct netlink_ext_ack *extack)
+{
+	u32 n_ports, n_addrs, n_eps;
+	struct ksvc_svc *svc;
+	struct ksvc_name key;
+	int err;
+
+	err = ksvc_parse_name(stb, &key, extack, nest);
+	if (err)
+		return ERR_PTR(err);
+	n_ports = ksvc_count_nested(stb[KSVC_SVC_A_PORTS]);
+	n_addrs = ksvc_count_nested(stb[KSVC_SVC_A_FRONTENDS]);
+	n_eps = ksvc_count_nested(stb[KSVC_SVC_A_ENDPOINTS]);
+	if (n_ports > KSVC_MAX_PORTS) {
+		NL_SET_ERR_MSG_ATTR(extack, stb[KSVC_SVC_A_PORTS], "too many ports");
+		return ERR_PTR(-E2BIG);
+	}
+	if (n_addrs && !n_ports) {
+		NL_SET_ERR_MSG_ATTR(extack, stb[KSVC_SVC_A_FRONTENDS],
+				    "a service with frontends needs at least one port");
+		return ERR_PTR(-EINVAL);
+	}
+	if (n_addrs > KSVC_MAX_FRONTENDS) {
+		NL_SET_ERR_MSG_ATTR(extack, stb[KSVC_SVC_A_FRONTENDS],
+				    "too many frontends");
+		return ERR_PTR(-E2BIG);
+	}
+	svc = ksvc_svc_alloc(n_ports, n_addrs, n_eps);
+	if (!svc)
+		return ERR_PTR(-ENOMEM);
+	svc->key = key;
+	if (stb[KSVC_SVC_A_TYPE])
+		svc->type = nla_get_u8(stb[KSVC_SVC_A_TYPE]);
+	if (stb[KSVC_SVC_A_FLAGS])
+		svc->flags = nla_get_u32(stb[KSVC_SVC_A_FLAGS]);
+	if (stb[KSVC_SVC_A_ALGO])
+		svc->algo = nla_get_u8(stb[KSVC_SVC_A_ALGO]);
+	if (stb[KSVC_SVC_A_EXTERNAL_NAME]) {
+		svc->external_name = nla_strdup(stb[KSVC_SVC_A_EXTERNAL_NAME],
+						GFP_KERNEL_ACCOUNT);
+		if (!svc->external_name) {
+			err = -ENOMEM;
+			goto err;
+		}
+	}
+	if ((svc->type == KSVC_SVC_EXTERNAL_NAME ||
+	     svc->type == KSVC_SVC_HEADLESS) && (n_addrs || n_eps)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "ExternalName and headless services are never routed: no frontends or endpoints");
+		err = -EINVAL;
+		goto err;
+	}
+	if (n_ports) {
+		err = ksvc_parse_ports(svc, stb[KSVC_SVC_A_PORTS], extack);
+		if (err)
+			goto err;
+	}
+	if (n_addrs) {
+		err = ksvc_parse_fes(svc, stb[KSVC_SVC_A_FRONTENDS], extack);
+		if (err)
+			goto err;
+	}
+	if (n_eps) {
+		err = ksvc_parse_eps(svc, stb[KSVC_SVC_A_ENDPOINTS], extack);
+		if (err)
+			goto err;
+	}
+	return svc;
+err:
+	ksvc_svc_free(svc);
+	return ERR_PTR(err);
+}
+
+/* ---- transactions ---- */
+
+/* The open transaction of this socket, or -EBUSY if another one holds it. */
+static int ksvc_tx_of(struct ksvc_net *kn, struct genl_info *info,
+		      struct ksvc_tx **txp)
+{
+	*txp = NULL;
+	if (!kn->tx)
+		return 0;
+	if (kn->tx->portid != info->snd_portid) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "another process has a transaction open in this network namespace");
+		return -EBUSY;
+	}
+	*txp = kn->tx;
+	return 0;
+}
+
+static int ksvc_stage(struct ksvc_net *kn, struct genl_info *info,
+		      struct ksvc_change *c)
+{
+	struct ksvc_tx *tx;
+	LIST_HEAD(one);
+	int err;
+
+	err = ksvc_tx_of(kn, info, &tx);
+	if (err)
+		goto free;
+	if (tx) {
+		list_add_tail(&c->list, &tx->changes);
+		tx->last = c;
+		tx->n_changes++;
+		return 0;
+	}
+	/* Outside a transaction: a change of its own, applied now. */
+	err = ksvc_hooks_enable(kn);
+	if (err)
+		goto free;
+	list_add_tail(&c->list, &one);
+	err = ksvc_commit(kn, &one, false, info->extack);
+	list_del(&c->list);
+free:
+	ksvc_svc_free(c->svc);
+	kfree(c);
+	return err;
+}
+
+static int ksvc_nl_svc_append(struct ksvc_net *kn, struct genl_info *info,
+			      struct nlattr **stb, struct nlattr *nest)
+{
+	struct ksvc_name key;
+	struct ksvc_svc *svc;
+	struct ksvc_tx *tx;
+	u32 n;
+	int err;
+
+	err = ksvc_parse_name(stb, &key, info->extack, nest);
+	if (err)
+		return err;
+	err = ksvc_tx_of(kn, info, &tx);
+	if (err)
+		return err;
+	if (!tx || !tx->last || !tx->last->svc ||
+	    memcmp(&tx->last->key, &key, sizeof(key))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, stb[KSVC_SVC_A_APPEND],
+				    "append must follow the same service's add in one transaction");
+		return -EINVAL;
+	}
+	if (stb[KSVC_SVC_A_PORTS] || stb[KSVC_SVC_A_FRONTENDS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, stb[KSVC_SVC_A_APPEND],
+				    "append carries endpoints only");
+		return -EINVAL;
+	}
+	svc = tx->last->svc;
+	n = ksvc_count_nested(stb[KSVC_SVC_A_ENDPOINTS]);
+	if (!n)
+		return 0;
+	err = ksvc_svc_grow_eps(svc, n);
+	if (err)
+		return err;
+	return ksvc_parse_eps(svc, stb[KSVC_SVC_A_ENDPOINTS], info->extack);
+}
+
+static int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct nlattr *stb[KSVC_SVC_A_MAX + 1];
+	struct nlattr *nest;
+	struct ksvc_change *c;
+	struct ksvc_svc *svc;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KSVC_A_SERVICE))
+		return -EINVAL;
+	nest = info->attrs[KSVC_A_SERVICE];
+	err = nla_parse_nested(stb, KSVC_SVC_A_MAX, nest, ksvc_svc_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (stb[KSVC_SVC_A_STATS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, stb[KSVC_SVC_A_STATS],
+				    "counters cannot be set");
+		return -EINVAL;
+	}
+
+	mutex_lock(&kn->lock);
+	if (stb[KSVC_SVC_A_APPEND]) {
+		err = ksvc_nl_svc_append(kn, info, stb, nest);
+		goto out;
+	}
+	svc = ksvc_parse_svc(stb, nest, info->extack);
+	if (IS_ERR(svc)) {
+		err = PTR_ERR(svc);
+		goto out;
+	}
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	if (!c) {
+		ksvc_svc_free(svc);
+		err = -ENOMEM;
+		goto out;
+	}
+	c->key = svc->key;
+	c->svc = svc;
+	err = ksvc_stage(kn, info, c);
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct nlattr *stb[KSVC_SVC_A_MAX + 1];
+	struct ksvc_change *c;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KSVC_A_SERVICE))
+		return -EINVAL;
+	err = nla_parse_nested(stb, KSVC_SVC_A_MAX, info->attrs[KSVC_A_SERVICE],
+			       ksvc_svc_policy, info->extack);
+	if (err)
+		return err;
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		return -ENOMEM;
+	err = ksvc_parse_name(stb, &c->key, info->extack,
+			      info->attrs[KSVC_A_SERVICE]);
+	if (err) {
+		kfree(c);
+		return err;
+	}
+	mutex_lock(&kn->lock);
+	err = ksvc_stage(kn, info, c);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_tx *tx;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = ksvc_tx_of(kn, info, &tx);
+	if (!err && tx) {
+		NL_SET_ERR_MSG_MOD(info->extack, "flush inside a transaction: use a replace transaction");
+		err = -EBUSY;
+	}
+	if (!err && rcu_access_pointer(kn->tbl))
+		ksvc_net_flush(kn);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int ksvc_check_generation(struct ksvc_net *kn, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[KSVC_A_GENERATION];
+
+	if (a && nla_get_u64(a) != kn->generation) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "the tables changed since that generation: dump again");
+		return -ESTALE;
+	}
+	return 0;
+}
+
+static int ksvc_nl_tx_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_tx *tx;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = ksvc_tx_of(kn, info, &tx);
+	if (!err && tx) {
+		NL_SET_ERR_MSG_MOD(info->extack, "a transaction is already open on this socket");
+		err = -EBUSY;
+	}
+	if (!err)
+		err = ksvc_check_generation(kn, info);
+	if (!err)
+		err = ksvc_hooks_enable(kn);
+	if (err)
+		goto out;
+	tx = kzalloc(sizeof(*tx), GFP_KERNEL_ACCOUNT);
+	if (!tx) {
+		err = -ENOMEM;
+		goto out;
+	}
+	INIT_LIST_HEAD(&tx->changes);
+	tx->portid = info->snd_portid;
+	if (info->attrs[KSVC_A_TX_FLAGS])
+		tx->flags = nla_get_u32(info->attrs[KSVC_A_TX_FLAGS]);
+	kn->tx = tx;
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int ksvc_nl_tx_end(struct genl_info *info, bool commit)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_tx *tx;
+	int err;
+
+	mutex_lock(&kn->lock);
+	err = ksvc_tx_of(kn, info, &tx);
+	if (!err && !tx) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no transaction is open on this socket");
+		err = -ENOENT;
+	}
+	if (err)
+		goto out;
+	if (commit) {
+		err = ksvc_check_generation(kn, info);
+		if (!err)
+			err = ksvc_commit(kn, &tx->changes,
+					  tx->flags & KSVC_TX_F_REPLACE,
+					  info->extack);
+	}
+	/* Committed or not, the transaction is over. */
+	kn->tx = NULL;
+	ksvc_tx_free(tx);
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int ksvc_nl_tx_commit(struct sk_buff *skb, struct genl_info *info)
+{
+	return ksvc_nl_tx_end(info, true);
+}
+
+static int ksvc_nl_tx_abort(struct sk_buff *skb, struct genl_info *info)
+{
+	return ksvc_nl_tx_end(info, false);
+}
+
+/* ---- configuration ---- */
+
+static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct nlattr *tb[KSVC_CFG_A_MAX + 1];
+	struct ksvc_cfg *cfg, *old;
+	struct nlattr *a;
+	int rem, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KSVC_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, KSVC_CFG_A_MAX, info->attrs[KSVC_A_CONFIG],
+			       ksvc_cfg_policy, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&kn->lock);
+	old = rcu_dereference_protected(kn->cfg, lockdep_is_held(&kn->lock));
+	cfg = kmemdup(ksvc_cfg(kn), sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!cfg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (tb[KSVC_CFG_A_NODE_NAME])
+		nla_strscpy(cfg->node_name, tb[KSVC_CFG_A_NODE_NAME],
+			    sizeof(cfg->node_name));
+	if (tb[KSVC_CFG_A_NODEPORT_ADDRS]) {
+		cfg->n_addrs = 0;
+		nla_for_each_nested(a, tb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
+			if (cfg->n_addrs == KSVC_MAX_NODEPORT_ADDRS) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "too many node port addresses");
+				err = -E2BIG;
+				goto out_free;
+			}
+			err = ksvc_parse_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
+					      nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
+					      &cfg->addrs[cfg->n_addrs].family,
+					      &cfg->addrs[cfg->n_addrs].addr,
+					      info->extack, a);
+			if (err)
+				goto out_free;
+			cfg->n_addrs++;
+		}
+	}
+	if (tb[KSVC_CFG_A_DROP_INVALID])
+		cfg->drop_invalid = nla_get_u8(tb[KSVC_CFG_A_DROP_INVALID]);
+	if (tb[KSVC_CFG_A_MAX_SERVICES])
+		cfg->max_services = nla_get_u32(tb[KSVC_CFG_A_MAX_SERVICES]);
+	if (tb[KSVC_CFG_A_MAX_ENDPOINTS])
+		cfg->max_endpoints = nla_get_u32(tb[KSVC_CFG_A_MAX_ENDPOINTS]);
+	err = ksvc_hooks_enable(kn);
+	if (err)
+		goto out_free;
+	rcu_assign_pointer(kn->cfg, cfg);
+	kn->generation++;
+	if (old)
+		kfree_rcu(old, rcu);
+	goto out;
+out_free:
+	kfree(cfg);
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+static int ksvc_put_addr(struct sk_buff *msg, int a4, int a6, u8 family,
+			 const union nf_inet_addr *addr)
+{
+	if (family == AF_INET)
+		return nla_put_in_addr(msg, a4, addr->ip);
+	return nla_put_in6_addr(msg, a6, &addr->in6);
+}
+
+static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	const struct ksvc_cfg *cfg;
+	struct nlattr *nest, *addrs;
+	struct sk_buff *msg;
+	void *hdr;
+	u32 i;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
+				KSVC_CMD_CONFIG_GET);
+	if (!hdr)
+		goto err;
+	mutex_lock(&kn->lock);
+	cfg = ksvc_cfg(kn);
+	nest = nla_nest_start(msg, KSVC_A_CONFIG);
+	if (!nest ||
+	    nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name) ||
+	    nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints))
+		goto err_unlock;
+	addrs = nla_nest_start(msg, KSVC_CFG_A_NODEPORT_ADDRS);
+	if (!addrs)
+		goto err_unlock;
+	for (i = 0; i < cfg->n_addrs; i++)
+		if (ksvc_put_addr(msg, KSVC_CFG_A_ADDR4, KSVC_CFG_A_ADDR6,
+				  cfg->addrs[i].family, &cfg->addrs[i].addr))
+			goto err_unlock;
+	nla_nest_end(msg, addrs);
+	nla_nest_end(msg, nest);
+	mutex_unlock(&kn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	mutex_unlock(&kn->lock);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* ---- info ---- */
 
 static int ksvc_nl_info_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_table *tbl;
 	struct sk_buff *msg;
 	void *hdr;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
 	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
 				KSVC_CMD_INFO_GET);
 	if (!hdr)
-		goto nla_put_failure;
-
+		goto err;
 	mutex_lock(&kn->lock);
+	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
 	if (nla_put_string(msg, KSVC_A_VERSION, KSVC_VERSION) ||
 	    nla_put_u32(msg, KSVC_A_PROTO_VERSION, KSVC_GENL_VERSION) ||
 	    nla_put_u64_64bit(msg, KSVC_A_GENERATION, kn->generation,
-			      KSVC_A_PAD)) {
+			      KSVC_A_PAD) ||
+	    nla_put_u32(msg, KSVC_A_NUM_SERVICES, tbl ? tbl->n_svcs : 0) ||
+	    nla_put_u32(msg, KSVC_A_NUM_ENDPOINTS, tbl ? tbl->n_eps : 0) ||
+	    (kn->tx && nla_put_flag(msg, KSVC_A_TX_OPEN))) {
 		mutex_unlock(&kn->lock);
-		goto nla_put_failure;
+		goto err;
 	}
 	mutex_unlock(&kn->lock);
-
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-nla_put_failure:
+err:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
 }
 
+/* ---- dump ---- */
+
+static int ksvc_put_stats(struct sk_buff *msg, int type, u64 conns, u64 rejects,
+			  bool with_rejects)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	if (!nest ||
+	    nla_put_u64_64bit(msg, KSVC_STATS_A_CONNS, conns, KSVC_STATS_A_PAD) ||
+	    (with_rejects &&
+	     nla_put_u64_64bit(msg, KSVC_STATS_A_REJECTS, rejects,
+			       KSVC_STATS_A_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ksvc_put_svc_head(struct sk_buff *msg, const struct ksvc_svc *svc)
+{
+	struct nlattr *list, *nest;
+	u32 i;
+
+	if (nla_put_u8(msg, KSVC_SVC_A_TYPE, svc->type) ||
+	    nla_put_u32(msg, KSVC_SVC_A_FLAGS, svc->flags) ||
+	    nla_put_u8(msg, KSVC_SVC_A_ALGO, svc->algo) ||
+	    (svc->external_name &&
+	     nla_put_string(msg, KSVC_SVC_A_EXTERNAL_NAME, svc->external_name)) ||
+	    ksvc_put_stats(msg, KSVC_SVC_A_STATS, atomic64_read(&svc->conns),
+			   atomic64_read(&svc->rejects), true))
+		return -EMSGSIZE;
+	list = nla_nest_start(msg, KSVC_SVC_A_PORTS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < svc->n_ports; i++) {
+		const struct ksvc_port *p = &svc->ports[i];
+
+		nest = nla_nest_start(msg, KSVC_SVC_A_PORT);
+		if (!nest ||
+		    nla_put_string(msg, KSVC_PORT_A_NAME, p->name) ||
+		    nla_put_u8(msg, KSVC_PORT_A_PROTO, p->proto) ||
+		    nla_put_u16(msg, KSVC_PORT_A_PORT, ntohs(p->port)) ||
+		    (p->node_port &&
+		     nla_put_u16(msg, KSVC_PORT_A_NODE_PORT, ntohs(p->node_port))))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	nla_nest_end(msg, list);
+	list = nla_nest_start(msg, KSVC_SVC_A_FRONTENDS);
+	if (!list)
+		return -EMSGSIZE;
+	/* One frontend per address: the entries repeat it for every port. */
+	for (i = 0; svc->n_ports && i < svc->n_fes; i += svc->n_ports) {
+		const struct ksvc_fe *fe = &svc->fes[i];
+
+		nest = nla_nest_start(msg, KSVC_SVC_A_FRONTEND);
+		if (!nest || nla_put_u8(msg, KSVC_FE_A_KIND, fe->kind) ||
+		    ksvc_put_addr(msg, KSVC_FE_A_ADDR4, KSVC_FE_A_ADDR6,
+				  fe->key.family, &fe->key.addr))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
+/* Put endpoints from *ep on, as many as fit; advances *ep. */
+static int ksvc_put_eps(struct sk_buff *msg, const struct ksvc_svc *svc,
+			u32 *ep_pos)
+{
+	struct nlattr *list, *nest;
+
+	list = nla_nest_start(msg, KSVC_SVC_A_ENDPOINTS);
+	if (!list)
+		return -EMSGSIZE;
+	for (; *ep_pos < svc->n_eps; (*ep_pos)++) {
+		const struct ksvc_ep *ep = &svc->eps[*ep_pos];
+
+		nest = nla_nest_start(msg, KSVC_SVC_A_ENDPOINT);
+		if (!nest)
+			break;
+		if (ksvc_put_addr(msg, KSVC_EP_A_ADDR4, KSVC_EP_A_ADDR6,
+				  ep->family, &ep->addr) ||
+		    nla_put_u8(msg, KSVC_EP_A_PORT_INDEX, ep->port_index) ||
+		    nla_put_u16(msg, KSVC_EP_A_PORT, ntohs(ep->port)) ||
+		    nla_put_u32(msg, KSVC_EP_A_FLAGS, ep->flags) ||
+		    ksvc_put_stats(msg, KSVC_EP_A_STATS,
+				   atomic64_read(&ep->conns), 0, false)) {
+			nla_nest_cancel(msg, nest);
+			break;
+		}
+		nla_nest_end(msg, nest);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
+/*
+ * One message for a service, or for the next part of its endpoints
+ * (KSVC_SVC_A_APPEND) when they do not fit in one.  *pos: 0 before the
+ * service's first message, then 1 + the endpoints sent so far.
+ */
+static int ksvc_dump_svc(struct sk_buff *msg, struct netlink_callback *cb,
+			 const struct ksvc_svc *svc, u32 *pos)
+{
+	bool head = *pos == 0;
+	u32 first = head ? 0 : *pos - 1;
+	u32 ep_pos = first;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ksvc_genl_family, NLM_F_MULTI, KSVC_CMD_SVC_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(msg, KSVC_A_SERVICE);
+	if (!nest ||
+	    nla_put_string(msg, KSVC_SVC_A_NAMESPACE, svc->key.ns) ||
+	    nla_put_string(msg, KSVC_SVC_A_NAME, svc->key.name) ||
+	    (!head && nla_put_flag(msg, KSVC_SVC_A_APPEND)) ||
+	    (head && ksvc_put_svc_head(msg, svc)) ||
+	    ksvc_put_eps(msg, svc, &ep_pos))
+		goto cancel;
+	/* A continuation that carries no endpoint: try a fresh message. */
+	if (!head && ep_pos == first)
+		goto cancel;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	*pos = ep_pos + 1;
+	return 0;
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * cb->args: [0] the service to continue with (valid only while the
+ * generation in [1] holds: nothing can change without bumping it), [2]
+ * the position in it (see ksvc_dump_svc), [3] set once done.
+ */
+static int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ksvc_net *kn = ksvc_pernet(sock_net(skb->sk));
+	struct ksvc_svc *svc = NULL;
+	struct ksvc_table *tbl;
+	u32 pos;
+	int err = 0;
+
+	if (cb->args[3])
+		return 0;
+	mutex_lock(&kn->lock);
+	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
+	cb->seq = kn->generation;
+	if (!cb->args[1]) {
+		cb->args[1] = kn->generation;
+		if (tbl)
+			svc = list_first_entry_or_null(&tbl->list,
+						       struct ksvc_svc, list);
+	} else if (cb->args[1] == kn->generation) {
+		svc = (struct ksvc_svc *)cb->args[0];
+	}
+	/* else: changed under the dump; the check below flags it. */
+	pos = cb->args[2];
+	while (svc) {
+		err = ksvc_dump_svc(skb, cb, svc, &pos);
+		if (err)
+			break;
+		if (pos - 1 < svc->n_eps)
+			continue;	/* more endpoints: next message */
+		pos = 0;
+		svc = list_is_last(&svc->list, &tbl->list) ? NULL :
+			list_next_entry(svc, list);
+	}
+	cb->args[0] = (long)svc;
+	cb->args[2] = pos;
+	if (!svc) {
+		cb->args[3] = 1;
+		if (cb->args[1] != kn->generation) {
+			/* Tell the reader, in a flagged empty message. */
+			void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+						cb->nlh->nlmsg_seq,
+						&ksvc_genl_family, NLM_F_MULTI,
+						KSVC_CMD_SVC_GET);
+
+			cb->prev_seq = cb->args[1];
+			if (hdr) {
+				genl_dump_check_consistent(cb, hdr);
+				genlmsg_end(skb, hdr);
+			}
+		}
+	}
+	mutex_unlock(&kn->lock);
+	if (err && skb->len == 0)
+		return err;	/* one part does not fit in an empty message */
+	return skb->len;
+}
+
+/*
+ * Every change needs CAP_NET_ADMIN in the user namespace that owns the
+ * network namespace (GENL_UNS_ADMIN_PERM), like ip and nft: a container
+ * runtime that owns its namespace may configure it, nothing else may.
+ * Reads (info, config, dump) are open to every user of the namespace,
+ * as /proc/net/nf_conntrack's table is: they show only addresses.
+ */
 static const struct genl_ops ksvc_genl_ops[] = {
 	{
 		.cmd = KSVC_CMD_INFO_GET,
 		.doit = ksvc_nl_info_get,
-		.policy = ksvc_info_policy,
+		.policy = ksvc_none_policy,
 		.maxattr = KSVC_A_MAX,
+	},
+	{
+		.cmd = KSVC_CMD_CONFIG_SET,
+		.doit = ksvc_nl_config_set,
+		.policy = ksvc_cfg_op_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSVC_CMD_CONFIG_GET,
+		.doit = ksvc_nl_config_get,
+		.policy = ksvc_none_policy,
+		.maxattr = KSVC_A_MAX,
+	},
+	{
+		.cmd = KSVC_CMD_SVC_NEW,
+		.doit = ksvc_nl_svc_new,
+		.policy = ksvc_svc_op_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSVC_CMD_SVC_DEL,
+		.doit = ksvc_nl_svc_del,
+		.policy = ksvc_svc_op_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSVC_CMD_SVC_GET,
+		.dumpit = ksvc_nl_svc_dump,
+		.policy = ksvc_none_policy,
+		.maxattr = KSVC_A_MAX,
+	},
+	{
+		.cmd = KSVC_CMD_FLUSH,
+		.doit = ksvc_nl_flush,
+		.policy = ksvc_none_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSVC_CMD_TX_BEGIN,
+		.doit = ksvc_nl_tx_begin,
+		.policy = ksvc_tx_op_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSVC_CMD_TX_COMMIT,
+		.doit = ksvc_nl_tx_commit,
+		.policy = ksvc_tx_op_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KSVC_CMD_TX_ABORT,
+		.doit = ksvc_nl_tx_abort,
+		.policy = ksvc_none_policy,
+		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -66,18 +1083,55 @@ static struct genl_family ksvc_genl_family __ro_after_init = {
 	.maxattr = KSVC_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
-	.resv_start_op = 0,
+	.resv_start_op = 0,	/* strict validation of every operation */
 	.ops = ksvc_genl_ops,
 	.n_ops = ARRAY_SIZE(ksvc_genl_ops),
 	.module = THIS_MODULE,
 };
 
+/*
+ * A transaction belongs to the socket that opened it: when that socket
+ * closes (the process died half-way), drop it, as nf_tables does.
+ */
+static int ksvc_nl_notify(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct ksvc_net *kn;
+	struct ksvc_tx *tx = NULL;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	kn = ksvc_pernet(n->net);
+	mutex_lock(&kn->lock);
+	if (kn->tx && kn->tx->portid == n->portid) {
+		tx = kn->tx;
+		kn->tx = NULL;
+	}
+	mutex_unlock(&kn->lock);
+	ksvc_tx_free(tx);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ksvc_nl_notifier = {
+	.notifier_call = ksvc_nl_notify,
+};
+
 int __init ksvc_genl_init(void)
 {
-	return genl_register_family(&ksvc_genl_family);
+	int err;
+
+	err = netlink_register_notifier(&ksvc_nl_notifier);
+	if (err)
+		return err;
+	err = genl_register_family(&ksvc_genl_family);
+	if (err)
+		netlink_unregister_notifier(&ksvc_nl_notifier);
+	return err;
 }
 
 void ksvc_genl_exit(void)
 {
 	genl_unregister_family(&ksvc_genl_family);
+	netlink_unregister_notifier(&ksvc_nl_notifier);
 }

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The desired-state model of ksvcctl: allocation, canonical ordering,
+ * lookup and comparison.  Canonical order matters because the planner
+ * compares the parsed state with the kernel's dump service by service:
+ * two services that program the kernel identically must compare equal
+ * whatever order their sources listed frontends and endpoints in.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "model.h"
+
+void ks_state_init(struct ks_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void ks_service_free(struct ks_service *svc)
+{
+	free(svc->ports);
+	free(svc->fes);
+	free(svc->eps);
+	svc->ports = NULL;
+	svc->fes = NULL;
+	svc->eps = NULL;
+	svc->n_ports = svc->n_fes = svc->n_eps = 0;
+}
+
+void ks_state_free(struct ks_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_svcs; i++)
+		ks_service_free(&st->svcs[i]);
+	free(st->svcs);
+	for (i = 0; i < st->n_strs; i++)
+		free(st->strs[i]);
+	free(st->strs);
+	ks_state_init(st);
+}
+
+struct ks_service *ks_state_add(struct ks_state *st)
+{
+	struct ks_service *svc;
+
+	if (st->n_svcs == st->cap_svcs) {
+		size_t cap = st->cap_svcs ? st->cap_svcs * 2 : 64;
+		struct ks_service *v;
+
+		v = realloc(st->svcs, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		st->svcs = v;
+		st->cap_svcs = cap;
+	}
+	svc = &st->svcs[st->n_svcs++];
+	memset(svc, 0, sizeof(*svc));
+	st->sorted = 0;
+	return svc;
+}
+
+const char *ks_state_strdup(struct ks_state *st, const char *s)
+{
+	char *copy;
+
+	if (st->n_strs == st->cap_strs) {
+		size_t cap = st->cap_strs ? st->cap_strs * 2 : 16;
+		char **v = realloc(st->strs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		st->strs = v;
+		st->cap_strs = cap;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	st->strs[st->n_strs++] = copy;
+	return copy;
+}
+
+/* Only the bytes of the family count: the rest may be garbage. */
+int ks_addr_cmp(const struct ks_addr *a, const struct ks_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->a, b->a, a->family == AF_INET ? 4 : 16);
+}
+
+#define CMP_FIELD(a, b, f)					\
+	do {							\
+		if ((a)->f != (b)->f)				\
+			return (a)->f < (b)->f ? -1 : 1;	\
+	} while (0)
+
+int ks_frontend_cmp(const struct ks_frontend *a, const struct ks_frontend *b)
+{
+	CMP_FIELD(a, b, kind);
+	return ks_addr_cmp(&a->addr, &b->addr);
+}
+
+int ks_endpoint_cmp(const struct ks_endpoint *a, const struct ks_endpoint *b)
+{
+	int r;
+
+	CMP_FIELD(a, b, port_index);
+	r = ks_addr_cmp(&a->addr, &b->addr);
+	if (r)
+		return r;
+	CMP_FIELD(a, b, port);
+	CMP_FIELD(a, b, flags);
+	return 0;
+}
+
+static int port_cmp(const struct ks_port *a, const struct ks_port *b)
+{
+	int r = strcmp(a->name, b->name);
+
+	if (r)
+		return r;
+	CMP_FIELD(a, b, proto);
+	CMP_FIELD(a, b, port);
+	CMP_FIELD(a, b, node_port);
+	return 0;
+}
+
+static int fe_qsort_cmp(const void *a, const void *b)
+{
+	return ks_frontend_cmp(a, b);
+}
+
+static int ep_qsort_cmp(const void *a, const void *b)
+{
+	return ks_endpoint_cmp(a, b);
+}
+
+static int svc_key_cmp(const char *ns1, const char *name1,
+		       const char *ns2, const char *name2)
+{
+	int r = strcmp(ns1, ns2);
+
+	return r ? r : strcmp(name1, name2);
+}
+
+static int svc_qsort_cmp(const void *a, const void *b)
+{
+	const struct ks_service *x = a, *y = b;
+
+	return svc_key_cmp(x->ns, x->name, y->ns, y->name);
+}
+
+void ks_state_sort(struct ks_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_svcs; i++) {
+		struct ks_service *svc = &st->svcs[i];
+
+		if (svc->n_fes > 1)
+			qsort(svc->fes, svc->n_fes, sizeof(*svc->fes),
+			      fe_qsort_cmp);
+		if (svc->n_eps > 1)
+			qsort(svc->eps, svc->n_eps, sizeof(*svc->eps),
+			      ep_qsort_cmp);
+	}
+	if (st->n_svcs > 1)
+		qsort(st->svcs, st->n_svcs, sizeof(*st->svcs), svc_qsort_cmp);
+	st->sorted = 1;
+}
+
+struct ks_service *ks_state_find(const struct ks_state *st, const char *ns,
+				 const char *name)
+{
+	size_t lo = 0, hi = st->n_svcs, i;
+
+	if (!st->sorted) {
+		for (i = 0; i < st->n_svcs; i++)
+			if (!svc_key_cmp(ns, name, st->svcs[i].ns,
+					 st->svcs[i].name))
+				return &st->svcs[i];
+		return NULL;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = svc_key_cmp(ns, name, st->svcs[mid].ns,
+				    st->svcs[mid].name);
+
+		if (!r)
+			return &st->svcs[mid];
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* Lexicographic over the arrays, then shorter first. */
+#define CMP_ARRAY(a, b, arr, n, cmp)					\
+	do {								\
+		size_t _i, _n = (a)->n < (b)->n ? (a)->n : (b)->n;	\
+		int _r;							\
+									\
+		for (_i = 0; _i < _n; _i++) {				\
+			_r = cmp(&(a)->arr[_i], &(b)->arr[_i]);		\
+			if (_r)						\
+				return _r;				\
+		}							\
+		CMP_FIELD(a, b, n);					\
+	} while (0)
+
+int ks_service_cmp(const struct ks_service *a, const struct ks_service *b)
+{
+	int r;
+
+	CMP_FIELD(a, b, type);
+	CMP_FIELD(a, b, flags);
+	r = strcmp(a->external_name, b->external_name);
+	if (r)
+		return r;
+	CMP_ARRAY(a, b, ports, n_ports, port_cmp);
+	CMP_ARRAY(a, b, fes, n_fes, ks_frontend_cmp);
+	CMP_ARRAY(a, b, eps, n_eps, ks_endpoint_cmp);
+	return 0;
+}

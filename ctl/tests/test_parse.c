@@ -1,0 +1,1334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of ksvcctl's parser and model: TAP output, one test per
+ * behaviour, every error message checked word for word, line:col included.
+ *
+ *   test_parse [DATA_DIR]          run the tests (DATA_DIR: tests/data)
+ *   test_parse --dump FILE...      print what FILE... parse into
+ *
+ * KS_TEST_QUICK=1 shrinks the scale test (for valgrind).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "model.h"
+#include "parse.h"
+
+static const char *data_dir = "tests/data";
+static int failed;		/* the current test failed */
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			printf("#   %s:%d: CHECK(%s) failed\n",		\
+			       __FILE__, __LINE__, #cond);		\
+			failed = 1;					\
+		}							\
+	} while (0)
+
+#define CHECK_STR(a, b)							\
+	do {								\
+		const char *_a = (a), *_b = (b);			\
+		if (!_a || strcmp(_a, _b)) {				\
+			printf("#   %s:%d: got      \"%s\"\n"		\
+			       "#   %*s  expected \"%s\"\n",		\
+			       __FILE__, __LINE__, _a ? _a : "(null)",	\
+			       (int)strlen(__FILE__) + 4, "", _b);	\
+			failed = 1;					\
+		}							\
+	} while (0)
+
+/* ---- helpers ----------------------------------------------------------- */
+
+struct result {
+	struct ks_state st;
+	struct ks_errors errs;
+	int ret;
+};
+
+static void result_free(struct result *r)
+{
+	ks_state_free(&r->st);
+	ks_errors_free(&r->errs);
+}
+
+static void show_errors(const struct result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->errs.n_msgs; i++)
+		printf("#   error: %s\n", r->errs.msgs[i]);
+}
+
+/* Parse NULL-terminated (name, text) pairs. */
+static void parse_bufs(struct result *r, const struct ks_parse_opts *o, ...)
+{
+	struct ks_input *in = ks_input_new();
+	const char *name, *text;
+	va_list ap;
+
+	ks_state_init(&r->st);
+	ks_errors_init(&r->errs);
+	va_start(ap, o);
+	while ((name = va_arg(ap, const char *))) {
+		text = va_arg(ap, const char *);
+		ks_input_add_buffer(in, name, text, strlen(text), &r->errs);
+	}
+	va_end(ap);
+	r->ret = ks_input_build(in, o, &r->st, &r->errs);
+	ks_input_free(in);
+}
+
+static void parse_str(struct result *r, const char *name, const char *text)
+{
+	parse_bufs(r, NULL, name, text, NULL);
+}
+
+static void parse_files(struct result *r, const struct ks_parse_opts *o,
+			const char *const *files)
+{
+	struct ks_input *in = ks_input_new();
+	char path[4096];
+
+	ks_state_init(&r->st);
+	ks_errors_init(&r->errs);
+	for (; *files; files++) {
+		snprintf(path, sizeof(path), "%s/%s", data_dir, *files);
+		ks_input_add_path(in, path, &r->errs);
+	}
+	r->ret = ks_input_build(in, o, &r->st, &r->errs);
+	ks_input_free(in);
+}
+
+static void addr(struct ks_addr *a, const char *s)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(a->family, s, a->a) != 1)
+		abort();
+}
+
+static const struct ks_service *svc(const struct result *r, const char *ns,
+				    const char *name)
+{
+	const struct ks_service *s = ks_state_find(&r->st, ns, name);
+
+	if (!s)
+		printf("#   no Service %s/%s\n", ns, name);
+	return s;
+}
+
+static int has_fe(const struct ks_service *s, int kind, const char *ip)
+{
+	struct ks_addr a;
+	size_t i;
+
+	addr(&a, ip);
+	for (i = 0; s && i < s->n_fes; i++)
+		if (s->fes[i].kind == kind && !ks_addr_cmp(&s->fes[i].addr, &a))
+			return 1;
+	return 0;
+}
+
+/* The flags of endpoint ip:port of port pi, or -1 when absent. */
+static long ep_flags(const struct ks_service *s, int pi, const char *ip,
+		     int port)
+{
+	struct ks_addr a;
+	size_t i;
+
+	addr(&a, ip);
+	for (i = 0; s && i < s->n_eps; i++)
+		if (s->eps[i].port_index == pi && s->eps[i].port == port &&
+		    !ks_addr_cmp(&s->eps[i].addr, &a))
+			return s->eps[i].flags;
+	return -1;
+}
+
+static void dump_state(const struct ks_state *st, FILE *f)
+{
+	static const char *const types[] = {
+		"ClusterIP", "NodePort", "LoadBalancer", "ExternalName",
+		"Headless",
+	};
+	static const char *const kinds[] = { "cluster", "external", "lb" };
+	char buf[INET6_ADDRSTRLEN];
+	size_t i, j;
+
+	for (i = 0; i < st->n_svcs; i++) {
+		const struct ks_service *s = &st->svcs[i];
+
+		fprintf(f, "%s/%s %s flags %#x %s (%s:%d:%d)\n", s->ns, s->name,
+			types[s->type], s->flags, s->external_name,
+			s->pos.file, s->pos.line, s->pos.col);
+		for (j = 0; j < s->n_ports; j++)
+			fprintf(f, "  port %zu \"%s\" %u/%u node %u\n", j,
+				s->ports[j].name, s->ports[j].port,
+				s->ports[j].proto, s->ports[j].node_port);
+		for (j = 0; j < s->n_fes; j++)
+			fprintf(f, "  fe %s %s\n", kinds[s->fes[j].kind],
+				inet_ntop(s->fes[j].addr.family,
+					  s->fes[j].addr.a, buf, sizeof(buf)));
+		for (j = 0; j < s->n_eps; j++)
+			fprintf(f, "  ep [%u] %s:%u flags %#x\n",
+				s->eps[j].port_index,
+				inet_ntop(s->eps[j].addr.family,
+					  s->eps[j].addr.a, buf, sizeof(buf)),
+				s->eps[j].port, s->eps[j].flags);
+	}
+}
+
+/* ---- fixtures ------------------------------------------------------- */
+
+#define RDY	KSVC_EP_F_READY
+#define SRV	KSVC_EP_F_SERVING
+#define TRM	KSVC_EP_F_TERMINATING
+#define LOC	KSVC_EP_F_LOCAL
+
+/* list.yaml and list.json hold the same objects. */
+static void check_list_fixture(const struct result *r)
+{
+	const struct ks_service *s;
+
+	CHECK(r->ret == 0);
+	show_errors(r);
+	CHECK(r->st.n_svcs == 8);	/* 9 Services, one for another proxy */
+
+	s = svc(r, "default", "kubernetes");
+	CHECK(s && s->type == KSVC_SVC_CLUSTER_IP && s->flags == 0);
+	CHECK(s && s->n_ports == 1 && s->n_fes == 1 && s->n_eps == 1);
+	CHECK(has_fe(s, KSVC_FE_CLUSTER_IP, "10.96.0.1"));
+	CHECK(ep_flags(s, 0, "192.168.49.2", 8443) == (RDY | SRV));
+
+	s = svc(r, "shop", "frontend");
+	CHECK(s && s->type == KSVC_SVC_NODE_PORT);
+	CHECK(s && s->flags == KSVC_SVC_F_EXT_LOCAL);
+	CHECK(s && s->n_ports == 1 && s->ports[0].node_port == 30080 &&
+	      s->ports[0].port == 80 && s->ports[0].proto == IPPROTO_TCP &&
+	      !strcmp(s->ports[0].name, ""));
+	CHECK(s && s->n_fes == 2);
+	CHECK(has_fe(s, KSVC_FE_CLUSTER_IP, "10.96.30.3"));
+	CHECK(has_fe(s, KSVC_FE_EXTERNAL_IP, "203.0.113.10"));
+	/* No conditions at all: ready and serving. */
+	CHECK(ep_flags(s, 0, "10.244.3.20", 8080) == (RDY | SRV));
+
+	s = svc(r, "default", "external-db");
+	CHECK(s && s->n_eps == 2);
+	CHECK(ep_flags(s, 0, "192.0.2.50", 5432) == (RDY | SRV));
+	CHECK(ep_flags(s, 0, "192.0.2.51", 5432) == (RDY | SRV));
+
+	CHECK(!ks_state_find(&r->st, "default", "not-mine"));
+	CHECK(!ks_state_find(&r->st, "default", "gone"));
+}
+
+static void test_list_yaml(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	check_list_fixture(&r);
+	/* Positions point at the item in the List. */
+	CHECK(r.st.n_svcs && !strcmp(r.st.svcs[0].ns, "default"));
+	CHECK_STR(r.st.svcs[0].name, "db-headless");
+	CHECK(r.st.svcs[0].pos.line == 214 && r.st.svcs[0].pos.col == 3);
+	CHECK(strstr(r.st.svcs[0].pos.file, "list.yaml") != NULL);
+	result_free(&r);
+}
+
+static void test_list_json(void)
+{
+	static const char *const f[] = { "list.json", NULL };
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	check_list_fixture(&r);
+	result_free(&r);
+}
+
+/* JSON and YAML of the same objects program the kernel identically. */
+static void test_json_equals_yaml(void)
+{
+	static const char *const fy[] = { "list.yaml", NULL };
+	static const char *const fj[] = { "list.json", NULL };
+	struct result y, j;
+	size_t i;
+
+	parse_files(&y, NULL, fy);
+	parse_files(&j, NULL, fj);
+	CHECK(y.st.n_svcs == j.st.n_svcs && y.st.n_svcs > 0);
+	for (i = 0; i < y.st.n_svcs && i < j.st.n_svcs; i++) {
+		CHECK(!strcmp(y.st.svcs[i].ns, j.st.svcs[i].ns));
+		CHECK(!strcmp(y.st.svcs[i].name, j.st.svcs[i].name));
+		CHECK(!ks_service_cmp(&y.st.svcs[i], &j.st.svcs[i]));
+	}
+	result_free(&y);
+	result_free(&j);
+}
+
+static void test_multi_doc(void)
+{
+	static const char *const f[] = { "multi.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	CHECK(r.st.n_svcs == 2);
+	s = svc(&r, "demo", "numbers-api");
+	CHECK(s && s->n_ports == 1 && s->ports[0].port == 80);
+	CHECK(has_fe(s, KSVC_FE_CLUSTER_IP, "10.96.50.1"));
+	CHECK(s && s->n_eps == 1);
+	CHECK(ep_flags(s, 0, "10.244.7.10", 8080) == (RDY | SRV));
+	CHECK(s && s->pos.line == 3 && s->pos.col == 1);
+	result_free(&r);
+}
+
+/* A Service without selector and the slice somebody wrote for it. */
+static void test_selectorless(void)
+{
+	static const char *const f[] = { "multi.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "demo", "legacy-db");
+	CHECK(s && s->n_ports == 2 && s->n_eps == 4);
+	CHECK(ep_flags(s, 0, "192.0.2.10", 15432) == (RDY | SRV));
+	CHECK(ep_flags(s, 0, "192.0.2.11", 15432) == 0);
+	CHECK(ep_flags(s, 1, "192.0.2.10", 15432) == (RDY | SRV));
+	CHECK(s && s->ports[1].proto == IPPROTO_UDP);
+	result_free(&r);
+}
+
+/* Slice ports are matched by name, not by position. */
+static void test_port_match_by_name(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "default", "web");
+	/* web-abc12 lists https before http. */
+	CHECK(s && !strcmp(s->ports[0].name, "http") &&
+	      !strcmp(s->ports[1].name, "https"));
+	CHECK(ep_flags(s, 0, "10.244.2.9", 8080) >= 0);
+	CHECK(ep_flags(s, 1, "10.244.2.9", 8443) >= 0);
+	CHECK(ep_flags(s, 0, "10.244.2.9", 8443) == -1);
+	CHECK(ep_flags(s, 1, "10.244.2.9", 8080) == -1);
+	result_free(&r);
+}
+
+static void test_multi_port(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "default", "web");
+	CHECK(s && s->type == KSVC_SVC_CLUSTER_IP);
+	CHECK(s && s->flags == (KSVC_SVC_F_INT_LOCAL | KSVC_SVC_F_AFFINITY));
+	CHECK(s && s->n_ports == 2 && s->ports[0].port == 80 &&
+	      s->ports[1].port == 443);
+	/* Dual stack: both cluster IPs. */
+	CHECK(s && s->n_fes == 2);
+	CHECK(has_fe(s, KSVC_FE_CLUSTER_IP, "10.96.10.10"));
+	CHECK(has_fe(s, KSVC_FE_CLUSTER_IP, "fd00:10:96::a"));
+	/* 4 IPv4 + 1 IPv6 addresses, one of them in two slices, x 2 ports. */
+	CHECK(s && s->n_eps == 10);
+	CHECK(ep_flags(s, 1, "fd00:10:244:1::5", 8443) == (RDY | SRV));
+	result_free(&r);
+}
+
+static void test_tcp_udp_same_port(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "kube-system", "kube-dns");
+	CHECK(s && s->n_ports == 3);
+	CHECK(s && s->ports[0].port == 53 && s->ports[0].proto == IPPROTO_UDP);
+	CHECK(s && s->ports[1].port == 53 && s->ports[1].proto == IPPROTO_TCP);
+	CHECK(s && s->n_eps == 6);
+	CHECK(ep_flags(s, 0, "10.244.0.3", 53) == (RDY | SRV));
+	CHECK(ep_flags(s, 1, "10.244.0.4", 53) == (RDY | SRV));
+	CHECK(ep_flags(s, 2, "10.244.0.4", 9153) == (RDY | SRV));
+	result_free(&r);
+}
+
+/* A Service port without name matches slice ports named "" or unnamed. */
+static void test_empty_port_names(void)
+{
+	struct result r;
+	const struct ks_service *s;
+
+	parse_str(&r, "e.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\n"
+		  "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+		  "metadata: {name: a-1, labels: {kubernetes.io/service-name: a}}\n"
+		  "addressType: IPv4\n"
+		  "ports: [{port: 81}, {name: \"\", port: 82}, {name: x, port: 83},"
+		  " {name: \"\", port: 84, protocol: UDP}, {name: \"\"}]\n"
+		  "endpoints: [{addresses: [10.1.0.1]}]\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "default", "a");
+	CHECK(s && s->n_eps == 2);
+	CHECK(ep_flags(s, 0, "10.1.0.1", 81) == (RDY | SRV));
+	CHECK(ep_flags(s, 0, "10.1.0.1", 82) == (RDY | SRV));
+	result_free(&r);
+}
+
+/* Absent ready: true; absent serving: as ready; absent terminating: false. */
+static void test_condition_defaults(void)
+{
+	struct result r;
+	const struct ks_service *s;
+
+	parse_str(&r, "c.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\n"
+		  "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+		  "metadata: {name: a-1, labels: {kubernetes.io/service-name: a}}\n"
+		  "addressType: IPv4\nports: [{port: 8080}]\n"
+		  "endpoints:\n"
+		  "- addresses: [10.1.0.1]\n"
+		  "- {addresses: [10.1.0.2], conditions: {ready: false}}\n"
+		  "- {addresses: [10.1.0.3], conditions: {ready: false, serving: true}}\n"
+		  "- {addresses: [10.1.0.4], conditions: {terminating: true}}\n"
+		  "- {addresses: [10.1.0.5], conditions: {serving: false}}\n"
+		  "- {addresses: [10.1.0.6], conditions: {ready: null}}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "default", "a");
+	CHECK(ep_flags(s, 0, "10.1.0.1", 8080) == (RDY | SRV));
+	CHECK(ep_flags(s, 0, "10.1.0.2", 8080) == 0);
+	CHECK(ep_flags(s, 0, "10.1.0.3", 8080) == SRV);
+	CHECK(ep_flags(s, 0, "10.1.0.4", 8080) == (RDY | SRV | TRM));
+	CHECK(ep_flags(s, 0, "10.1.0.5", 8080) == RDY);
+	CHECK(ep_flags(s, 0, "10.1.0.6", 8080) == (RDY | SRV));
+	result_free(&r);
+}
+
+static void test_fixture_conditions(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "default", "web");
+	CHECK(ep_flags(s, 0, "10.244.2.9", 8080) == 0);
+	CHECK(ep_flags(s, 0, "10.244.2.11", 8080) == (SRV | TRM));
+	CHECK(ep_flags(s, 0, "10.244.1.6", 8080) == (RDY | SRV));
+	result_free(&r);
+}
+
+/* The same endpoint in two slices is kept once, with its best state. */
+static void test_dedup(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+	size_t i, n = 0;
+	struct ks_addr a;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "default", "web");
+	addr(&a, "10.244.1.5");
+	for (i = 0; s && i < s->n_eps; i++)
+		n += !ks_addr_cmp(&s->eps[i].addr, &a);
+	CHECK(n == 2);	/* once per port */
+	CHECK(ep_flags(s, 0, "10.244.1.5", 8080) == (RDY | SRV));
+	result_free(&r);
+}
+
+static void test_node_local(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	struct ks_parse_opts o = { .node_name = "node-1" };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, &o, f);
+	CHECK(r.ret == 0);
+	s = svc(&r, "default", "web");
+	CHECK(ep_flags(s, 0, "10.244.1.5", 8080) == (RDY | SRV | LOC));
+	CHECK(ep_flags(s, 0, "10.244.2.9", 8080) == 0);
+	CHECK(ep_flags(s, 1, "fd00:10:244:1::5", 8443) == (RDY | SRV | LOC));
+	s = svc(&r, "default", "kubernetes");
+	CHECK(ep_flags(s, 0, "192.168.49.2", 8443) == (RDY | SRV));
+	result_free(&r);
+}
+
+static void test_headless_external_name(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "default", "db-headless");
+	CHECK(s && s->type == KSVC_SVC_HEADLESS && !s->n_fes && !s->n_eps);
+	CHECK(s && s->n_ports == 1);
+	s = svc(&r, "default", "numbers-api");
+	CHECK(s && s->type == KSVC_SVC_EXTERNAL_NAME && !s->n_fes &&
+	      !s->n_eps);
+	CHECK(s && !strcmp(s->external_name, "raw.githubusercontent.com"));
+	result_free(&r);
+}
+
+/* The seed manifests: an ExternalName needs no cluster IP. */
+static void test_external_name_manifest(void)
+{
+	struct result r;
+
+	parse_str(&r, "numbers-api-externalname.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata:\n  name: numbers-api\n"
+		  "spec:\n  type: ExternalName\n"
+		  "  externalName: raw.githubusercontent.com\n");
+	CHECK(r.ret == 0 && r.st.n_svcs == 1);
+	show_errors(&r);
+	result_free(&r);
+}
+
+static void test_lb_ingress(void)
+{
+	static const char *const f[] = { "list.yaml", NULL };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	s = svc(&r, "shop", "numbers-web");
+	CHECK(s && s->type == KSVC_SVC_LOAD_BALANCER);
+	CHECK(s && s->n_fes == 2);
+	CHECK(has_fe(s, KSVC_FE_CLUSTER_IP, "10.96.30.7"));
+	CHECK(has_fe(s, KSVC_FE_LOAD_BALANCER, "198.51.100.7"));
+	CHECK(!has_fe(s, KSVC_FE_LOAD_BALANCER, "198.51.100.8"));
+	CHECK(s && s->ports[0].node_port == 31234);
+	CHECK(ep_flags(s, 0, "10.244.3.30", 80) == (RDY | SRV));
+	result_free(&r);
+}
+
+static char *read_all(FILE *f)
+{
+	static char buf[4096];
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	return buf;
+}
+
+/* Skipped objects are silent, or one line each with verbose. */
+static void test_skips_verbose(void)
+{
+	static const char *const f[] = { "list.yaml", "multi.yaml", NULL };
+	struct ks_parse_opts o = { .verbose = 1 };
+	struct result r;
+	char *log;
+
+	o.log = tmpfile();
+	parse_files(&r, &o, f);
+	CHECK(r.ret == 0);
+	log = read_all(o.log);
+	CHECK(strstr(log, "list.yaml:279:3: Service default/not-mine: skipped: label service.kubernetes.io/service-proxy-name is set\n") != NULL);
+	CHECK(strstr(log, "list.yaml:575:3: EndpointSlice default/gone-abcde: skipped: no Service default/gone\n") != NULL);
+	CHECK(strstr(log, "list.yaml:590:3: EndpointSlice default/external-db-fqdn: skipped: addressType FQDN\n") != NULL);
+	CHECK(strstr(log, "multi.yaml:51:1: ConfigMap demo/settings: skipped: not a Service or EndpointSlice\n") != NULL);
+	if (failed)
+		printf("# log:\n%s", log);
+	fclose(o.log);
+	result_free(&r);
+
+	o.verbose = 0;
+	o.log = tmpfile();
+	parse_files(&r, &o, f);
+	CHECK(!*read_all(o.log));
+	fclose(o.log);
+	result_free(&r);
+}
+
+static void test_proxy_name_label(void)
+{
+	struct result r;
+
+	parse_str(&r, "p.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n"
+		  "  labels: {service.kubernetes.io/service-proxy-name: \"\"}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\n"
+		  "apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n");
+	/* Not ours, so its cluster IP does not clash with b's. */
+	CHECK(r.ret == 0 && r.st.n_svcs == 1);
+	CHECK(ks_state_find(&r.st, "default", "b") != NULL);
+	show_errors(&r);
+	result_free(&r);
+}
+
+static void test_typed_lists(void)
+{
+	struct result r;
+
+	parse_str(&r, "l.json",
+		  "{\"apiVersion\": \"v1\", \"kind\": \"ServiceList\", \"items\": [\n"
+		  " {\"metadata\": {\"name\": \"a\", \"namespace\": \"x\"},\n"
+		  "  \"kind\": \"Service\", \"apiVersion\": \"v1\",\n"
+		  "  \"spec\": {\"clusterIP\": \"10.0.0.1\", \"ports\": [{\"port\": 80}]}}]}\n"
+		  "---\n"
+		  "kind: EndpointSliceList\napiVersion: discovery.k8s.io/v1\nitems:\n"
+		  "- kind: EndpointSlice\n  apiVersion: discovery.k8s.io/v1\n"
+		  "  metadata: {name: a-1, namespace: x, labels: {kubernetes.io/service-name: a}}\n"
+		  "  addressType: IPv4\n  ports: [{port: 8080}]\n"
+		  "  endpoints: [{addresses: [10.2.0.1]}]\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	CHECK(ep_flags(svc(&r, "x", "a"), 0, "10.2.0.1", 8080) == (RDY | SRV));
+	result_free(&r);
+}
+
+/* A document with "items" but not a List: the items are not objects. */
+static void test_items_not_list(void)
+{
+	struct result r;
+
+	parse_str(&r, "n.yaml",
+		  "apiVersion: v1\nitems:\n- kind: Service\n  bogus: 1\n"
+		  "kind: Service\nmetadata: {name: a}\n"
+		  "spec: {clusterIP: 10.0.0.1}\n");
+	CHECK(r.ret == 0 && r.st.n_svcs == 1);
+	show_errors(&r);
+	result_free(&r);
+}
+
+static void test_empty_inputs(void)
+{
+	struct result r;
+
+	parse_bufs(&r, NULL, "a.yaml", "", "b.yaml", "---\n---\n# nothing\n",
+		   "c.json", "{\"kind\": \"List\", \"apiVersion\": \"v1\", \"items\": []}",
+		   NULL);
+	CHECK(r.ret == 0 && r.st.n_svcs == 0 && r.errs.n == 0);
+	result_free(&r);
+}
+
+static void test_missing_file(void)
+{
+	static const char *const f[] = { "no-such-file.yaml", NULL };
+	char want[4200];
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	snprintf(want, sizeof(want), "%s/no-such-file.yaml: No such file or directory",
+		 data_dir);
+	CHECK(r.ret == 1 && r.errs.n == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL, want);
+	result_free(&r);
+}
+
+/* A directory: its YAML and JSON files, in name order. */
+static void test_directory(void)
+{
+	static const char *const f[] = { ".", NULL };
+	struct result r;
+
+	parse_files(&r, NULL, f);
+	/* list.json and list.yaml define the same Services. */
+	CHECK(r.ret == 8);
+	CHECK(r.st.n_svcs == 0);
+	CHECK(r.errs.n_msgs && strstr(r.errs.msgs[0], "list.yaml:") &&
+	      strstr(r.errs.msgs[0], "duplicate Service (first defined at ") &&
+	      strstr(r.errs.msgs[0], "list.json:"));
+	result_free(&r);
+}
+
+static void test_model(void)
+{
+	struct ks_state st;
+	struct ks_service *s;
+	struct ks_service a, b;
+	char name[16];
+	int i;
+
+	ks_state_init(&st);
+	for (i = 999; i >= 0; i--) {
+		s = ks_state_add(&st);
+		snprintf(s->ns, sizeof(s->ns), "ns%d", i % 7);
+		snprintf(s->name, sizeof(s->name), "svc%d", i);
+		s->eps = calloc(2, sizeof(*s->eps));
+		s->n_eps = 2;
+		addr(&s->eps[0].addr, "10.0.0.2");
+		addr(&s->eps[1].addr, "10.0.0.1");
+	}
+	CHECK(ks_state_find(&st, "ns3", "svc10") != NULL);	/* unsorted */
+	ks_state_sort(&st);
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "svc%d", i);
+		s = ks_state_find(&st, (char[]){ 'n', 's', '0' + i % 7, 0 },
+				  name);
+		CHECK(s && !strcmp(s->name, name));
+	}
+	CHECK(!ks_state_find(&st, "ns1", "svc0"));
+	CHECK(!strcmp(st.svcs[0].ns, "ns0") && !strcmp(st.svcs[0].name, "svc0"));
+	CHECK(st.svcs[0].eps[0].addr.a[3] == 1);
+	CHECK(ks_state_strdup(&st, "file.yaml") != NULL);
+
+	/* pos and counters do not count, everything programmed does. */
+	a = st.svcs[0];
+	b = a;
+	b.pos.line = 42;
+	b.conns = 7;
+	CHECK(!ks_service_cmp(&a, &b));
+	b.flags = KSVC_SVC_F_AFFINITY;
+	CHECK(ks_service_cmp(&a, &b) < 0 && ks_service_cmp(&b, &a) > 0);
+	b = a;
+	b.n_eps = 1;
+	CHECK(ks_service_cmp(&a, &b) > 0);
+	b = a;
+	strcpy(b.external_name, "x");
+	CHECK(ks_service_cmp(&a, &b) != 0);
+	ks_state_free(&st);
+}
+
+/* ---- errors: every message, word for word ------------------------------- */
+
+struct err_case {
+	const char *name, *text, *want;
+};
+
+#define SVC(spec) "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n" spec
+#define SLICE(rest)							\
+	"apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n"	\
+	"  name: web-1\n  labels: {kubernetes.io/service-name: web}\n" rest
+
+static const struct err_case err_cases[] = {
+	{ "missing clusterIP",
+	  "---\n# seed/numbers-api-service.yaml\n"
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n"
+	  "  ports:\n  - port: 80\n",
+	  "svc.yaml:3:1: Service default/web: spec.clusterIP: missing (a manifest no API server has seen has no cluster IP; use kubectl get -o yaml output or set it)" },
+	{ "port out of range",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - name: http\n    protocol: TCP\n"
+	      "    targetPort: 8080\n    port: 70000\n"),
+	  "svc.yaml:11:11: Service default/web: spec.ports[0].port: 70000 is not a port number (1-65535)" },
+	{ "port zero",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: 0}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: 0 is not a port number (1-65535)" },
+	{ "port negative",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: -80}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: -80 is not a port number (1-65535)" },
+	{ "port missing",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{name: a}]\n"),
+	  "svc.yaml:1:1: Service default/web: spec.ports[0].port: missing" },
+	{ "port float",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: 80.5}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: 80.5 is not an integer" },
+	{ "port word",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: abc}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: abc is not an integer" },
+	{ "port quoted",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: \"80\"}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: expected a number" },
+	{ "port huge",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: 99999999999999999999999999}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: 99999999999999999999999999 is not a port number (1-65535)" },
+	{ "port hex",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: 0x50}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: 0x50 is not an integer" },
+	{ "port octal-looking",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: 080}]\n"),
+	  "svc.yaml:7:18: Service default/web: spec.ports[0].port: 080 is not an integer" },
+	{ "port is a mapping",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - port:\n      value: 80\n"),
+	  "svc.yaml:9:7: Service default/web: spec.ports[0].port: expected a number" },
+	{ "nodePort out of range",
+	  SVC("  type: NodePort\n  clusterIP: 10.0.0.1\n  ports:\n  - port: 80\n    nodePort: 65536\n"),
+	  "svc.yaml:10:15: Service default/web: spec.ports[0].nodePort: 65536 is not a port number (1-65535)" },
+	{ "targetPort out of range",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - port: 80\n    targetPort: 0\n"),
+	  "svc.yaml:9:17: Service default/web: spec.ports[0].targetPort: 0 is not a port number (1-65535)" },
+	{ "protocol",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - port: 80\n    protocol: ICMP\n"),
+	  "svc.yaml:9:15: Service default/web: spec.ports[0].protocol: ICMP is not a protocol (TCP, UDP, SCTP)" },
+	{ "protocol lower case",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - port: 80\n    protocol: tcp\n"),
+	  "svc.yaml:9:15: Service default/web: spec.ports[0].protocol: tcp is not a protocol (TCP, UDP, SCTP)" },
+	{ "duplicate port name",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - {name: a, port: 80}\n  - {name: a, port: 81}\n"),
+	  "svc.yaml:9:12: Service default/web: spec.ports[1].name: \"a\" is also the name of spec.ports[0]" },
+	{ "duplicate port",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - {name: a, port: 80}\n  - {name: b, port: 80}\n"),
+	  "svc.yaml:9:21: Service default/web: spec.ports[1].port: 80/TCP is also spec.ports[0]" },
+	{ "duplicate node port in one Service",
+	  SVC("  type: NodePort\n  clusterIP: 10.0.0.1\n  ports:\n"
+	      "  - {name: a, port: 80, nodePort: 30000}\n"
+	      "  - {name: b, port: 81, nodePort: 30000}\n"),
+	  "svc.yaml:10:35: Service default/web: spec.ports[1].nodePort: 30000/TCP is also the node port of spec.ports[0]" },
+	{ "port name too long",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n  - port: 80\n"
+	      "    name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"),
+	  "svc.yaml:9:11: Service default/web: spec.ports[0].name: longer than 63 characters" },
+	{ "bad cluster IP",
+	  SVC("  clusterIP: 10.0.0.300\n"),
+	  "svc.yaml:6:14: Service default/web: spec.clusterIP: 10.0.0.300 is not an IP address" },
+	{ "bad cluster IPs entry",
+	  SVC("  clusterIP: 10.0.0.1\n  clusterIPs: [10.0.0.1, \"fd00::g\"]\n"),
+	  "svc.yaml:7:26: Service default/web: spec.clusterIPs[1]: fd00::g is not an IP address" },
+	{ "clusterIP is not clusterIPs[0]",
+	  SVC("  clusterIP: 10.0.0.2\n  clusterIPs: [10.0.0.1]\n"),
+	  "svc.yaml:6:14: Service default/web: spec.clusterIP: 10.0.0.2 is not spec.clusterIPs[0]" },
+	{ "cluster IP family",
+	  SVC("  clusterIP: 10.0.0.1\n  ipFamilies: [IPv6]\n"),
+	  "svc.yaml:6:14: Service default/web: spec.clusterIP: 10.0.0.1 is not an IPv6 address (spec.ipFamilies[0] is IPv6)" },
+	{ "cluster IPs family",
+	  SVC("  clusterIPs: [10.0.0.1, \"fd00::1\"]\n  ipFamilies: [IPv4, IPv4]\n"),
+	  "svc.yaml:6:26: Service default/web: spec.clusterIPs[1]: fd00::1 is not an IPv4 address (spec.ipFamilies[1] is IPv4)" },
+	{ "ip family word",
+	  SVC("  clusterIP: 10.0.0.1\n  ipFamilies: [IPv5]\n"),
+	  "svc.yaml:7:16: Service default/web: spec.ipFamilies[0]: IPv5 is not IPv4 or IPv6" },
+	{ "bad external IP",
+	  SVC("  clusterIP: 10.0.0.1\n  externalIPs:\n  - 203.0.113.1\n  - 203.0.113\n"),
+	  "svc.yaml:9:5: Service default/web: spec.externalIPs[1]: 203.0.113 is not an IP address" },
+	{ "bad load-balancer IP",
+	  SVC("  type: LoadBalancer\n  clusterIP: 10.0.0.1\nstatus:\n  loadBalancer:\n"
+	      "    ingress:\n    - ip: lb.example.com\n"),
+	  "svc.yaml:11:11: Service default/web: status.loadBalancer.ingress[0].ip: lb.example.com is not an IP address" },
+	{ "ipMode",
+	  SVC("  type: LoadBalancer\n  clusterIP: 10.0.0.1\nstatus:\n  loadBalancer:\n"
+	      "    ingress:\n    - {ip: 192.0.2.1, ipMode: Direct}\n"),
+	  "svc.yaml:11:31: Service default/web: status.loadBalancer.ingress[0].ipMode: Direct is not VIP or Proxy" },
+	{ "type",
+	  SVC("  type: Ingress\n  clusterIP: 10.0.0.1\n"),
+	  "svc.yaml:6:9: Service default/web: spec.type: Ingress is not a Service type (ClusterIP, NodePort, LoadBalancer, ExternalName)" },
+	{ "externalTrafficPolicy",
+	  SVC("  clusterIP: 10.0.0.1\n  externalTrafficPolicy: Global\n"),
+	  "svc.yaml:7:26: Service default/web: spec.externalTrafficPolicy: Global is not Cluster or Local" },
+	{ "internalTrafficPolicy",
+	  SVC("  clusterIP: 10.0.0.1\n  internalTrafficPolicy: local\n"),
+	  "svc.yaml:7:26: Service default/web: spec.internalTrafficPolicy: local is not Cluster or Local" },
+	{ "sessionAffinity",
+	  SVC("  clusterIP: 10.0.0.1\n  sessionAffinity: Cookie\n"),
+	  "svc.yaml:7:20: Service default/web: spec.sessionAffinity: Cookie is not None or ClientIP" },
+	{ "externalName missing",
+	  SVC("  type: ExternalName\n"),
+	  "svc.yaml:1:1: Service default/web: spec.externalName: missing" },
+	{ "externalName too long",
+	  SVC("  type: ExternalName\n  externalName: "
+	      "a234567890123456789012345678901234567890123456789012345678901234567890"
+	      "1234567890123456789012345678901234567890123456789012345678901234567890"
+	      "1234567890123456789012345678901234567890123456789012345678901234567890"
+	      "12345678901234567890123456789012345678901234\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: longer than 253 characters" },
+	{ "missing name",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  namespace: shop\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:1:1: Service shop/<none>: metadata.name: missing" },
+	{ "missing metadata",
+	  "apiVersion: v1\nkind: Service\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:1:1: Service default/<none>: metadata.name: missing" },
+	{ "name is a mapping",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: {first: web}\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:4:9: Service default/<none>: metadata.name: expected a string" },
+	{ "name too long",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n"
+	  "  name: a234567890123456789012345678901234567890123456789012345678901234\n"
+	  "spec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:4:9: Service default/a234567890123456789012345678901234567890123456789012345678901234: metadata.name: longer than 63 characters" },
+	{ "name not a DNS label",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: Web_1\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:4:9: Service default/Web_1: metadata.name: Web_1 is not a DNS label (a-z, 0-9 and '-' inside)" },
+	{ "namespace too long",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
+	  "  namespace: a234567890123456789012345678901234567890123456789012345678901234\n"
+	  "spec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:5:14: Service a234567890123456789012345678901234567890123456789012345678901234/web: metadata.namespace: longer than 63 characters" },
+	{ "name with a NUL",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: \"we\\0b\"\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:4:9: Service default/<none>: metadata.name: contains a NUL character" },
+	{ "spec is a list",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n- clusterIP: 10.0.0.1\n",
+	  "svc.yaml:6:1: Service default/web: spec: expected a mapping" },
+	{ "ports is a mapping",
+	  SVC("  clusterIP: 10.0.0.1\n  ports:\n    port: 80\n"),
+	  "svc.yaml:8:5: Service default/web: spec.ports: expected a list" },
+	{ "labels is a list",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: [a]\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:5:11: Service default/web: metadata.labels: expected a mapping" },
+	{ "apiVersion",
+	  "apiVersion: v2\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:1:13: Service default/web: apiVersion: v2 is not supported (use v1)" },
+	{ "apiVersion missing",
+	  "kind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: 10.0.0.1\n",
+	  "svc.yaml:1:1: Service default/web: apiVersion: missing" },
+	{ "kind missing",
+	  "apiVersion: v1\nmetadata:\n  name: web\n",
+	  "svc.yaml:1:1: kind: missing" },
+	{ "kind missing in a List item",
+	  "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {name: web}\n",
+	  "svc.yaml:4:3: items[0].kind: missing" },
+	{ "not an object",
+	  "- a\n- b\n",
+	  "svc.yaml:1:1: expected a mapping (a Kubernetes object)" },
+	{ "List item not an object",
+	  "apiVersion: v1\nkind: List\nitems:\n- 42\n",
+	  "svc.yaml:4:3: items[0]: expected a mapping (a Kubernetes object)" },
+	{ "too many ports",
+	  SVC("  clusterIP: 10.0.0.1\n  ports: [{port: 1}, {port: 2}, {port: 3}, {port: 4}, "
+	      "{port: 5}, {port: 6}, {port: 7}, {port: 8}, {port: 9}, {port: 10}, {port: 11}, "
+	      "{port: 12}, {port: 13}, {port: 14}, {port: 15}, {port: 16}, {port: 17}, "
+	      "{port: 18}, {port: 19}, {port: 20}, {port: 21}, {port: 22}, {port: 23}, "
+	      "{port: 24}, {port: 25}, {port: 26}, {port: 27}, {port: 28}, {port: 29}, "
+	      "{port: 30}, {port: 31}, {port: 32}, {port: 33}, {port: 34}, {port: 35}, "
+	      "{port: 36}, {port: 37}, {port: 38}, {port: 39}, {port: 40}, {port: 41}, "
+	      "{port: 42}, {port: 43}, {port: 44}, {port: 45}, {port: 46}, {port: 47}, "
+	      "{port: 48}, {port: 49}, {port: 50}, {port: 51}, {port: 52}, {port: 53}, "
+	      "{port: 54}, {port: 55}, {port: 56}, {port: 57}, {port: 58}, {port: 59}, "
+	      "{port: 60}, {port: 61}, {port: 62}, {port: 63}, {port: 64}, {port: 65}]\n"),
+	  "svc.yaml:7:10: Service default/web: spec.ports: 65 ports, at most 64 are supported" },
+	{ "too many frontends",
+	  SVC("  clusterIP: 10.0.0.1\n  externalIPs: [10.1.0.1, 10.1.0.2, 10.1.0.3, 10.1.0.4, "
+	      "10.1.0.5, 10.1.0.6, 10.1.0.7, 10.1.0.8, 10.1.0.9, 10.1.0.10, 10.1.0.11, "
+	      "10.1.0.12, 10.1.0.13, 10.1.0.14, 10.1.0.15, 10.1.0.16, 10.1.0.17, 10.1.0.18, "
+	      "10.1.0.19, 10.1.0.20, 10.1.0.21, 10.1.0.22, 10.1.0.23, 10.1.0.24, 10.1.0.25, "
+	      "10.1.0.26, 10.1.0.27, 10.1.0.28, 10.1.0.29, 10.1.0.30, 10.1.0.31, 10.1.0.32, "
+	      "10.1.0.33, 10.1.0.34, 10.1.0.35, 10.1.0.36, 10.1.0.37, 10.1.0.38, 10.1.0.39, "
+	      "10.1.0.40, 10.1.0.41, 10.1.0.42, 10.1.0.43, 10.1.0.44, 10.1.0.45, 10.1.0.46, "
+	      "10.1.0.47, 10.1.0.48, 10.1.0.49, 10.1.0.50, 10.1.0.51, 10.1.0.52, 10.1.0.53, "
+	      "10.1.0.54, 10.1.0.55, 10.1.0.56, 10.1.0.57, 10.1.0.58, 10.1.0.59, 10.1.0.60, "
+	      "10.1.0.61, 10.1.0.62, 10.1.0.63, 10.1.0.64]\n"),
+	  "svc.yaml:7:701: Service default/web: spec.externalIPs[63]: more than 64 frontends (cluster, external and load-balancer IPs)" },
+	{ "slice address family",
+	  SLICE("addressType: IPv4\nports: [{name: http, port: 8080}]\n"
+		"endpoints:\n- addresses:\n  - 10.1.0.1\n- addresses:\n  - \"fd00::1\"\n"),
+	  "svc.yaml:12:5: EndpointSlice default/web-1: endpoints[1].addresses[0]: fd00::1 is not an IPv4 address (addressType)" },
+	{ "slice address family v6",
+	  SLICE("addressType: IPv6\nendpoints:\n- addresses: [10.1.0.1]\n"),
+	  "svc.yaml:8:15: EndpointSlice default/web-1: endpoints[0].addresses[0]: 10.1.0.1 is not an IPv6 address (addressType)" },
+	{ "slice bad address",
+	  SLICE("addressType: IPv4\nendpoints:\n- addresses: [10.1.0.256]\n"),
+	  "svc.yaml:8:15: EndpointSlice default/web-1: endpoints[0].addresses[0]: 10.1.0.256 is not an IP address" },
+	{ "slice addresses missing",
+	  SLICE("addressType: IPv4\nendpoints:\n- conditions: {ready: true}\n"),
+	  "svc.yaml:8:3: EndpointSlice default/web-1: endpoints[0].addresses: missing" },
+	{ "slice addresses empty",
+	  SLICE("addressType: IPv4\nendpoints:\n- addresses: []\n"),
+	  "svc.yaml:8:14: EndpointSlice default/web-1: endpoints[0].addresses: missing" },
+	{ "slice addressType missing",
+	  SLICE("endpoints: []\n"),
+	  "svc.yaml:1:1: EndpointSlice default/web-1: addressType: missing" },
+	{ "slice addressType",
+	  SLICE("addressType: IP\n"),
+	  "svc.yaml:6:14: EndpointSlice default/web-1: addressType: IP is not IPv4, IPv6 or FQDN" },
+	{ "slice port",
+	  SLICE("addressType: IPv4\nports:\n- name: http\n  port: 65536\n"),
+	  "svc.yaml:9:9: EndpointSlice default/web-1: ports[0].port: 65536 is not a port number (1-65535)" },
+	{ "slice protocol",
+	  SLICE("addressType: IPv4\nports:\n- {port: 80, protocol: QUIC}\n"),
+	  "svc.yaml:8:24: EndpointSlice default/web-1: ports[0].protocol: QUIC is not a protocol (TCP, UDP, SCTP)" },
+	{ "slice condition",
+	  SLICE("addressType: IPv4\nendpoints:\n- addresses: [10.1.0.1]\n  conditions:\n    ready: yes\n"),
+	  "svc.yaml:10:12: EndpointSlice default/web-1: endpoints[0].conditions.ready: expected true or false" },
+	{ "slice condition quoted",
+	  SLICE("addressType: IPv4\nendpoints:\n- addresses: [10.1.0.1]\n  conditions:\n    terminating: \"false\"\n"),
+	  "svc.yaml:10:18: EndpointSlice default/web-1: endpoints[0].conditions.terminating: expected true or false" },
+	{ "slice service-name label",
+	  "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n"
+	  "  name: web-1\n  labels: {kubernetes.io/service-name: Web}\naddressType: IPv4\n",
+	  "svc.yaml:5:40: EndpointSlice default/web-1: metadata.labels[kubernetes.io/service-name]: Web is not a DNS label (a-z, 0-9 and '-' inside)" },
+	{ "slice apiVersion",
+	  "apiVersion: discovery.k8s.io/v1beta1\nkind: EndpointSlice\nmetadata:\n  name: web-1\n",
+	  "svc.yaml:1:13: EndpointSlice default/web-1: apiVersion: discovery.k8s.io/v1beta1 is not supported (use discovery.k8s.io/v1)" },
+	{ "syntax error",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n   namespace: x\n",
+	  "svc.yaml:5:13: mapping values are not allowed in this context" },
+	{ "syntax error in flow",
+	  "{\"kind\": \"Service\", \"metadata\": {\"name\": \"web\"}\n",
+	  "svc.yaml:2:1: did not find expected ',' or '}'" },
+	{ "tab indentation",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n",
+	  "svc.yaml:4:1: found character that cannot start any token" },
+	{ "invalid UTF-8",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: \xff\n",
+	  "svc.yaml: byte 47: invalid leading UTF-8 octet" },
+	{ "alias",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: &n web\n  namespace: *n\n",
+	  "svc.yaml:5:14: YAML aliases are not supported" },
+	{ "complex key",
+	  "apiVersion: v1\nkind: Service\n? [a, b]\n: c\n",
+	  "svc.yaml:3:3: mapping keys must be strings" },
+};
+
+static void run_err_case(const struct err_case *c)
+{
+	struct result r;
+
+	parse_str(&r, "svc.yaml", c->text);
+	CHECK(r.ret == 1 && r.errs.n == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL, c->want);
+	if (r.errs.n != 1)
+		show_errors(&r);
+	/* Without skip_invalid nothing is built. */
+	CHECK(r.st.n_svcs == 0);
+	result_free(&r);
+}
+
+static void test_deep_nesting(void)
+{
+	size_t depth = 100000, i;
+	char *buf = malloc(2 * depth + 64), *p = buf;
+	struct result r;
+
+	if (!buf)
+		abort();
+	p += sprintf(p, "kind: Service\nx: ");
+	for (i = 0; i < depth; i++)
+		*p++ = '[';
+	for (i = 0; i < depth; i++)
+		*p++ = ']';
+	*p = 0;
+	parse_str(&r, "deep.yaml", buf);
+	CHECK(r.ret == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL,
+		  "deep.yaml:2:67: nested deeper than 64 levels");
+	result_free(&r);
+	free(buf);
+}
+
+/* Two Services on one address:port/protocol: the second is refused. */
+static void test_frontend_clash(void)
+{
+	struct result r;
+
+	parse_str(&r, "svc.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{name: a, port: 80}, {name: b, port: 53, protocol: UDP}]}\n"
+		  "---\n"
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: b, namespace: x}\n"
+		  "spec:\n  clusterIP: 10.0.0.2\n  externalIPs: [192.0.2.1, 10.0.0.1]\n"
+		  "  ports: [{name: a, port: 53, protocol: TCP}, {name: b, port: 53, protocol: UDP}]\n");
+	CHECK(r.ret == 1 && r.errs.n == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL,
+		  "svc.yaml:11:28: Service x/b: spec.externalIPs[1]: 10.0.0.1 port 53/UDP is already used by Service default/a");
+	result_free(&r);
+
+	/* Same address, other port or protocol: fine. */
+	parse_str(&r, "svc.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		  "spec: {clusterIP: 10.0.0.1, externalIPs: [192.0.2.1], ports: [{port: 80}]}\n"
+		  "---\n"
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: b}\n"
+		  "spec: {clusterIP: 10.0.0.2, externalIPs: [192.0.2.1], ports: [{name: a, port: 80, protocol: UDP}, {name: b, port: 81}]}\n");
+	CHECK(r.ret == 0 && r.st.n_svcs == 2);
+	show_errors(&r);
+	result_free(&r);
+}
+
+static void test_cluster_ip_clash(void)
+{
+	struct result r;
+
+	parse_bufs(&r, NULL, "a.yaml",
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		   "spec: {clusterIP: \"fd00::1\", ports: [{port: 80}]}\n",
+		   "b.yaml",
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: b}\n"
+		   "spec:\n  clusterIPs: [10.0.0.9, \"fd00::1\"]\n  ports: [{port: 80}]\n",
+		   NULL);
+	CHECK(r.ret == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL,
+		  "b.yaml:5:26: Service default/b: spec.clusterIPs[1]: fd00::1 port 80/TCP is already used by Service default/a");
+	result_free(&r);
+}
+
+static void test_node_port_clash(void)
+{
+	struct result r;
+
+	parse_str(&r, "svc.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		  "spec: {type: NodePort, clusterIP: 10.0.0.1, ports: [{port: 80, nodePort: 30080}]}\n"
+		  "---\n"
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: b}\n"
+		  "spec:\n  type: LoadBalancer\n  clusterIP: 10.0.0.2\n"
+		  "  ports:\n  - port: 8080\n    nodePort: 30080\n");
+	CHECK(r.ret == 1 && r.errs.n == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL,
+		  "svc.yaml:14:15: Service default/b: spec.ports[0].nodePort: node port 30080/TCP is already used by Service default/a");
+	result_free(&r);
+
+	/* A ClusterIP Service opens no node port, whatever it says. */
+	parse_str(&r, "svc.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		  "spec: {type: NodePort, clusterIP: 10.0.0.1, ports: [{port: 80, nodePort: 30080}]}\n"
+		  "---\n"
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: b}\n"
+		  "spec: {clusterIP: 10.0.0.2, ports: [{port: 80, nodePort: 30080}]}\n");
+	CHECK(r.ret == 0);
+	CHECK(svc(&r, "default", "b") && svc(&r, "default", "b")->ports[0].node_port == 0);
+	result_free(&r);
+}
+
+static void test_duplicate_service(void)
+{
+	struct result r;
+
+	parse_bufs(&r, NULL, "a.yaml",
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: x}\n"
+		   "spec: {clusterIP: 10.0.0.1}\n",
+		   "b.yaml",
+		   "# again\napiVersion: v1\nkind: Service\nmetadata:\n  namespace: x\n  name: web\n"
+		   "spec: {clusterIP: 10.0.0.2}\n"
+		   "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		   "spec: {clusterIP: 10.0.0.3}\n",
+		   NULL);
+	CHECK(r.ret == 1 && r.errs.n == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL,
+		  "b.yaml:6:9: Service x/web: metadata.name: duplicate Service (first defined at a.yaml:1:1)");
+	result_free(&r);
+}
+
+/* skip_invalid: report the bad objects, build the rest. */
+static void test_skip_invalid(void)
+{
+	const char *text =
+		"apiVersion: v1\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: good}\n"
+		"  spec: {clusterIP: 10.0.0.1, ports: [{name: http, port: 80}]}\n"
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: bad}\n"
+		"  spec: {clusterIP: 10.0.0.2, ports: [{port: 0}]}\n"
+		"- apiVersion: discovery.k8s.io/v1\n  kind: EndpointSlice\n"
+		"  metadata: {name: good-1, labels: {kubernetes.io/service-name: good}}\n"
+		"  addressType: IPv4\n  ports: [{name: http, port: 8080}]\n"
+		"  endpoints: [{addresses: [10.1.0.1]}]\n"
+		"- apiVersion: discovery.k8s.io/v1\n  kind: EndpointSlice\n"
+		"  metadata: {name: good-2, labels: {kubernetes.io/service-name: good}}\n"
+		"  addressType: IPv4\n  ports: [{name: http, port: 8080}]\n"
+		"  endpoints: [{addresses: [10.1.0.2], conditions: {ready: maybe}}]\n"
+		"- apiVersion: v1\n  kind: Service\n  metadata: {name: clash}\n"
+		"  spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n";
+	struct ks_parse_opts o = { .skip_invalid = 1 };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_bufs(&r, &o, "skip.yaml", text, NULL);
+	CHECK(r.ret == 3 && r.errs.n == 3);
+	CHECK_STR(r.errs.n_msgs > 0 ? r.errs.msgs[0] : NULL,
+		  "skip.yaml:11:46: Service default/bad: spec.ports[0].port: 0 is not a port number (1-65535)");
+	CHECK_STR(r.errs.n_msgs > 1 ? r.errs.msgs[1] : NULL,
+		  "skip.yaml:23:59: EndpointSlice default/good-2: endpoints[0].conditions.ready: expected true or false");
+	CHECK_STR(r.errs.n_msgs > 2 ? r.errs.msgs[2] : NULL,
+		  "skip.yaml:27:21: Service default/clash: spec.clusterIP: 10.0.0.1 port 80/TCP is already used by Service default/good");
+	CHECK(r.st.n_svcs == 1);
+	s = svc(&r, "default", "good");
+	CHECK(s && s->n_eps == 1);
+	CHECK(ep_flags(s, 0, "10.1.0.1", 8080) == (RDY | SRV));
+	result_free(&r);
+
+	parse_bufs(&r, NULL, "skip.yaml", text, NULL);
+	CHECK(r.ret == 3 && r.st.n_svcs == 0);
+	result_free(&r);
+}
+
+/* A broken document loses its own objects, not the earlier ones. */
+static void test_syntax_error_keeps_earlier(void)
+{
+	struct ks_parse_opts o = { .skip_invalid = 1 };
+	struct result r;
+
+	parse_bufs(&r, &o, "s.yaml",
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		   "spec: {clusterIP: 10.0.0.1}\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: List\nitems:\n"
+		   "- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n"
+		   "  spec: {clusterIP: 10.0.0.2}\n"
+		   "- [unclosed\n",
+		   NULL);
+	CHECK(r.ret == 1 && r.st.n_svcs == 1);
+	CHECK(ks_state_find(&r.st, "default", "a") != NULL);
+	result_free(&r);
+}
+
+static void test_errors_one_line(void)
+{
+	struct ks_errors e;
+	size_t i;
+
+	ks_errors_init(&e);
+	ks_errors_add(&e, "a\nb\tc");
+	CHECK_STR(e.msgs[0], "a?b?c");
+	for (i = 0; i < KS_ERRORS_KEEP + 5; i++)
+		ks_errors_add(&e, "x");
+	CHECK(e.n == KS_ERRORS_KEEP + 6 && e.n_msgs == KS_ERRORS_KEEP);
+	ks_errors_free(&e);
+}
+
+/* 100,000 Services with 10 endpoints each, in one kubectl-style List. */
+static void test_scale(void)
+{
+	int quick = getenv("KS_TEST_QUICK") != NULL;
+	size_t n = quick ? 2000 : 100000, i, j, len;
+	FILE *f;
+	char *buf;
+	struct timespec t0, t1;
+	struct result r;
+	double secs;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	fprintf(f, "{\"apiVersion\": \"v1\", \"items\": [\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f,
+			"{\"apiVersion\": \"v1\", \"kind\": \"Service\", "
+			"\"metadata\": {\"name\": \"s%zu\", \"namespace\": \"ns%zu\"}, "
+			"\"spec\": {\"clusterIP\": \"10.%zu.%zu.%zu\", \"ports\": "
+			"[{\"name\": \"http\", \"port\": 80, \"protocol\": \"TCP\"}]}},\n",
+			i, i % 100, 64 + (i >> 16), (i >> 8) & 255, i & 255);
+		fprintf(f,
+			"{\"apiVersion\": \"discovery.k8s.io/v1\", \"kind\": \"EndpointSlice\", "
+			"\"metadata\": {\"name\": \"s%zu-x\", \"namespace\": \"ns%zu\", "
+			"\"labels\": {\"kubernetes.io/service-name\": \"s%zu\"}}, "
+			"\"addressType\": \"IPv4\", \"ports\": [{\"name\": \"http\", \"port\": 8080}], "
+			"\"endpoints\": [", i, i % 100, i);
+		for (j = 0; j < 10; j++)
+			fprintf(f,
+				"%s{\"addresses\": [\"172.%zu.%zu.%zu\"], \"nodeName\": \"n%zu\"}",
+				j ? ", " : "", 16 + (i >> 16), (i >> 8) & 255,
+				(i + j) & 255, j);
+		fprintf(f, "]}%s\n", i + 1 < n ? "," : "");
+	}
+	fprintf(f, "], \"kind\": \"List\"}\n");
+	fclose(f);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	{
+		struct ks_parse_opts o = { .node_name = "n3" };
+
+		parse_bufs(&r, &o, "scale.json", buf, NULL);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("# %zu Services, %zu endpoints, %.1f MB: %.2f s\n", n, n * 10,
+	       len / 1e6, secs);
+	CHECK(r.ret == 0 && r.st.n_svcs == n);
+	show_errors(&r);
+	CHECK(ep_flags(svc(&r, "ns42", "s142"), 0, "172.16.0.145", 8080) ==
+	      (RDY | SRV | LOC));
+	CHECK(!quick ? secs < 60 : 1);
+	result_free(&r);
+	free(buf);
+}
+
+/* ---- runner ----------------------------------------------------------- */
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+};
+
+static const struct test tests[] = {
+	{ "kubectl -o yaml List", test_list_yaml },
+	{ "kubectl -o json List", test_list_json },
+	{ "JSON and YAML build the same state", test_json_equals_yaml },
+	{ "multi-document YAML", test_multi_doc },
+	{ "selector-less Service with a hand-written slice", test_selectorless },
+	{ "slice ports matched by name", test_port_match_by_name },
+	{ "multi-port dual-stack Service", test_multi_port },
+	{ "TCP and UDP on the same port", test_tcp_udp_same_port },
+	{ "empty and absent port names", test_empty_port_names },
+	{ "condition defaults", test_condition_defaults },
+	{ "conditions from kubectl output", test_fixture_conditions },
+	{ "endpoints deduplicated across slices", test_dedup },
+	{ "node-local endpoints", test_node_local },
+	{ "headless and ExternalName", test_headless_external_name },
+	{ "ExternalName manifest", test_external_name_manifest },
+	{ "LoadBalancer ingress, ipMode Proxy skipped", test_lb_ingress },
+	{ "skipped objects, verbose notes", test_skips_verbose },
+	{ "service-proxy-name label", test_proxy_name_label },
+	{ "ServiceList and EndpointSliceList", test_typed_lists },
+	{ "items in a document that is no List", test_items_not_list },
+	{ "empty inputs", test_empty_inputs },
+	{ "missing file", test_missing_file },
+	{ "directory input", test_directory },
+	{ "model: sort, find, compare", test_model },
+	{ "error: nesting depth", test_deep_nesting },
+	{ "error: frontend claimed twice", test_frontend_clash },
+	{ "error: cluster IP claimed twice", test_cluster_ip_clash },
+	{ "error: node port claimed twice", test_node_port_clash },
+	{ "error: duplicate Service", test_duplicate_service },
+	{ "skip_invalid", test_skip_invalid },
+	{ "syntax error keeps earlier documents", test_syntax_error_keeps_earlier },
+	{ "errors are single lines, capped", test_errors_one_line },
+	{ "100,000 Services", test_scale },
+};
+
+static int report(int n, const char *name, int *n_fail)
+{
+	printf("%s %d - %s\n", failed ? "not ok" : "ok", n, name);
+	*n_fail += failed;
+	failed = 0;
+	return n + 1;
+}
+
+static int dump(int argc, char **argv)
+{
+	struct ks_parse_opts o = { .verbose = 1, .skip_invalid = 1 };
+	struct ks_input *in = ks_input_new();
+	struct ks_errors errs;
+	struct ks_state st;
+	int i, r;
+
+	ks_errors_init(&errs);
+	ks_state_init(&st);
+	for (i = 0; i < argc; i++)
+		ks_input_add_path(in, argv[i], &errs);
+	r = ks_input_build(in, &o, &st, &errs);
+	dump_state(&st, stdout);
+	ks_errors_print(&errs, stdout);
+	ks_state_free(&st);
+	ks_errors_free(&errs);
+	ks_input_free(in);
+	return r ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n_err = sizeof(err_cases) / sizeof(err_cases[0]);
+	size_t n_tests = sizeof(tests) / sizeof(tests[0]), i;
+	int n = 1, n_fail = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "--dump"))
+		return dump(argc - 2, argv + 2);
+	if (argc > 1)
+		data_dir = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..%zu\n", n_tests + n_err);
+	for (i = 0; i < n_tests; i++) {
+		tests[i].fn();
+		n = report(n, tests[i].name, &n_fail);
+	}
+	for (i = 0; i < n_err; i++) {
+		char name[128];
+
+		run_err_case(&err_cases[i]);
+		snprintf(name, sizeof(name), "error: %s", err_cases[i].name);
+		n = report(n, name, &n_fail);
+	}
+	printf("# %d passed, %d failed\n", n - 1 - n_fail, n_fail);
+	return n_fail ? 1 : 0;
+}

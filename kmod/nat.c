@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path.  ksvc registers lookup functions with the NAT core,
+ * which calls them only for the first packet of a connection that has no
+ * NAT binding yet; ksvc picks an endpoint and asks the core for the
+ * binding.  Conntrack NAT then rewrites every later packet in both
+ * directions, so established traffic costs ksvc nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/netfilter/nf_nat_masquerade.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+
+#include "ksvc.h"
+
+/* Is addr one of this node's NodePort addresses? Called under RCU. */
+bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
+		       const union nf_inet_addr *addr)
+{
+	u32 i;
+
+	if (cfg && cfg->n_addrs) {
+		for (i = 0; i < cfg->n_addrs; i++)
+			if (cfg->addrs[i].family == family &&
+			    nf_inet_addr_cmp(&cfg->addrs[i].addr, addr))
+				return true;
+		return false;
+	}
+	if (family != AF_INET)
+		return false;
+	/*
+	 * Default: every local address but loopback and link-local.  DNAT of
+	 * 127.0.0.1 would need route_localnet, the hole behind CVE-2020-8558.
+	 */
+	if (ipv4_is_loopback(addr->ip) || ipv4_is_linklocal_169(addr->ip))
+		return false;
+	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
+}
+
+struct ksvc_match {
+	struct ksvc_svc *svc;
+	u8 port_index;
+	u8 kind;		/* enum ksvc_fe_kind, or KSVC_FE_NODE_PORT */
+};
+
+#define KSVC_FE_NODE_PORT (KSVC_FE_KIND_MAX + 1)
+
+/* Which service, if any, does this connection's original destination name? */
+static bool ksvc_match(struct net *net, struct ksvc_net *kn,
+		       const struct nf_conntrack_tuple *t, struct ksvc_match *m)
+{
+	struct ksvc_table *tbl = rcu_dereference(kn->tbl);
+	struct ksvc_fe_key key;
+	struct ksvc_np_key nkey;
+	struct ksvc_fe *fe;
+	struct ksvc_np *np;
+
+	if (!tbl)
+		return false;
+	memset(&key, 0, sizeof(key));
+	key.addr = t->dst.u3;
+	key.port = t->dst.u.all;
+	key.proto = t->dst.protonum;
+	key.family = t->src.l3num;
+	fe = rhashtable_lookup(&tbl->fes, &key, ksvc_fe_params);
+	if (fe) {
+		m->svc = fe->svc;
+		m->port_index = fe->port_index;
+		m->kind = fe->kind;
+		return true;
+	}
+	memset(&nkey, 0, sizeof(nkey));
+	nkey.port = t->dst.u.all;
+	nkey.proto = t->dst.protonum;
+	np = rhashtable_lookup(&tbl->nps, &nkey, ksvc_np_params);
+	if (np && ksvc_is_node_addr(net, rcu_dereference(kn->cfg),
+				    t->src.l3num, &t->dst.u3)) {
+		m->svc = np->svc;
+		m->port_index = np->port_index;
+		m->kind = KSVC_FE_NODE_PORT;
+		return true;
+	}
+	return false;
+}
+
+static unsigned int ksvc_reject(struct sk_buff *skb,
+				const struct nf_hook_state *state, u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		nf_send_reset(state->net, state->sk, skb, state->hook);
+		break;
+	case IPPROTO_UDP:
+		nf_send_unreach(skb, ICMP_PORT_UNREACH, state->hook);
+		break;
+	}
+	return NF_DROP;
+}
+
+/*
+ * DNAT, in PREROUTING (pods, outside) and LOCAL_OUT (the node itself).
+ * Only IP_CT_NEW: a reset or ICMP error ksvc sends carries the original
+ * connection's entry through LOCAL_OUT as related-reply, and binding or
+ * dropping it there would drop ksvc's own reset.
+ */
+static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct ksvc_net *kn = ksvc_pernet(state->net);
+	const struct nf_conntrack_tuple *t;
+	enum ip_conntrack_info ctinfo;
+	struct nf_nat_range2 range;
+	const struct ksvc_ep *ep;
+	struct ksvc_match m;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW)
+		return NF_ACCEPT;
+	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	if (!ksvc_match(state->net, kn, t, &m))
+		return NF_ACCEPT;
+
+	ep = ksvc_pick(m.svc, m.port_index);
+	if (!ep) {
+		atomic64_inc(&m.svc->rejects);
+		return ksvc_reject(skb, state, t->dst.protonum);
+	}
+	memset(&range, 0, sizeof(range));
+	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	range.min_addr = ep->addr;
+	range.max_addr = ep->addr;
+	range.min_proto.all = ep->port;
+	range.max_proto.all = ep->port;
+	atomic64_inc(&m.svc->conns);
+	atomic64_inc(&((struct ksvc_ep *)ep)->conns);
+	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+}
+
+/*
+ * Masquerade, decided from the connection's own tuples rather than from
+ * packet mark bits that CNI plugins also use: hairpin (a pod reaching
+ * itself through its service), and traffic to a node port, external IP or
+ * load-balancer address (externalTrafficPolicy Cluster), so that replies
+ * come back through this node.
+ */
+static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct ksvc_net *kn = ksvc_pernet(state->net);
+	const struct nf_conntrack_tuple *orig, *reply;
+	enum ip_conntrack_info ctinfo;
+	struct nf_nat_range2 range;
+	struct ksvc_match m;
+	struct nf_conn *ct;
+	bool masq;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
+		return NF_ACCEPT;
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	if (!ksvc_match(state->net, kn, orig, &m))
+		return NF_ACCEPT;
+
+	masq = nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3);
+	if (m.kind != KSVC_FE_CLUSTER_IP && !(m.svc->flags & KSVC_SVC_F_EXT_LOCAL))
+		masq = true;
+	if (!masq)
+		return NF_ACCEPT;
+
+	memset(&range, 0, sizeof(range));
+	range.flags = NF_NAT_RANGE_PROTO_RANDOM_FULLY;
+	return nf_nat_masquerade_ipv4(skb, state->hook, &range, state->out);
+}
+
+/*
+ * Forwarded packets that conntrack found INVALID (out of window) would
+ * skip reverse NAT and leak pod addresses to clients, which answer with
+ * resets (kube-proxy issue 74839): drop them, unless switched off.
+ */
+static unsigned int ksvc_fwd_invalid(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct ksvc_net *kn = ksvc_pernet(state->net);
+	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
+
+	if (!cfg)
+		cfg = &ksvc_cfg_defaults;
+	if (cfg->drop_invalid && !skb_nfct(skb))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
+/*
+ * Lookup priorities only order ksvc among NAT lookups (iptables' and
+ * nftables' nat chains), and the first that binds wins.  ksvc goes first:
+ * a service address must reach the service even when Docker's or a CNI's
+ * DNAT rules for local addresses, or a stale kube-proxy rule, match too.
+ * Masquerade likewise comes before the CNI's own SNAT rules.
+ */
+static const struct nf_hook_ops ksvc_nat_ops[] = {
+	{
+		.hook = ksvc_nat_dst,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_NAT_DST - 10,
+	},
+	{
+		.hook = ksvc_nat_dst,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_NAT_DST - 10,
+	},
+	{
+		.hook = ksvc_nat_src,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_NAT_SRC - 10,
+	},
+};
+
+static const struct nf_hook_ops ksvc_fwd_ops = {
+	.hook = ksvc_fwd_invalid,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_FORWARD,
+	.priority = NF_IP_PRI_FILTER - 10,
+};
+
+/*
+ * Turn conntrack and the hooks on in a namespace when it is first
+ * configured, not in every namespace: pod namespaces must not pay for it.
+ */
+int ksvc_hooks_enable(struct ksvc_net *kn)
+{
+	int i, err;
+
+	lockdep_assert_held(&kn->lock);
+	if (kn->hooks_on)
+		return 0;
+	if (!rcu_access_pointer(kn->tbl)) {
+		struct ksvc_table *tbl = ksvc_table_new();
+
+		if (!tbl)
+			return -ENOMEM;
+		rcu_assign_pointer(kn->tbl, tbl);
+	}
+	err = nf_ct_netns_get(kn->net, NFPROTO_IPV4);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(ksvc_nat_ops); i++) {
+		err = nf_nat_ipv4_register_fn(kn->net, &ksvc_nat_ops[i]);
+		if (err)
+			goto err_nat;
+	}
+	err = nf_register_net_hook(kn->net, &ksvc_fwd_ops);
+	if (err)
+		goto err_nat;
+	kn->hooks_on = true;
+	return 0;
+
+err_nat:
+	while (i-- > 0)
+		nf_nat_ipv4_unregister_fn(kn->net, &ksvc_nat_ops[i]);
+	nf_ct_netns_put(kn->net, NFPROTO_IPV4);
+	return err;
+}
+
+void ksvc_hooks_disable(struct ksvc_net *kn)
+{
+	int i;
+
+	if (!kn->hooks_on)
+		return;
+	nf_unregister_net_hook(kn->net, &ksvc_fwd_ops);
+	for (i = 0; i < ARRAY_SIZE(ksvc_nat_ops); i++)
+		nf_nat_ipv4_unregister_fn(kn->net, &ksvc_nat_ops[i]);
+	nf_ct_netns_put(kn->net, NFPROTO_IPV4);
+	kn->hooks_on = false;
+}
+
+/*
+ * Stale UDP flows.  A UDP "connection" lives as long as datagrams keep
+ * coming, so without help it stays on a removed endpoint, or on no
+ * endpoint at all if it began before the service had one (it then holds a
+ * null binding and is never looked up again).  Remove every UDP entry
+ * whose original destination is a service and that is bound to an
+ * endpoint the service no longer uses, or to none while the service has
+ * some: the next datagram starts a new flow.
+ */
+static bool ksvc_ep_usable(const struct ksvc_svc *svc, u8 pi,
+			   const struct nf_conntrack_tuple *reply)
+{
+	const struct ksvc_port *p = &svc->ports[pi];
+	u32 n = p->n_ready ? p->n_ready : p->n_fallback;
+	u32 i;
+
+	for (i = p->ep_start; i < p->ep_start + n; i++) {
+		const struct ksvc_ep *ep = &svc->eps[i];
+
+		if (ep->port == reply->src.u.all &&
+		    nf_inet_addr_cmp(&ep->addr, &reply->src.u3))
+			return true;
+	}
+	return false;
+}
+
+static int ksvc_ct_stale(struct nf_conn *ct, void *data)
+{
+	struct ksvc_net *kn = data;
+	const struct nf_conntrack_tuple *orig, *reply;
+	const struct ksvc_port *p;
+	struct ksvc_match m;
+	int stale = 0;
+
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	if (orig->dst.protonum != IPPROTO_UDP || orig->src.l3num != AF_INET)
+		return 0;
+	rcu_read_lock();
+	if (ksvc_match(kn->net, kn, orig, &m)) {
+		p = &m.svc->ports[m.port_index];
+		if (ct->status & IPS_DST_NAT)
+			stale = !ksvc_ep_usable(m.svc, m.port_index, reply);
+		else
+			stale = p->n_ready || p->n_fallback;
+	}
+	rcu_read_unlock();
+	return stale;
+}
+
+void ksvc_ct_cleanup(struct ksvc_net *kn)
+{
+	struct nf_ct_iter_data iter = {
+		.net = kn->net,
+		.data = kn,
+	};
+
+	if (!kn->hooks_on)
+		return;
+	/* Readers must see the new endpoints before old flows go. */
+	synchronize_net();
+	nf_ct_iterate_cleanup_net(ksvc_ct_stale, &iter);
+}
