@@ -459,6 +459,51 @@ static int cmd_get(int argc, char **argv)
 	return KS_EXIT_OK;
 }
 
+/* ---- stats ---- */
+
+static int cmd_stats(int argc, char **argv)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct ks_nl *nl = NULL;
+	struct ks_state st;
+	size_t i, j;
+	int ret;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	if (argc > 1)
+		return usage_error("%s", "unexpected argument");
+	ret = open_nl(&nl, "stats");
+	if (ret)
+		return ret;
+	ret = ks_nl_dump(nl, &st, NULL);
+	if (ret) {
+		ret = ks_nl_report(nl, "stats", ret);
+		ks_nl_close(nl);
+		return ret;
+	}
+	for (i = 0; i < st.n_svcs; i++) {
+		const struct ks_service *svc = &st.svcs[i];
+
+		printf("service %s/%s connections=%llu rejects=%llu\n", svc->ns,
+		       svc->name, (unsigned long long)svc->conns,
+		       (unsigned long long)svc->rejects);
+		for (j = 0; j < svc->n_eps; j++) {
+			const struct ks_endpoint *ep = &svc->eps[j];
+
+			inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
+			printf("  endpoint %s%s%s:%u/%s connections=%llu\n",
+			       ep->addr.family == AF_INET6 ? "[" : "", a,
+			       ep->addr.family == AF_INET6 ? "]" : "", ep->port,
+			       proto_name(svc->ports[ep->port_index].proto),
+			       (unsigned long long)ep->conns);
+		}
+	}
+	ks_state_free(&st);
+	ks_nl_close(nl);
+	return KS_EXIT_OK;
+}
+
 /* ---- delete, flush ---- */
 
 static int cmd_delete(int argc, char **argv)
@@ -639,6 +684,9 @@ static const struct ks_cmd ks_cmds[] = {
 	  "once.  --dry-run prints the plan." },
 	{ "get", cmd_get, "services [-n NAMESPACE | -A] [-o wide] [--no-headers]",
 	  "Show the services the kernel holds." },
+	{ "stats", cmd_stats, "",
+	  "Show the counters: new connections and rejects per service, new\n"
+	  "connections per endpoint." },
 	{ "delete", cmd_delete, "service NAME [-n NAMESPACE]",
 	  "Delete one service." },
 	{ "flush", cmd_flush, "", "Delete every service." },

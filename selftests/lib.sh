@@ -182,3 +182,105 @@ ask() {
 	udp) echo hi | ip netns exec "$ns" socat -T2 - "UDP:$addr:$port" ;;
 	esac
 }
+
+# ---- ksvc ----
+
+# ksvc ARGS...: ksvcctl in the node namespace.
+ksvc() { ip netns exec "$node" "$KSVCCTL" "$@"; }
+
+# apply: manifests on stdin, into the node namespace's tables.
+apply() { ksvc apply -f - "$@"; }
+
+# pods N: pod1..podN at 10.244.0.11.., each serving TCP and UDP on PORT(s)
+# (default 80) with its own name.
+pods() {
+	local n=$1 i p
+	shift
+	[ $# -gt 0 ] || set -- 80
+	for i in $(seq "$n"); do
+		add_pod "pod$i" "$POD_CIDR.$((10 + i))" || return 1
+		for p in "$@"; do
+			serve "$(pod_ns "$i")" tcp "$p" "pod$i" || return 1
+			serve "$(pod_ns "$i")" udp "$p" "pod$i" || return 1
+		done
+	done
+}
+pod_ns() { local v="pod$1"; echo "${!v}"; }
+pod_ip() { echo "$POD_CIDR.$((10 + $1))"; }
+
+# slice NAME SVC ADDR...: an EndpointSlice of ready endpoints on port 80.
+# (Tests that need more write their YAML out.)
+slice() {
+	local name=$1 svc=$2 a
+	shift 2
+	cat <<EOT
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: $name
+  namespace: default
+  labels:
+    kubernetes.io/service-name: $svc
+addressType: IPv4
+ports:
+- name: ""
+  port: 80
+  protocol: TCP
+- name: udp
+  port: 80
+  protocol: UDP
+endpoints:
+EOT
+	for a in "$@"; do
+		printf -- '- addresses: ["%s"]\n  conditions: {ready: true}\n  nodeName: node-1\n' "$a"
+	done
+}
+
+# clusterip_svc NAME IP: a Service with port 80 on TCP and UDP.
+clusterip_svc() {
+	cat <<EOT
+---
+apiVersion: v1
+kind: Service
+metadata: {name: $1, namespace: default}
+spec:
+  clusterIP: $2
+  ports:
+  - {name: "", port: 80, protocol: TCP}
+  - {name: udp, port: 80, protocol: UDP}
+EOT
+}
+
+# tcp_many NS ADDR PORT N: N connections one after the other; prints each
+# answer, or FAIL.  One bash for all of them: the VM is emulated.
+tcp_many() {
+	ip netns exec "$1" timeout 300 bash -c '
+		for ((i = 0; i < $4; i++)); do
+			if exec 3<>"/dev/tcp/$2/$3"; then
+				echo hi >&3
+				if read -r -t 5 l <&3; then echo "$l"; else echo FAIL; fi
+				exec 3<&-
+			else
+				echo FAIL
+			fi
+		done' _ "$1" "$2" "$3" "$4" 2>/dev/null
+}
+
+# count WORD: how many lines of stdin start with WORD.
+count() { grep -c "^$1\( \|\$\)"; }
+
+# counter SVC: the service's "new connections" counter, from ksvcctl get.
+svc_conns() {
+	ksvc get services -o wide -n "${2:-default}" | awk -v s="$1" '
+		$1 == s { on = 1; next }
+		/^[^ ]/ { on = 0 }
+		on && /conns=/ { sub(".*conns=", ""); n += $1 }
+		END { print n + 0 }'
+}
+
+# udp_from NS ADDR PORT SPORT: one datagram from a fixed source port (one
+# conntrack flow); prints the answer, if any within 2 seconds.
+udp_from() {
+	echo hi | ip netns exec "$1" socat -T2 - "UDP:$2:$3,sourceport=$4,reuseaddr" 2>/dev/null
+}

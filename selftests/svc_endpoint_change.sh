@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Endpoints change under traffic: new connections follow the new set; an
+# open TCP connection to an endpoint that stays keeps working; a UDP flow
+# to a removed endpoint moves to a live one at its next datagram; a UDP
+# flow that began before the Service existed reaches an endpoint once it
+# has one.
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+
+ktap_header 6
+setup_node
+pods 3
+for i in 1 2 3; do
+	ip netns exec "$(pod_ns $i)" socat "TCP-LISTEN:81,reuseaddr,fork" \
+		"SYSTEM:echo pod$i; cat" </dev/null >/dev/null 2>&1 &
+	wait_listen "$(pod_ns $i)" tcp 81
+done
+add_pod client "$(pod_ip 9)"
+
+svc_with() {
+	local a
+	cat <<EOT
+apiVersion: v1
+kind: Service
+metadata: {name: chg, namespace: default}
+spec:
+  clusterIP: 10.96.0.70
+  ports:
+  - {name: "", port: 80, protocol: TCP}
+  - {name: udp, port: 80, protocol: UDP}
+  - {name: long, port: 81, protocol: TCP}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: chg-1, namespace: default, labels: {kubernetes.io/service-name: chg}}
+addressType: IPv4
+ports:
+- {name: "", port: 80, protocol: TCP}
+- {name: udp, port: 80, protocol: UDP}
+- {name: long, port: 81, protocol: TCP}
+endpoints:
+EOT
+	for a in "$@"; do
+		printf -- '- addresses: ["%s"]\n  conditions: {ready: true}\n' "$(pod_ip "$a")"
+	done
+}
+svc_with 1 2 | apply >/dev/null || fail apply
+
+# A long-lived TCP connection, and a UDP flow on the endpoint to remove.
+coproc CONN { ip netns exec "$client" socat - TCP:10.96.0.70:81; }
+read -r -t 10 first <&"${CONN[0]}"
+keep=${first#pod}
+gone=$((3 - keep))
+diag "open connection on pod$keep; pod$gone goes away"
+sport=
+for p in $(seq 40000 40040); do
+	if [ "$(udp_from "$client" 10.96.0.70 80 $p | cut -d' ' -f1)" = "pod$gone" ]; then
+		sport=$p
+		break
+	fi
+done
+diag "UDP flow from port $sport is on pod$gone"
+
+# A UDP flow to an address that is no service yet.
+udp_from "$client" 10.96.0.71 80 41000 >/dev/null
+
+svc_with "$keep" 3 | apply >/dev/null || fail apply
+
+out=$(tcp_many "$client" 10.96.0.70 80 60)
+diag "after the change: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
+check "new connections never reach the removed endpoint" \
+	test "$(count "pod$gone" <<<"$out")" = 0 -a "$(grep -c FAIL <<<"$out")" = 0
+check "new connections reach the added endpoint" test "$(count pod3 <<<"$out")" -gt 0
+
+pingpong() {
+	local l
+	echo ping >&"${CONN[1]}" && read -r -t 10 l <&"${CONN[0]}" && [ "$l" = ping ]
+}
+check "the open connection to the surviving endpoint still works" pingpong
+
+moved=$(udp_from "$client" 10.96.0.70 80 "$sport")
+diag "UDP flow from port $sport now answered by: ${moved:-nobody}"
+check "the UDP flow to the removed endpoint moved to a live one" \
+	grep -Eq "^pod($keep|3) " <<<"$moved"
+
+cat <<EOT | apply >/dev/null || fail apply
+$(svc_with "$keep" 3)
+---
+apiVersion: v1
+kind: Service
+metadata: {name: late, namespace: default}
+spec:
+  clusterIP: 10.96.0.71
+  ports:
+  - {name: udp, port: 80, protocol: UDP}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: late-1, namespace: default, labels: {kubernetes.io/service-name: late}}
+addressType: IPv4
+ports:
+- {name: udp, port: 80, protocol: UDP}
+endpoints:
+- addresses: ["$(pod_ip 1)"]
+  conditions: {ready: true}
+EOT
+late=$(udp_from "$client" 10.96.0.71 80 41000)
+check "a UDP flow that began before the Service existed reaches it" \
+	grep -q "^pod1 " <<<"$late"
+
+# And one that began while the Service had no endpoints.
+svc_with | apply >/dev/null
+udp_from "$client" 10.96.0.70 80 42000 >/dev/null
+svc_with 2 | apply >/dev/null
+check "a UDP flow that began while the Service had no endpoints reaches one" \
+	grep -q "^pod2 " <<<"$(udp_from "$client" 10.96.0.70 80 42000)"
+kill "$CONN_PID" 2>/dev/null
+ksft_exit
