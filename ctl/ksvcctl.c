@@ -334,74 +334,109 @@ static void addrs_of(const struct ks_service *svc, int want_cluster, char *buf,
 	}
 }
 
+/* Columns sized to their widest cell, three spaces apart, as kubectl does. */
+#define KS_COLS 7
+struct ks_row {
+	char cell[KS_COLS][512];
+	const struct ks_service *svc;
+};
+
+static void row_of(const struct ks_service *svc, struct ks_row *r)
+{
+	char one[64];
+	size_t j, ready;
+
+	memset(r, 0, sizeof(*r));
+	r->svc = svc;
+	snprintf(r->cell[0], sizeof(r->cell[0]), "%s", svc->ns);
+	snprintf(r->cell[1], sizeof(r->cell[1]), "%s", svc->name);
+	snprintf(r->cell[2], sizeof(r->cell[2]), "%s", type_name(svc));
+	addrs_of(svc, 1, r->cell[3], sizeof(r->cell[3]));
+	addrs_of(svc, 0, r->cell[4], sizeof(r->cell[4]));
+	if (svc->type == KSVC_SVC_HEADLESS)
+		snprintf(r->cell[3], sizeof(r->cell[3]), "None");
+	if (svc->type == KSVC_SVC_EXTERNAL_NAME) {
+		snprintf(r->cell[3], sizeof(r->cell[3]), "<none>");
+		snprintf(r->cell[4], sizeof(r->cell[4]), "%s", svc->external_name);
+	}
+	if (!r->cell[4][0])
+		snprintf(r->cell[4], sizeof(r->cell[4]), "%s",
+			 svc->type == KSVC_SVC_LOAD_BALANCER ? "<pending>" : "<none>");
+	for (j = 0; j < svc->n_ports; j++) {
+		const struct ks_port *p = &svc->ports[j];
+
+		if (p->node_port)
+			snprintf(one, sizeof(one), "%u:%u/%s", p->port,
+				 p->node_port, proto_name(p->proto));
+		else
+			snprintf(one, sizeof(one), "%u/%s", p->port,
+				 proto_name(p->proto));
+		cat(r->cell[5], sizeof(r->cell[5]), one);
+	}
+	if (!r->cell[5][0])
+		snprintf(r->cell[5], sizeof(r->cell[5]), "<none>");
+	for (j = 0, ready = 0; j < svc->n_eps; j++)
+		ready += !!(svc->eps[j].flags & KSVC_EP_F_READY);
+	if (svc->type == KSVC_SVC_EXTERNAL_NAME || svc->type == KSVC_SVC_HEADLESS)
+		snprintf(r->cell[6], sizeof(r->cell[6]), "<dns only>");
+	else
+		snprintf(r->cell[6], sizeof(r->cell[6]), "%zu", ready);
+}
+
+static void print_endpoints(const struct ks_service *svc)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t j;
+
+	for (j = 0; j < svc->n_eps; j++) {
+		const struct ks_endpoint *ep = &svc->eps[j];
+		const struct ks_port *p = &svc->ports[ep->port_index];
+
+		inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
+		printf("    -> %s:%u/%s%s%s%s%s%s conns=%llu\n", a, ep->port,
+		       proto_name(p->proto), p->name[0] ? " port " : "", p->name,
+		       ep->flags & KSVC_EP_F_READY ? " ready" : " not-ready",
+		       ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
+		       ep->flags & KSVC_EP_F_LOCAL ? " local" : "",
+		       (unsigned long long)ep->conns);
+	}
+}
+
 static void print_services(const struct ks_state *st, const char *ns, int all,
 			   int headers, int wide)
 {
-	char cip[512], eip[512], ports[512], one[64], eps[32];
-	size_t i, j, ready;
-	const char *fmt = all ? "%-15s %-24s %-12s %-15s %-15s %-20s %s\n" :
-				"%s%-24s %-12s %-15s %-15s %-20s %s\n";
+	static const char *const head[KS_COLS] = {
+		"NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP",
+		"PORT(S)", "ENDPOINTS",
+	};
+	size_t w[KS_COLS] = { 0 }, i, n = 0, c;
+	struct ks_row *rows;
 
-	if (headers)
-		printf(fmt, all ? "NAMESPACE" : "", "NAME", "TYPE", "CLUSTER-IP",
-		       "EXTERNAL-IP", "PORT(S)", "ENDPOINTS");
-	for (i = 0; i < st->n_svcs; i++) {
-		const struct ks_service *svc = &st->svcs[i];
-
-		if (!all && strcmp(svc->ns, ns))
-			continue;
-		addrs_of(svc, 1, cip, sizeof(cip));
-		addrs_of(svc, 0, eip, sizeof(eip));
-		if (svc->type == KSVC_SVC_HEADLESS)
-			snprintf(cip, sizeof(cip), "None");
-		if (svc->type == KSVC_SVC_EXTERNAL_NAME) {
-			snprintf(cip, sizeof(cip), "<none>");
-			snprintf(eip, sizeof(eip), "%s", svc->external_name);
-		}
-		if (!eip[0])
-			snprintf(eip, sizeof(eip), "%s",
-				 svc->type == KSVC_SVC_LOAD_BALANCER ? "<pending>" : "<none>");
-		ports[0] = '\0';
-		for (j = 0; j < svc->n_ports; j++) {
-			const struct ks_port *p = &svc->ports[j];
-
-			if (p->node_port)
-				snprintf(one, sizeof(one), "%u:%u/%s", p->port,
-					 p->node_port, proto_name(p->proto));
-			else
-				snprintf(one, sizeof(one), "%u/%s", p->port,
-					 proto_name(p->proto));
-			cat(ports, sizeof(ports), one);
-		}
-		if (!ports[0])
-			snprintf(ports, sizeof(ports), "<none>");
-		for (j = 0, ready = 0; j < svc->n_eps; j++)
-			ready += !!(svc->eps[j].flags & KSVC_EP_F_READY);
-		if (svc->type == KSVC_SVC_EXTERNAL_NAME || svc->type == KSVC_SVC_HEADLESS)
-			snprintf(eps, sizeof(eps), "<dns only>");
-		else
-			snprintf(eps, sizeof(eps), "%zu", ready);
-		printf(fmt, all ? svc->ns : "", svc->name, type_name(svc), cip,
-		       eip, ports, eps);
-		if (wide) {
-			char a[INET6_ADDRSTRLEN];
-
-			for (j = 0; j < svc->n_eps; j++) {
-				const struct ks_endpoint *ep = &svc->eps[j];
-
-				inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
-				printf("    -> %s:%u (port %s%s)%s%s%s conns=%llu\n", a,
-				       ep->port,
-				       svc->ports[ep->port_index].name[0] ?
-				       svc->ports[ep->port_index].name : "",
-				       svc->ports[ep->port_index].name[0] ? "" : "#0",
-				       ep->flags & KSVC_EP_F_READY ? " ready" : "",
-				       ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
-				       ep->flags & KSVC_EP_F_LOCAL ? " local" : "",
-				       (unsigned long long)ep->conns);
-			}
-		}
+	rows = calloc(st->n_svcs ? st->n_svcs : 1, sizeof(*rows));
+	if (!rows)
+		return;
+	for (i = 0; i < st->n_svcs; i++)
+		if (all || !strcmp(st->svcs[i].ns, ns))
+			row_of(&st->svcs[i], &rows[n++]);
+	for (c = all ? 0 : 1; c < KS_COLS; c++) {
+		w[c] = headers ? strlen(head[c]) : 0;
+		for (i = 0; i < n; i++)
+			if (strlen(rows[i].cell[c]) > w[c])
+				w[c] = strlen(rows[i].cell[c]);
 	}
+	if (headers) {
+		for (c = all ? 0 : 1; c < KS_COLS; c++)
+			printf("%-*s%s", c + 1 < KS_COLS ? (int)w[c] : 0, head[c],
+			       c + 1 < KS_COLS ? "   " : "\n");
+	}
+	for (i = 0; i < n; i++) {
+		for (c = all ? 0 : 1; c < KS_COLS; c++)
+			printf("%-*s%s", c + 1 < KS_COLS ? (int)w[c] : 0,
+			       rows[i].cell[c], c + 1 < KS_COLS ? "   " : "\n");
+		if (wide)
+			print_endpoints(rows[i].svc);
+	}
+	free(rows);
 }
 
 static int cmd_get(int argc, char **argv)
