@@ -109,9 +109,12 @@ void ks_nl_close(struct ks_nl *nl)
 	free(nl);
 }
 
+/* Room for KS_NL_EPS_PER_MSG endpoints and a full service head. */
+#define KS_NL_MSG_SIZE (64 * 1024)
+
 static struct nl_msg *ks_nl_msg(struct ks_nl *nl, int cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(KS_NL_MSG_SIZE);
 
 	if (!msg)
 		return NULL;

@@ -30,8 +30,8 @@
 #define KSVC_VERSION "0.0.0"
 #endif
 
-#define KSVC_DEFAULT_MAX_SERVICES	(1U << 20)
-#define KSVC_DEFAULT_MAX_ENDPOINTS	(1U << 24)
+#define KSVC_DEFAULT_MAX_SERVICES	BIT(20)
+#define KSVC_DEFAULT_MAX_ENDPOINTS	BIT(24)
 
 struct ksvc_name {
 	char ns[KSVC_NAME_MAX + 1];

@@ -86,9 +86,11 @@ enum ksvc_svc_attr {
 	KSVC_SVC_A_FRONTEND,	/* nest: enum ksvc_fe_attr */
 	KSVC_SVC_A_ENDPOINTS,	/* nest of KSVC_SVC_A_ENDPOINT */
 	KSVC_SVC_A_ENDPOINT,	/* nest: enum ksvc_ep_attr */
-	KSVC_SVC_A_APPEND,	/* flag: add endpoints to the service staged
-				 * by this transaction (a service whose
-				 * endpoints span several messages) */
+	/*
+	 * flag: add endpoints to the service staged by this transaction (a
+	 * service whose endpoints span several messages)
+	 */
+	KSVC_SVC_A_APPEND,
 	KSVC_SVC_A_EXTERNAL_NAME, /* string: for display */
 	KSVC_SVC_A_STATS,	/* nest: enum ksvc_stats_attr (dump only) */
 	KSVC_SVC_A_ALGO,	/* u8: enum ksvc_algo */
@@ -179,9 +181,11 @@ enum ksvc_stats_attr {
 enum ksvc_cfg_attr {
 	KSVC_CFG_A_UNSPEC,
 	KSVC_CFG_A_NODE_NAME,	/* string, 0..253 */
-	KSVC_CFG_A_NODEPORT_ADDRS, /* nest of KSVC_CFG_A_ADDR4/6; empty:
-				    * every local address but loopback and
-				    * link-local */
+	/*
+	 * nest of KSVC_CFG_A_ADDR4/6; empty: every local address but
+	 * loopback and link-local
+	 */
+	KSVC_CFG_A_NODEPORT_ADDRS,
 	KSVC_CFG_A_ADDR4,	/* be32 */
 	KSVC_CFG_A_ADDR6,	/* 16 bytes */
 	KSVC_CFG_A_DROP_INVALID, /* u8: drop forwarded ct-INVALID (default 1) */

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kstool: what the selftests need that ksvcctl rightly does not do.
+ *
+ *   kstool tcp-ack ADDR PORT COUNT   send COUNT bare TCP ACKs (no connection:
+ *                                    conntrack finds them INVALID when
+ *                                    nf_conntrack_tcp_loose is 0)
+ *   kstool tx-abandon                open a transaction, stage a service,
+ *                                    exit without committing
+ *   kstool bad                       send malformed requests; print, for
+ *                                    each, the errno and extack message
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <linux/ksvc.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* ---- raw TCP ---- */
+
+static uint16_t csum(const void *data, size_t len, uint32_t sum)
+{
+	const uint8_t *p = data;
+
+	while (len > 1) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static int tcp_ack(const char *addr, int port, int count)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET }, src;
+	socklen_t slen = sizeof(src);
+	struct {
+		uint32_t saddr, daddr;
+		uint8_t zero, proto;
+		uint16_t len;
+		struct tcphdr th;
+	} pseudo;
+	int fd, u, i;
+
+	if (inet_pton(AF_INET, addr, &dst.sin_addr) != 1)
+		return 2;
+	dst.sin_port = htons(port);
+	/* The source address the kernel would pick, for the checksum. */
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	if (u < 0 || connect(u, (struct sockaddr *)&dst, sizeof(dst)) ||
+	    getsockname(u, (struct sockaddr *)&src, &slen)) {
+		perror("route");
+		return 1;
+	}
+	close(u);
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+	if (fd < 0) {
+		perror("raw socket");
+		return 1;
+	}
+	for (i = 0; i < count; i++) {
+		memset(&pseudo, 0, sizeof(pseudo));
+		pseudo.saddr = src.sin_addr.s_addr;
+		pseudo.daddr = dst.sin_addr.s_addr;
+		pseudo.proto = IPPROTO_TCP;
+		pseudo.len = htons(sizeof(struct tcphdr));
+		pseudo.th.source = htons(45000 + i);
+		pseudo.th.dest = htons(port);
+		pseudo.th.seq = htonl(1000 + i);
+		pseudo.th.ack_seq = htonl(5000 + i);
+		pseudo.th.doff = 5;
+		pseudo.th.ack = 1;
+		pseudo.th.window = htons(1000);
+		pseudo.th.check = htons(csum(&pseudo, sizeof(pseudo), 0));
+		if (sendto(fd, &pseudo.th, sizeof(pseudo.th), 0,
+			   (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+			perror("sendto");
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+/* ---- netlink ---- */
+
+static struct nl_sock *sk;
+static int family;
+static int last_err;
+static char last_msg[256];
+
+static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	int len;
+
+	(void)nla;
+	(void)arg;
+	last_err = e->error;
+	last_msg[0] = '\0';
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
+	    !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(e + 1), len, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(last_msg, sizeof(last_msg), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	last_err = 0;
+	return NL_STOP;
+}
+
+static int nl_open(void)
+{
+	int one = 1;
+
+	sk = nl_socket_alloc();
+	if (!sk || genl_connect(sk))
+		return -1;
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	family = genl_ctrl_resolve(sk, KSVC_GENL_NAME);
+	if (family < 0)
+		return -1;
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, err_cb, NULL);
+	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, NULL);
+	return 0;
+}
+
+static struct nl_msg *msg_new(int cmd)
+{
+	struct nl_msg *m = nlmsg_alloc_size(65536);
+
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK, cmd,
+		    KSVC_GENL_VERSION);
+	return m;
+}
+
+static int send_msg(struct nl_msg *m)
+{
+	last_err = 1;
+	last_msg[0] = '\0';
+	if (nl_send_auto(sk, m) < 0) {
+		nlmsg_free(m);
+		return -EIO;
+	}
+	nlmsg_free(m);
+	while (last_err == 1)
+		if (nl_recvmsgs_default(sk) < 0 && last_err == 1)
+			return -EIO;
+	return last_err;
+}
+
+static struct nlattr *nest(struct nl_msg *m, int type)
+{
+	return nla_nest_start(m, type | NLA_F_NESTED);
+}
+
+/* A well-formed service; "bad" cases break one thing in it. */
+enum breakage {
+	OK, NO_NAME, LONG_NAME, EP_PORT_INDEX, BAD_PROTO, EP_FLAGS, NO_NESTED_FLAG,
+	UNKNOWN_ATTR, FE_TWO_ADDRS, FE_MULTICAST, SHORT_ADDR, STATS_SET,
+	NODEPORT_DUP, APPEND_NO_TX, ZERO_PORT, FE_WITHOUT_PORTS,
+};
+
+static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
+{
+	struct nl_msg *m = msg_new(KSVC_CMD_SVC_NEW);
+	struct nlattr *s, *l, *e;
+	uint32_t ep = htonl(0x0af40063);	/* 10.244.0.99 */
+
+	s = nest(m, KSVC_A_SERVICE);
+	nla_put_string(m, KSVC_SVC_A_NAMESPACE, "default");
+	if (b == LONG_NAME)
+		nla_put_string(m, KSVC_SVC_A_NAME,
+			       "a-name-that-is-much-longer-than-sixty-three-characters-which-is-the-limit");
+	else if (b != NO_NAME)
+		nla_put_string(m, KSVC_SVC_A_NAME, name);
+	if (b == UNKNOWN_ATTR)
+		nla_put_u32(m, KSVC_SVC_A_MAX + 5, 1);
+	if (b == STATS_SET) {
+		e = nest(m, KSVC_SVC_A_STATS);
+		nla_put_u64(m, KSVC_STATS_A_CONNS, 5);
+		nla_nest_end(m, e);
+	}
+	if (b == APPEND_NO_TX)
+		nla_put_flag(m, KSVC_SVC_A_APPEND);
+	if (b != FE_WITHOUT_PORTS) {
+		l = nest(m, KSVC_SVC_A_PORTS);
+		e = nest(m, KSVC_SVC_A_PORT);
+		nla_put_u8(m, KSVC_PORT_A_PROTO, b == BAD_PROTO ? 47 : IPPROTO_TCP);
+		nla_put_u16(m, KSVC_PORT_A_PORT, b == ZERO_PORT ? 0 : 80);
+		nla_put_u16(m, KSVC_PORT_A_NODE_PORT, 30999);
+		nla_nest_end(m, e);
+		if (b == NODEPORT_DUP) {
+			e = nest(m, KSVC_SVC_A_PORT);
+			nla_put_u8(m, KSVC_PORT_A_PROTO, IPPROTO_TCP);
+			nla_put_u16(m, KSVC_PORT_A_PORT, 81);
+			nla_put_u16(m, KSVC_PORT_A_NODE_PORT, 30999);
+			nla_nest_end(m, e);
+		}
+		nla_nest_end(m, l);
+	}
+	l = nest(m, KSVC_SVC_A_FRONTENDS);
+	e = nest(m, KSVC_SVC_A_FRONTEND);
+	nla_put_u8(m, KSVC_FE_A_KIND, KSVC_FE_CLUSTER_IP);
+	if (b == SHORT_ADDR)
+		nla_put(m, KSVC_FE_A_ADDR6, 4, &vip);
+	else if (b == FE_MULTICAST)
+		nla_put_u32(m, KSVC_FE_A_ADDR4, htonl(0xe0000001));
+	else
+		nla_put_u32(m, KSVC_FE_A_ADDR4, vip);
+	if (b == FE_TWO_ADDRS) {
+		uint8_t a6[16] = { 0xfd, [15] = 1 };
+
+		nla_put(m, KSVC_FE_A_ADDR6, 16, a6);
+	}
+	nla_nest_end(m, e);
+	nla_nest_end(m, l);
+	l = nest(m, KSVC_SVC_A_ENDPOINTS);
+	e = nest(m, KSVC_SVC_A_ENDPOINT);
+	nla_put_u32(m, KSVC_EP_A_ADDR4, ep);
+	nla_put_u8(m, KSVC_EP_A_PORT_INDEX, b == EP_PORT_INDEX ? 3 : 0);
+	nla_put_u16(m, KSVC_EP_A_PORT, 80);
+	nla_put_u32(m, KSVC_EP_A_FLAGS, b == EP_FLAGS ? 0x100 : KSVC_EP_F_READY);
+	nla_nest_end(m, e);
+	nla_nest_end(m, l);
+	nla_nest_end(m, s);
+	/* libnl flags every nest it starts: take the flag off by hand. */
+	if (b == NO_NESTED_FLAG)
+		s->nla_type &= ~NLA_F_NESTED;
+	return m;
+}
+
+static int simple(int cmd, uint32_t txflags)
+{
+	struct nl_msg *m = msg_new(cmd);
+
+	if (txflags)
+		nla_put_u32(m, KSVC_A_TX_FLAGS, txflags);
+	return send_msg(m);
+}
+
+static int tx_abandon(void)
+{
+	int err;
+
+	err = simple(KSVC_CMD_TX_BEGIN, 0);
+	if (!err)
+		err = send_msg(service("abandoned", htonl(0x0a600909), OK));
+	printf("staged: %d %s\n", err, last_msg);
+	/* Exit without commit: closing the socket must drop the transaction. */
+	return err ? 1 : 0;
+}
+
+static int bad(void)
+{
+	static const struct {
+		const char *name;
+		enum breakage b;
+	} cases[] = {
+		{ "no-name", NO_NAME },
+		{ "long-name", LONG_NAME },
+		{ "endpoint-port-index", EP_PORT_INDEX },
+		{ "bad-protocol", BAD_PROTO },
+		{ "endpoint-flags", EP_FLAGS },
+		{ "no-nested-flag", NO_NESTED_FLAG },
+		{ "unknown-attribute", UNKNOWN_ATTR },
+		{ "frontend-two-addresses", FE_TWO_ADDRS },
+		{ "frontend-multicast", FE_MULTICAST },
+		{ "short-address", SHORT_ADDR },
+		{ "set-counters", STATS_SET },
+		{ "duplicate-node-port", NODEPORT_DUP },
+		{ "append-without-transaction", APPEND_NO_TX },
+		{ "zero-port", ZERO_PORT },
+		{ "frontend-without-ports", FE_WITHOUT_PORTS },
+	};
+	struct nl_msg *m;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err = send_msg(service("bad", htonl(0x0a600a0a), cases[i].b));
+		printf("%s: %s: %s\n", cases[i].name, err ? strerror(-err) : "accepted",
+		       last_msg);
+	}
+	/* Flags a request must not carry, an attribute where none is taken. */
+	m = msg_new(KSVC_CMD_FLUSH);
+	nla_put_u32(m, KSVC_A_TX_FLAGS, 1);
+	err = send_msg(m);
+	printf("flush-with-attribute: %s: %s\n", err ? strerror(-err) : "accepted", last_msg);
+	err = simple(KSVC_CMD_TX_BEGIN, 0x80);
+	printf("tx-unknown-flag: %s: %s\n", err ? strerror(-err) : "accepted", last_msg);
+	err = simple(KSVC_CMD_TX_COMMIT, 0);
+	printf("commit-without-begin: %s: %s\n", err ? strerror(-err) : "accepted", last_msg);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
+		return tcp_ack(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc >= 2 && nl_open()) {
+		fprintf(stderr, "kstool: no ksvc family\n");
+		return 3;
+	}
+	if (argc == 2 && !strcmp(argv[1], "tx-abandon"))
+		return tx_abandon();
+	if (argc == 2 && !strcmp(argv[1], "bad"))
+		return bad();
+	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad\n");
+	return 2;
+}

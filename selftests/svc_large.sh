@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A Service with more endpoints than one netlink message holds (1,500)
+# goes in several messages and comes back whole in the dump; applying the
+# dump's source again changes nothing; and traffic reaches the endpoints
+# at the end of the list.
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+
+ktap_header 4
+setup_node
+add_pod cpod "$(pod_ip 9)"
+big() {
+	local i
+	clusterip_svc big 10.96.9.1
+	printf -- '---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: big-1, namespace: default, labels: {kubernetes.io/service-name: big}}\naddressType: IPv4\nports: [{name: "", port: 80, protocol: TCP}]\nendpoints:\n'
+	for i in $(seq 0 1499); do
+		printf -- '- addresses: ["10.245.%d.%d"]\n' $((i / 250)) $((i % 250 + 1))
+	done
+}
+big > /tmp/big.$$.yaml
+check "apply 1,500 endpoints" sh -c "ip netns exec '$node' '$KSVCCTL' apply -f /tmp/big.$$.yaml >/dev/null"
+n=$(ksvc get services -o wide | grep -c -- '-> 10.245.')
+check "the dump returns all 1,500 ($n)" test "$n" = 1500
+check "applying the same again changes nothing" \
+	grep -q '^no changes' <<<"$(ksvc apply -f /tmp/big.$$.yaml)"
+rm -f /tmp/big.$$.yaml
+# Every endpoint is a pod behind the node: one pod takes all their
+# addresses (a local route for the whole range), so any pick answers.
+add_pod sink 10.245.5.250
+ip -n "$node" route add 10.245.0.0/16 dev "v$(echo "$sink" | tail -c 7)"
+ip -n "$sink" route add local 10.245.0.0/16 dev lo
+serve "$sink" tcp 80 sink
+check "connections reach endpoints spread over the whole list" \
+	test "$(tcp_many "$cpod" 10.96.9.1 80 20 | count sink)" = 20
+ksft_exit

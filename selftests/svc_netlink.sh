@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The netlink API refuses malformed requests, each with an extack message
+# that says why, and changes nothing; a transaction whose socket closes
+# without a commit is dropped; a frontend claimed by another Service is
+# refused with the kernel's reason, printed by ksvcctl.
+. "$(dirname "$0")/lib.sh"
+require_module
+KSTOOL=$TOP/selftests/kstool
+[ -x "$KSTOOL" ] || ksft_skip "kstool not built"
+
+ktap_header 7
+setup_node
+kst() { ip netns exec "$node" "$KSTOOL" "$@"; }
+
+{ clusterip_svc web 10.96.6.1; slice web-1 web 10.244.0.50; } | apply >/dev/null ||
+	fail apply
+table() { ksvc get services -A -o wide --no-headers | tr -s ' '; }
+before=$(table)
+out=$(kst bad)
+diag "$out"
+expect() {	# expect CASE ERRNO-TEXT MESSAGE-PART
+	grep -q "^$1: $2: .*$3" <<<"$out" || fail "$1: wanted '$2: ...$3'"
+}
+all_refused() {
+	expect no-name "Invalid argument" "namespace and name are required" &&
+	expect long-name "Numerical result out of range\|Invalid argument" "" &&
+	expect endpoint-port-index "Invalid argument" "port the service does not have" &&
+	expect bad-protocol "Invalid argument" "protocol must be TCP, UDP or SCTP" &&
+	expect endpoint-flags "Invalid argument" "" &&
+	expect no-nested-flag "Invalid argument" "NLA_F_NESTED is missing" &&
+	expect unknown-attribute "Invalid argument" "" &&
+	expect frontend-two-addresses "Invalid argument" "exactly one of an IPv4 and an IPv6 address" &&
+	expect frontend-multicast "Invalid argument" "not a unicast address" &&
+	expect short-address "[A-Za-z ]*" "" &&
+	expect set-counters "Invalid argument" "" &&
+	expect duplicate-node-port "Invalid argument" "same node port" &&
+	expect append-without-transaction "Invalid argument" "append must follow" &&
+	expect zero-port "Numerical result out of range\|Invalid argument" "" &&
+	expect frontend-without-ports "Invalid argument" "needs at least one port" &&
+	expect flush-with-attribute "Invalid argument" "" &&
+	expect tx-unknown-flag "Invalid argument" "" &&
+	expect commit-without-begin "No such file or directory" "no transaction is open"
+}
+check "every malformed request is refused with its reason" all_refused
+check "none of them was accepted" sh -c "! grep -q ': accepted' <<'EOT'
+$out
+EOT"
+check "the tables did not change" test "$(table)" = "$before"
+
+kst tx-abandon >/dev/null
+check "an abandoned transaction leaves nothing" \
+	sh -c "! ip netns exec '$node' '$KSVCCTL' get services -A | grep -q abandoned"
+check "and does not block the next writer" \
+	sh -c "{ cat; } | ip netns exec '$node' '$KSVCCTL' apply -f - --prune=false >/dev/null" <<EOF2
+$(clusterip_svc after 10.96.6.2)
+EOF2
+
+# Another Service on web's cluster IP and port, applied without pruning:
+# ksvcctl cannot see the conflict in its input; the kernel refuses it.
+err=$(clusterip_svc thief 10.96.6.1 | apply --prune=false 2>&1)
+rc=$?
+diag "$err"
+check "a frontend of another Service is refused with the kernel's reason" \
+	test $rc = 1 -a -n "$(grep 'frontend 10.96.6.1 port 80/TCP belongs to service default/web' <<<"$err")"
+check "and nothing changed" \
+	test "$(table | grep -v '^default after ')" = "$before"
+ksft_exit
