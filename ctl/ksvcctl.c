@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "nl.h"
+#include "out.h"
 #include "parse.h"
 #include "plan.h"
 
@@ -137,7 +138,43 @@ static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 	return KS_EXIT_OK;
 }
 
-static int cmd_apply(int argc, char **argv)
+/*
+ * --prune=false: upsert the given services in one transaction, without a
+ * dump or a plan, so one Service costs the same whatever the table holds.
+ * The kernel replaces a service whole: sending an unchanged one is
+ * harmless.
+ */
+static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
+{
+	const struct ks_service *svc = NULL;
+	char what[200] = "apply: commit";
+	size_t i;
+	int err;
+
+	err = ks_nl_tx_begin(nl, 0, 0);
+	if (err)
+		return ks_nl_report(nl, "apply: begin", err);
+	for (i = 0; !err && i < want->n_svcs; i++)
+		err = ks_nl_svc_new(nl, svc = &want->svcs[i], 1);
+	if (err) {
+		snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns,
+			 svc->name);
+		ks_nl_tx_abort(nl);
+	} else {
+		err = ks_nl_tx_commit(nl, 0);
+	}
+	if (err) {
+		ks_nl_report(nl, what, err);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	printf("%zu applied (--prune=false: nothing deleted)\n", want->n_svcs);
+	return KS_EXIT_OK;
+}
+
+/* apply and diff: the same input, the same plan. */
+#define KS_DIFFERS 100	/* diff's result, not an exit code */
+static int apply_or_diff(int argc, char **argv, int diff)
 {
 	static const struct option opts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -151,7 +188,8 @@ static int cmd_apply(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ks_parse_opts po = { 0 };
-	int dry = 0, replace = 0, prune = 1, allow_empty = 0, nfiles = 0;
+	int dry = diff, replace = 0, prune = 1, allow_empty = 0, nfiles = 0;
+	const char *cmd = diff ? "diff" : "apply";
 	struct ks_state want, have;
 	struct ks_config cfg;
 	struct ks_errors errs;
@@ -210,9 +248,13 @@ static int cmd_apply(int argc, char **argv)
 				  "-f FILE|DIR|- is required");
 		goto out_input;
 	}
+	if (replace && !prune) {
+		ret = usage_error("%s", "--replace swaps the whole table: it cannot go with --prune=false");
+		goto out_input;
+	}
 
 	/* The node name marks this node's endpoints: ask the module. */
-	ret = open_nl(&nl, "apply");
+	ret = open_nl(&nl, cmd);
 	if (ret)
 		goto out_input;
 	if (!po.node_name && !ks_nl_config_get(nl, &cfg) && cfg.node_name[0])
@@ -220,26 +262,30 @@ static int cmd_apply(int argc, char **argv)
 	n = ks_input_build(in, &po, &want, &errs);
 	ks_errors_print(&errs, stderr);
 	if (n < 0) {
-		fprintf(stderr, "ksvcctl: apply: out of memory\n");
+		fprintf(stderr, "ksvcctl: %s: out of memory\n", cmd);
 		ret = KS_EXIT_ERROR;
 		goto out;
 	}
 	if (n > 0 && !po.skip_invalid) {
-		fprintf(stderr, "ksvcctl: apply: %d error%s: nothing was applied\n",
-			n, n == 1 ? "" : "s");
-		ret = KS_EXIT_ERROR;
+		fprintf(stderr, "ksvcctl: %s: %d error%s: nothing was %s\n",
+			cmd, n, n == 1 ? "" : "s", diff ? "compared" : "applied");
+		ret = diff ? KS_EXIT_USAGE : KS_EXIT_ERROR;
 		goto out;
 	}
-	if (!want.n_svcs && !allow_empty && prune) {
+	if (!want.n_svcs && !allow_empty && prune && !diff) {
 		fprintf(stderr, "ksvcctl: apply: the input holds no Service; refusing to delete every service (--allow-empty to mean it)\n");
 		ret = KS_EXIT_ERROR;
 		goto out;
+	}
+	if (!prune && !dry) {
+		ret = upsert_all(nl, &want);
+		goto partial;
 	}
 
 	for (tries = 0; tries < 3; tries++) {
 		ret = ks_nl_dump(nl, &have, &gen);
 		if (ret) {
-			ret = ks_nl_report(nl, "apply: dump", ret);
+			ret = ks_nl_report(nl, diff ? "diff: dump" : "apply: dump", ret);
 			goto out;
 		}
 		if (ks_plan_make(&want, &have, prune, &plan)) {
@@ -247,7 +293,10 @@ static int cmd_apply(int argc, char **argv)
 			ret = KS_EXIT_ERROR;
 			goto out;
 		}
-		if (dry) {
+		if (diff) {
+			ks_plan_print_diff(&plan, &have, stdout);
+			ret = ks_plan_size(&plan) ? KS_DIFFERS : KS_EXIT_OK;
+		} else if (dry) {
 			ks_plan_print(&plan, stdout);
 			ret = KS_EXIT_OK;
 		} else if (!ks_plan_size(&plan)) {
@@ -263,12 +312,14 @@ static int cmd_apply(int argc, char **argv)
 		ks_plan_free(&plan);
 		ks_state_free(&have);
 		/* Someone changed the tables since the dump: plan again. */
-		if (ret != KS_EXIT_ERROR || !strstr(ks_nl_errmsg(nl), "dump again"))
+		if (diff || ret != KS_EXIT_ERROR ||
+		    !strstr(ks_nl_errmsg(nl), "dump again"))
 			break;
 	}
+partial:
 	if (ret == KS_EXIT_OK && n > 0) {
-		fprintf(stderr, "ksvcctl: apply: %d invalid object%s skipped\n",
-			n, n == 1 ? "" : "s");
+		fprintf(stderr, "ksvcctl: %s: %d invalid object%s skipped\n",
+			cmd, n, n == 1 ? "" : "s");
 		ret = KS_EXIT_PARTIAL;
 	}
 out:
@@ -278,6 +329,24 @@ out_input:
 	ks_errors_free(&errs);
 	ks_input_free(in);
 	return ret;
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	return apply_or_diff(argc, argv, 0);
+}
+
+/*
+ * diff exits as kubectl diff does: 0 no difference, 1 differences, more
+ * than 1 an error (2 bad input or usage, 3 no module, 4 permission).
+ */
+static int cmd_diff(int argc, char **argv)
+{
+	int ret = apply_or_diff(argc, argv, 1);
+
+	if (ret == KS_DIFFERS)
+		return 1;
+	return ret == KS_EXIT_ERROR ? KS_EXIT_USAGE : ret;
 }
 
 /* ---- get ---- */
@@ -402,40 +471,120 @@ static void print_endpoints(const struct ks_service *svc)
 	}
 }
 
-static void print_services(const struct ks_state *st, const char *ns, int all,
-			   int headers, int wide)
+/* Filters of get: namespace (all: every one) and name (NULL: any). */
+static int selected(const struct ks_service *svc, const char *ns, int all,
+		    const char *name)
 {
-	static const char *const head[KS_COLS] = {
-		"NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP",
-		"PORT(S)", "ENDPOINTS",
-	};
-	size_t w[KS_COLS] = { 0 }, i, n = 0, c;
-	struct ks_row *rows;
+	return (all || !strcmp(svc->ns, ns)) &&
+	       (!name || !strcmp(svc->name, name));
+}
 
-	rows = calloc(st->n_svcs ? st->n_svcs : 1, sizeof(*rows));
-	if (!rows)
-		return;
-	for (i = 0; i < st->n_svcs; i++)
-		if (all || !strcmp(st->svcs[i].ns, ns))
-			row_of(&st->svcs[i], &rows[n++]);
-	for (c = all ? 0 : 1; c < KS_COLS; c++) {
+static void print_table(struct ks_row *rows, size_t n, int ncols,
+			const char *const *head, int all, int headers,
+			int wide)
+{
+	size_t w[KS_COLS] = { 0 }, i;
+	int c;
+
+	for (c = all ? 0 : 1; c < ncols; c++) {
 		w[c] = headers ? strlen(head[c]) : 0;
 		for (i = 0; i < n; i++)
 			if (strlen(rows[i].cell[c]) > w[c])
 				w[c] = strlen(rows[i].cell[c]);
 	}
 	if (headers) {
-		for (c = all ? 0 : 1; c < KS_COLS; c++)
-			printf("%-*s%s", c + 1 < KS_COLS ? (int)w[c] : 0, head[c],
-			       c + 1 < KS_COLS ? "   " : "\n");
+		for (c = all ? 0 : 1; c < ncols; c++)
+			printf("%-*s%s", c + 1 < ncols ? (int)w[c] : 0, head[c],
+			       c + 1 < ncols ? "   " : "\n");
 	}
 	for (i = 0; i < n; i++) {
-		for (c = all ? 0 : 1; c < KS_COLS; c++)
-			printf("%-*s%s", c + 1 < KS_COLS ? (int)w[c] : 0,
-			       rows[i].cell[c], c + 1 < KS_COLS ? "   " : "\n");
+		for (c = all ? 0 : 1; c < ncols; c++)
+			printf("%-*s%s", c + 1 < ncols ? (int)w[c] : 0,
+			       rows[i].cell[c], c + 1 < ncols ? "   " : "\n");
 		if (wide)
 			print_endpoints(rows[i].svc);
 	}
+}
+
+static void print_services(const struct ks_state *st, const char *ns, int all,
+			   const char *name, int headers, int wide)
+{
+	static const char *const head[KS_COLS] = {
+		"NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP",
+		"PORT(S)", "ENDPOINTS",
+	};
+	struct ks_row *rows;
+	size_t i, n = 0;
+
+	rows = calloc(st->n_svcs ? st->n_svcs : 1, sizeof(*rows));
+	if (!rows)
+		return;
+	for (i = 0; i < st->n_svcs; i++)
+		if (selected(&st->svcs[i], ns, all, name))
+			row_of(&st->svcs[i], &rows[n++]);
+	print_table(rows, n, KS_COLS, head, all, headers, wide);
+	free(rows);
+}
+
+/*
+ * kubectl get endpoints: the ready addr:port pairs, at most three, then
+ * "+ N more...".
+ */
+#define KS_EP_SHOWN 3
+static void endpoints_cell(const struct ks_service *svc, char *buf,
+			   size_t len)
+{
+	char a[INET6_ADDRSTRLEN], one[INET6_ADDRSTRLEN + 16];
+	size_t j, shown = 0, more = 0;
+
+	buf[0] = '\0';
+	for (j = 0; j < svc->n_eps; j++) {
+		const struct ks_endpoint *ep = &svc->eps[j];
+
+		if (!(ep->flags & KSVC_EP_F_READY))
+			continue;
+		if (shown == KS_EP_SHOWN) {
+			more++;
+			continue;
+		}
+		inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
+		snprintf(one, sizeof(one), ep->addr.family == AF_INET6 ?
+			 "[%s]:%u" : "%s:%u", a, ep->port);
+		cat(buf, len, one);
+		shown++;
+	}
+	if (!shown)
+		snprintf(buf, len, "<none>");
+	else if (more)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 " + %zu more...", more);
+}
+
+static void print_endpoints_table(const struct ks_state *st, const char *ns,
+				  int all, const char *name, int headers,
+				  int wide)
+{
+	static const char *const head[] = { "NAMESPACE", "NAME", "ENDPOINTS" };
+	struct ks_row *rows;
+	size_t i, n = 0;
+
+	rows = calloc(st->n_svcs ? st->n_svcs : 1, sizeof(*rows));
+	if (!rows)
+		return;
+	for (i = 0; i < st->n_svcs; i++) {
+		const struct ks_service *svc = &st->svcs[i];
+		struct ks_row *r = &rows[n];
+
+		if (!selected(svc, ns, all, name) ||
+		    svc->type == KSVC_SVC_EXTERNAL_NAME)
+			continue;
+		r->svc = svc;
+		snprintf(r->cell[0], sizeof(r->cell[0]), "%s", svc->ns);
+		snprintf(r->cell[1], sizeof(r->cell[1]), "%s", svc->name);
+		endpoints_cell(svc, r->cell[2], sizeof(r->cell[2]));
+		n++;
+	}
+	print_table(rows, n, 3, head, all, headers, wide);
 	free(rows);
 }
 
@@ -448,10 +597,12 @@ static int cmd_get(int argc, char **argv)
 		{ "no-headers", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ns = "default", *out = "";
-	int all = 0, headers = 1, c, ret;
+	const char *ns = "default", *out = "", *what, *name = NULL;
+	int all = 0, headers = 1, c, ret, eps, i, found = 0;
+	struct ks_config cfg;
 	struct ks_nl *nl = NULL;
 	struct ks_state st;
+	size_t j;
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
@@ -473,12 +624,26 @@ static int cmd_get(int argc, char **argv)
 			return usage_error("%s", "bad option");
 		}
 	}
-	if (optind >= argc || (strcmp(argv[optind], "services") &&
-			       strcmp(argv[optind], "service") &&
-			       strcmp(argv[optind], "svc")))
-		return usage_error("%s", "what to get: services");
-	if (*out && strcmp(out, "wide"))
-		return usage_error("output format '%s' is not supported", out);
+	if (optind >= argc)
+		return usage_error("%s", "what to get: services or endpoints");
+	what = argv[optind];
+	if (!strcmp(what, "services") || !strcmp(what, "service") ||
+	    !strcmp(what, "svc"))
+		eps = 0;
+	else if (!strcmp(what, "endpoints") || !strcmp(what, "endpoint") ||
+		 !strcmp(what, "ep") || !strcmp(what, "endpointslices") ||
+		 !strcmp(what, "endpointslice"))
+		eps = 1;
+	else
+		return usage_error("cannot get '%s': services or endpoints", what);
+	for (i = optind + 1; i < argc; i++) {
+		if (name)
+			return usage_error("unexpected argument '%s'", argv[i]);
+		name = argv[i];
+	}
+	if (*out && strcmp(out, "wide") && strcmp(out, "json") &&
+	    strcmp(out, "yaml"))
+		return usage_error("output format '%s' is not supported (wide, json, yaml)", out);
 	ret = open_nl(&nl, "get");
 	if (ret)
 		return ret;
@@ -488,26 +653,62 @@ static int cmd_get(int argc, char **argv)
 		ks_nl_close(nl);
 		return ret;
 	}
-	print_services(&st, ns, all, headers, !strcmp(out, "wide"));
+	for (j = 0; name && j < st.n_svcs; j++)
+		found |= selected(&st.svcs[j], ns, all, name);
+	if (name && !found) {
+		fprintf(stderr, "ksvcctl: get: service %s%s%s not found\n",
+			all ? "" : ns, all ? "" : "/", name);
+		ret = KS_EXIT_ERROR;
+	} else if (!strcmp(out, "json") || !strcmp(out, "yaml")) {
+		struct ks_out_opts oo = {
+			.json = !strcmp(out, "json"),
+			.what = eps ? KS_OUT_SLICES :
+				KS_OUT_SERVICES | KS_OUT_SLICES,
+			.ns = all ? NULL : ns,
+			.name = name,
+		};
+
+		if (!ks_nl_config_get(nl, &cfg) && cfg.node_name[0])
+			oo.node_name = cfg.node_name;
+		ks_out_list(stdout, &st, &oo);
+	} else if (eps) {
+		print_endpoints_table(&st, ns, all, name, headers,
+				      !strcmp(out, "wide"));
+	} else {
+		print_services(&st, ns, all, name, headers,
+			       !strcmp(out, "wide"));
+	}
 	ks_state_free(&st);
 	ks_nl_close(nl);
-	return KS_EXIT_OK;
+	return ret;
 }
 
 /* ---- stats ---- */
 
 static int cmd_stats(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
+	const char *out = "";
 	struct ks_state st;
 	size_t i, j;
-	int ret;
+	int c, ret;
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	if (argc > 1)
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (c != 'o')
+			return usage_error("%s", "bad option");
+		out = optarg;
+	}
+	if (optind < argc)
 		return usage_error("%s", "unexpected argument");
+	if (*out && strcmp(out, "json"))
+		return usage_error("output format '%s' is not supported (json)", out);
 	ret = open_nl(&nl, "stats");
 	if (ret)
 		return ret;
@@ -517,7 +718,13 @@ static int cmd_stats(int argc, char **argv)
 		ks_nl_close(nl);
 		return ret;
 	}
-	for (i = 0; i < st.n_svcs; i++) {
+	if (*out) {
+		ks_out_stats_json(stdout, &st);
+		i = st.n_svcs;
+	} else {
+		i = 0;
+	}
+	for (; i < st.n_svcs; i++) {
 		const struct ks_service *svc = &st.svcs[i];
 
 		printf("service %s/%s connections=%llu rejects=%llu\n", svc->ns,
@@ -632,6 +839,7 @@ static int cmd_config(int argc, char **argv)
 		{ "drop-invalid", required_argument, NULL, 'd' },
 		{ "max-services", required_argument, NULL, 's' },
 		{ "max-endpoints", required_argument, NULL, 'e' },
+		{ "local-cidrs", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ks_config cfg = { .drop_invalid = -1 };
@@ -671,6 +879,19 @@ static int cmd_config(int argc, char **argv)
 			if (parse_u32(optarg, &cfg.max_endpoints))
 				return usage_error("--max-endpoints: '%s' is not a count", optarg);
 			break;
+		case 'L': {
+			char *tok, *save = NULL;
+
+			cfg.set_local_cidrs = 1;
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				if (cfg.n_local_cidrs == KSVC_MAX_LOCAL_CIDRS ||
+				    ks_cidr_parse(tok, &cfg.local_cidrs[cfg.n_local_cidrs]))
+					return usage_error("--local-cidrs: bad prefix '%s'", tok);
+				cfg.n_local_cidrs++;
+			}
+			break;
+		}
 		default:
 			return usage_error("%s", "bad option");
 		}
@@ -700,6 +921,14 @@ static int cmd_config(int argc, char **argv)
 		inet_ntop(cfg.addrs[i].family, cfg.addrs[i].a, a, sizeof(a));
 		printf(" %s", a);
 	}
+	printf("\nlocal-cidrs:");
+	if (!cfg.n_local_cidrs)
+		printf(" <none: only the node itself is local>");
+	for (i = 0; i < cfg.n_local_cidrs; i++) {
+		inet_ntop(cfg.local_cidrs[i].addr.family, cfg.local_cidrs[i].addr.a,
+			  a, sizeof(a));
+		printf(" %s/%u", a, cfg.local_cidrs[i].prefix);
+	}
 	printf("\ndrop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
 	printf("max-services: %u\nmax-endpoints: %u\n", cfg.max_services,
 	       cfg.max_endpoints);
@@ -712,14 +941,25 @@ static int cmd_help(int argc, char **argv);
 static const struct ks_cmd ks_cmds[] = {
 	{ "apply", cmd_apply,
 	  "-f FILE|DIR|- [-f ...] [--dry-run] [--replace] [--prune=false] [--skip-invalid] [--allow-empty] [--node-name NAME] [-v]",
-	  "Converge the kernel's tables to exactly the Services and EndpointSlices given\n"
-	  "(kubectl get -o yaml|json output, a List, or manifests).  Services absent from\n"
-	  "the input are deleted unless --prune=false.  Changes go in one transaction:\n"
-	  "any error leaves the tables as they were.  --replace swaps the whole table at\n"
-	  "once.  --dry-run prints the plan." },
-	{ "get", cmd_get, "services [-n NAMESPACE | -A] [-o wide] [--no-headers]",
-	  "Show the services the kernel holds." },
-	{ "stats", cmd_stats, "",
+	  "Converge the kernel's tables to exactly the Services given, with their\n"
+	  "endpoints from EndpointSlices, else Endpoints, else the Pods their selector\n"
+	  "picks (kubectl get -o yaml|json output, a List, or manifests; -f repeatable;\n"
+	  "a directory means its *.yaml, *.yml and *.json files).  Services absent\n"
+	  "from the input are deleted unless --prune=false, which upserts the given\n"
+	  "services without reading the table.  Changes go in one transaction: any\n"
+	  "error leaves the tables as they were.  --replace swaps the whole table at\n"
+	  "once.  --dry-run prints the plan.  --skip-invalid applies the valid objects\n"
+	  "and exits 5.  -v says which objects were skipped and why." },
+	{ "diff", cmd_diff,
+	  "-f FILE|DIR|- [-f ...] [--prune=false] [--skip-invalid] [--node-name NAME] [-v]",
+	  "Show what apply would change, service by service.  Exit status: 0 no\n"
+	  "difference, 1 differences, 2 or more an error (as kubectl diff)." },
+	{ "get", cmd_get,
+	  "services|endpoints [NAME] [-n NAMESPACE | -A] [-o wide|json|yaml] [--no-headers]",
+	  "Show the services the kernel holds, or their ready endpoints.  -o yaml|json\n"
+	  "prints a List of Services and EndpointSlices (endpoints: EndpointSlices\n"
+	  "only) that apply reads back into the same state." },
+	{ "stats", cmd_stats, "[-o json]",
 	  "Show the counters: new connections and rejects per service, new\n"
 	  "connections per endpoint." },
 	{ "delete", cmd_delete, "service NAME [-n NAMESPACE]",
@@ -729,7 +969,7 @@ static const struct ks_cmd ks_cmds[] = {
 	  "[--node-name NAME] [--nodeport-addresses ADDR,...] [--drop-invalid yes|no] [--max-services N] [--max-endpoints N]",
 	  "Show or set the node configuration of this network namespace." },
 	{ "version", cmd_version, "", "Show tool, module and protocol versions." },
-	{ "help", cmd_help, "", "Show this help." },
+	{ "help", cmd_help, "[COMMAND]", "Show this help, or a command's." },
 };
 
 #define N_CMDS (sizeof(ks_cmds) / sizeof(ks_cmds[0]))
@@ -738,8 +978,16 @@ static int cmd_help(int argc, char **argv)
 {
 	size_t i;
 
-	(void)argc;
-	(void)argv;
+	for (i = 0; argc > 1 && i < N_CMDS; i++)
+		if (!strcmp(argv[1], ks_cmds[i].name)) {
+			printf("Usage: ksvcctl %s %s\n\n%s\n", ks_cmds[i].name,
+			       ks_cmds[i].usage, ks_cmds[i].help);
+			return KS_EXIT_OK;
+		}
+	if (argc > 1) {
+		fprintf(stderr, "ksvcctl: help: unknown command '%s'\n", argv[1]);
+		return KS_EXIT_USAGE;
+	}
 	printf("Usage: ksvcctl COMMAND [ARGS]   (ksvcctl COMMAND --help for more)\n\nCommands:\n");
 	for (i = 0; i < N_CMDS; i++)
 		printf("  %-8s %s\n", ks_cmds[i].name, ks_cmds[i].usage);

@@ -6,6 +6,7 @@
  * two services that program the kernel identically must compare equal
  * whatever order their sources listed frontends and endpoints in.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,6 +23,9 @@ void ks_service_free(struct ks_service *svc)
 	free(svc->ports);
 	free(svc->fes);
 	free(svc->eps);
+	free(svc->ranges);
+	svc->ranges = NULL;
+	svc->n_ranges = 0;
 	svc->ports = NULL;
 	svc->fes = NULL;
 	svc->eps = NULL;
@@ -211,12 +215,60 @@ struct ks_service *ks_state_find(const struct ks_state *st, const char *ns,
 		CMP_FIELD(a, b, n);					\
 	} while (0)
 
+int ks_cidr_cmp(const struct ks_cidr *a, const struct ks_cidr *b)
+{
+	CMP_FIELD(a, b, prefix);
+	return ks_addr_cmp(&a->addr, &b->addr);
+}
+
+int ks_cidr_parse(const char *s, struct ks_cidr *c)
+{
+	char buf[64], *slash, *end;
+	long len;
+	int i, max;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	memset(c, 0, sizeof(*c));
+	if (inet_pton(AF_INET, buf, c->addr.a) == 1) {
+		c->addr.family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, c->addr.a) == 1) {
+		c->addr.family = AF_INET6;
+		max = 128;
+	} else {
+		return -1;
+	}
+	len = strtol(slash + 1, &end, 10);
+	if (!slash[1] || *end || len < 0 || len > max)
+		return -1;
+	c->prefix = (uint8_t)len;
+	for (i = 0; i < 16; i++) {
+		int bits = (int)len - i * 8;
+
+		if (bits <= 0)
+			c->addr.a[i] = 0;
+		else if (bits < 8)
+			c->addr.a[i] &= (uint8_t)(0xff << (8 - bits));
+	}
+	return 0;
+}
+
 int ks_service_cmp(const struct ks_service *a, const struct ks_service *b)
 {
 	int r;
 
 	CMP_FIELD(a, b, type);
 	CMP_FIELD(a, b, flags);
+	CMP_FIELD(a, b, algo);
+	if (a->flags & KSVC_SVC_F_AFFINITY)
+		CMP_FIELD(a, b, affinity_timeout);
+	CMP_ARRAY(a, b, ranges, n_ranges, ks_cidr_cmp);
 	r = strcmp(a->external_name, b->external_name);
 	if (r)
 		return r;

@@ -42,11 +42,21 @@ struct ks_pos {
 	int line, col;		/* 1-based; 0 when unknown */
 };
 
+/* An address prefix (loadBalancerSourceRanges, pod CIDRs). */
+struct ks_cidr {
+	struct ks_addr addr;	/* masked */
+	uint8_t prefix;
+};
+
 struct ks_service {
 	char ns[KSVC_NAME_MAX + 1];
 	char name[KSVC_NAME_MAX + 1];
 	uint8_t type;		/* enum ksvc_svc_type */
 	uint32_t flags;		/* KSVC_SVC_F_* */
+	uint8_t algo;		/* enum ksvc_algo */
+	uint32_t affinity_timeout;	/* seconds; with KSVC_SVC_F_AFFINITY */
+	struct ks_cidr *ranges;	/* loadBalancerSourceRanges */
+	size_t n_ranges;
 	char external_name[KSVC_NODE_NAME_MAX + 1];
 	struct ks_port *ports;
 	size_t n_ports;
@@ -100,5 +110,8 @@ int ks_endpoint_cmp(const struct ks_endpoint *a, const struct ks_endpoint *b);
  * pos or the counters.  Otherwise <0 or >0, a total order.
  */
 int ks_service_cmp(const struct ks_service *a, const struct ks_service *b);
+int ks_cidr_cmp(const struct ks_cidr *a, const struct ks_cidr *b);
+/* "10.0.0.0/8" or "fd00::/64" into c, masked; -1 when it is none. */
+int ks_cidr_parse(const char *s, struct ks_cidr *c);
 
 #endif

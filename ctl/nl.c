@@ -230,6 +230,27 @@ static struct nlattr *ks_nest(struct nl_msg *msg, int type)
 	return nla_nest_start(msg, type | NLA_F_NESTED);
 }
 
+static int ks_put_cidrs(struct nl_msg *msg, int list_type, int type,
+			const struct ks_cidr *c, size_t n)
+{
+	struct nlattr *list, *nest;
+	size_t i;
+
+	list = ks_nest(msg, list_type);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		nest = ks_nest(msg, type);
+		if (!nest ||
+		    ks_put_addr(msg, KSVC_CIDR_A_ADDR4, KSVC_CIDR_A_ADDR6, &c[i].addr) ||
+		    nla_put_u8(msg, KSVC_CIDR_A_PREFIX, c[i].prefix))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+}
+
 static int ks_put_eps(struct nl_msg *msg, const struct ks_service *svc,
 		      size_t from, size_t to)
 {
@@ -262,6 +283,12 @@ static int ks_put_svc_head(struct nl_msg *msg, const struct ks_service *svc)
 
 	if (nla_put_u8(msg, KSVC_SVC_A_TYPE, svc->type) ||
 	    nla_put_u32(msg, KSVC_SVC_A_FLAGS, svc->flags) ||
+	    (svc->algo && nla_put_u8(msg, KSVC_SVC_A_ALGO, svc->algo)) ||
+	    ((svc->flags & KSVC_SVC_F_AFFINITY) &&
+	     nla_put_u32(msg, KSVC_SVC_A_AFFINITY_TIMEOUT, svc->affinity_timeout)) ||
+	    (svc->n_ranges &&
+	     ks_put_cidrs(msg, KSVC_SVC_A_SOURCE_RANGES, KSVC_SVC_A_SOURCE_RANGE,
+			  svc->ranges, svc->n_ranges)) ||
 	    (svc->external_name[0] &&
 	     nla_put_string(msg, KSVC_SVC_A_EXTERNAL_NAME, svc->external_name)))
 		return -EMSGSIZE;
@@ -457,6 +484,18 @@ static int ks_dump_eps(struct ks_dump *d, struct ks_service *svc,
 	return 0;
 }
 
+static void ks_get_cidr(struct nlattr *nest, struct ks_cidr *c)
+{
+	struct nlattr *tb[KSVC_CIDR_A_MAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	if (nla_parse_nested(tb, KSVC_CIDR_A_MAX, nest, NULL) < 0)
+		return;
+	ks_get_addr(tb[KSVC_CIDR_A_ADDR4], tb[KSVC_CIDR_A_ADDR6], &c->addr);
+	if (tb[KSVC_CIDR_A_PREFIX])
+		c->prefix = nla_get_u8(tb[KSVC_CIDR_A_PREFIX]);
+}
+
 static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 {
 	struct nlattr *tb[KSVC_PORT_A_MAX + 1], *st[KSVC_STATS_A_MAX + 1];
@@ -471,6 +510,20 @@ static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 	if (stb[KSVC_SVC_A_EXTERNAL_NAME])
 		snprintf(svc->external_name, sizeof(svc->external_name), "%s",
 			 nla_get_string(stb[KSVC_SVC_A_EXTERNAL_NAME]));
+	if (stb[KSVC_SVC_A_ALGO])
+		svc->algo = nla_get_u8(stb[KSVC_SVC_A_ALGO]);
+	if (stb[KSVC_SVC_A_AFFINITY_TIMEOUT] && (svc->flags & KSVC_SVC_F_AFFINITY))
+		svc->affinity_timeout = nla_get_u32(stb[KSVC_SVC_A_AFFINITY_TIMEOUT]);
+	if (stb[KSVC_SVC_A_SOURCE_RANGES]) {
+		n = 0;
+		nla_for_each_nested(a, stb[KSVC_SVC_A_SOURCE_RANGES], rem)
+			n++;
+		svc->ranges = calloc(n ? n : 1, sizeof(*svc->ranges));
+		if (!svc->ranges)
+			return -ENOMEM;
+		nla_for_each_nested(a, stb[KSVC_SVC_A_SOURCE_RANGES], rem)
+			ks_get_cidr(a, &svc->ranges[svc->n_ranges++]);
+	}
 	if (stb[KSVC_SVC_A_STATS] &&
 	    !nla_parse_nested(st, KSVC_STATS_A_MAX, stb[KSVC_SVC_A_STATS], NULL)) {
 		if (st[KSVC_STATS_A_CONNS])
@@ -674,6 +727,12 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 		cfg->max_services = nla_get_u32(ctb[KSVC_CFG_A_MAX_SERVICES]);
 	if (ctb[KSVC_CFG_A_MAX_ENDPOINTS])
 		cfg->max_endpoints = nla_get_u32(ctb[KSVC_CFG_A_MAX_ENDPOINTS]);
+	if (ctb[KSVC_CFG_A_LOCAL_CIDRS])
+		nla_for_each_nested(a, ctb[KSVC_CFG_A_LOCAL_CIDRS], rem) {
+			if (cfg->n_local_cidrs == KSVC_MAX_LOCAL_CIDRS)
+				break;
+			ks_get_cidr(a, &cfg->local_cidrs[cfg->n_local_cidrs++]);
+		}
 	if (ctb[KSVC_CFG_A_NODEPORT_ADDRS])
 		nla_for_each_nested(a, ctb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
 			if (cfg->n_addrs == KSVC_MAX_NODEPORT_ADDRS)
@@ -713,6 +772,10 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	     nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services)) ||
 	    (cfg->max_endpoints &&
 	     nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints)))
+		goto err;
+	if (cfg->set_local_cidrs &&
+	    ks_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
+			 cfg->local_cidrs, cfg->n_local_cidrs))
 		goto err;
 	if (cfg->set_addrs) {
 		list = ks_nest(msg, KSVC_CFG_A_NODEPORT_ADDRS);

@@ -42,6 +42,9 @@ struct ks_config {
 	int drop_invalid;	/* -1: leave as is */
 	uint32_t max_services, max_endpoints;	/* 0: leave as is */
 	int set_node_name;
+	struct ks_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];	/* pod CIDRs */
+	size_t n_local_cidrs;
+	int set_local_cidrs;
 };
 
 /*

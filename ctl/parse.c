@@ -287,12 +287,28 @@ struct in_fe_src {
 	uint8_t src, idx;
 };
 
+/* A spec.ports[].targetPort: a number, a container port name, or absent. */
+struct in_target {
+	uint16_t num;		/* 0: the name, or (no name) the port itself */
+	const char *name;	/* NULL: a number or absent */
+};
+
+/* A label or selector pair. */
+struct in_kv {
+	const char *k, *v;
+};
+
 struct in_svc {
 	struct ks_service s;	/* ports and fes live in the input's arena */
 	uint32_t file, seq;
 	struct in_pos pos, name_pos;
 	struct in_fe_src *fe_src;	/* one per frontend */
 	struct in_pos *np_pos;		/* one per port: its nodePort */
+	struct in_target *targets;	/* one per port */
+	struct in_kv *sel;		/* spec.selector */
+	size_t n_sel;
+	uint8_t fams;			/* cluster IP families: 1 IPv4, 2 IPv6 */
+	uint8_t publish_not_ready;	/* spec.publishNotReadyAddresses */
 	int dropped;
 };
 
@@ -308,6 +324,10 @@ struct in_sep {
 	const char *node;	/* nodeName or NULL */
 };
 
+/*
+ * An EndpointSlice, or one subset of an Endpoints object (same shape:
+ * ports times addresses).
+ */
 struct in_slice {
 	const char *ns, *svc, *name;
 	struct in_sport *ports;
@@ -318,6 +338,24 @@ struct in_slice {
 	struct in_pos pos;
 };
 
+struct in_cport {
+	const char *name;	/* NULL: unnamed */
+	uint8_t proto;
+	uint16_t port;
+};
+
+/* A Pod with an IP: what the EndpointSlice controller looks at. */
+struct in_pod {
+	const char *ns, *name, *node;
+	struct in_kv *labels;
+	size_t n_labels;
+	struct ks_addr addrs[2];
+	size_t n_addrs;
+	struct in_cport *ports;	/* every container's ports */
+	size_t n_ports;
+	uint8_t ready, terminating;
+};
+
 struct ks_input {
 	struct arena rec;		/* records and their strings */
 	char **files;
@@ -326,6 +364,10 @@ struct ks_input {
 	size_t n_svcs, cap_svcs;
 	struct in_slice **slices;
 	size_t n_slices, cap_slices;
+	struct in_slice **eps;		/* Endpoints subsets */
+	size_t n_eps, cap_eps;
+	struct in_pod **pods;
+	size_t n_pods, cap_pods;
 	char **notes;			/* objects skipped, for -v */
 	size_t n_notes, cap_notes;
 	uint32_t seq;
@@ -357,6 +399,8 @@ void ks_input_free(struct ks_input *in)
 	free(in->files);
 	free(in->svcs);
 	free(in->slices);
+	free(in->eps);
+	free(in->pods);
 	notes_truncate(in, 0);
 	free(in->notes);
 	arena_free(&in->rec);
@@ -387,7 +431,7 @@ struct pctx {
 	int bad;		/* the document is broken: ignore the rest */
 	int stop;		/* ... or even stop reading the file */
 	/* What the document had added when it began, to undo it. */
-	size_t errs0, svcs0, slices0, notes0;
+	size_t errs0, svcs0, slices0, eps0, pods0, notes0;
 };
 
 static void perr(struct pctx *p, int line, int col, const char *fmt, ...)
@@ -713,6 +757,7 @@ struct svc_tmp {
 	struct in_svc *sv;
 	struct ks_port ports[KSVC_MAX_PORTS];
 	struct in_pos np_pos[KSVC_MAX_PORTS];
+	struct in_target targets[KSVC_MAX_PORTS];
 	struct ks_frontend fes[KSVC_MAX_FRONTENDS];
 	struct in_fe_src fe_src[KSVC_MAX_FRONTENDS];
 	size_t n_ports, n_fes;
@@ -762,6 +807,7 @@ static int svc_cluster_ip(struct obj *o, struct svc_tmp *t,
 		return -1;
 	if (t->n_cips < 2)
 		t->cip_nodes[t->n_cips] = n;
+	t->sv->fams |= a.family == AF_INET ? 1 : 2;
 	t->n_cips++;
 	add_fe(o, t, KSVC_FE_CLUSTER_IP, &a, n, path, src, idx);
 	return 0;
@@ -886,8 +932,11 @@ static int svc_port(struct obj *o, struct svc_tmp *t, const struct node *n,
 		if (!want_int(o, v, path, &tp) && (tp < 1 || tp > 65535))
 			oerr(o, v, path, "%.*s is not a port number (1-65535)",
 			     SHOWN(v));
-	} else if (v) {
-		want_str(o, v, path, KSVC_NAME_MAX);
+		else if (tp >= 1 && tp <= 65535)
+			t->targets[i].num = tp;
+	} else if (v && want_str(o, v, path, KSVC_NAME_MAX) && v->n) {
+		/* A container port name, resolved per Pod. */
+		t->targets[i].name = arena_strndup(&o->p->in->rec, v->u.s, v->n);
 	}
 	/* Endpoints are matched by name, the kernel keys by port/protocol. */
 	for (j = 0; j < i; j++) {
@@ -1007,6 +1056,118 @@ static void svc_flags(struct obj *o, const struct node *spec,
 		s->flags |= KSVC_SVC_F_AFFINITY;
 }
 
+/*
+ * What ksvc adds to kube-proxy's feature list, and the settings of some
+ * features: sessionAffinityConfig's timeout, loadBalancerSourceRanges
+ * (LoadBalancer only), and the endpoint-choice algorithm, chosen per
+ * Service with the annotation ksvc.io/algorithm (random, round-robin).
+ */
+static void svc_extras(struct obj *o, const struct node *spec,
+		       struct ks_service *s)
+{
+	static const char *const algos[] = { "random", "round-robin", NULL };
+	static const char *const tpath =
+		"spec.sessionAffinityConfig.clientIP.timeoutSeconds";
+	const struct node *meta = get(o->node, "metadata");
+	const struct node *n, *l;
+	char path[64];
+	long long v;
+	size_t i;
+
+	if (s->flags & KSVC_SVC_F_AFFINITY) {
+		s->affinity_timeout = KSVC_DEFAULT_AFFINITY_TIMEOUT;
+		n = get(get(get(spec, "sessionAffinityConfig"), "clientIP"),
+			"timeoutSeconds");
+		if (n && !want_int(o, n, tpath, &v)) {
+			if (v < 1 || v > KSVC_MAX_AFFINITY_TIMEOUT)
+				oerr(o, n, tpath, "%lld is not between 1 and %d seconds",
+				     v, KSVC_MAX_AFFINITY_TIMEOUT);
+			else
+				s->affinity_timeout = (uint32_t)v;
+		}
+	}
+	if (want_enum(o, get(meta, "annotations"), "ksvc.io/algorithm",
+		      "metadata.annotations[ksvc.io/algorithm]", algos,
+		      "random or round-robin") == 1)
+		s->algo = KSVC_ALGO_ROUND_ROBIN;
+	l = get(spec, "loadBalancerSourceRanges");
+	if (!l || s->type != KSVC_SVC_LOAD_BALANCER ||
+	    !want(o, l, N_SEQ, "spec.loadBalancerSourceRanges") || !l->n)
+		return;
+	if (l->n > KSVC_MAX_SOURCE_RANGES) {
+		oerr(o, l, "spec.loadBalancerSourceRanges",
+		     "more than %d ranges", KSVC_MAX_SOURCE_RANGES);
+		return;
+	}
+	s->ranges = arena_zalloc(&o->p->in->rec, l->n * sizeof(*s->ranges));
+	for (i = 0; i < l->n; i++) {
+		const char *str;
+
+		PATH(path, "spec.loadBalancerSourceRanges[%zu]", i);
+		str = want_str(o, item(l, i), path, 64);
+		if (!str)
+			continue;
+		if (ks_cidr_parse(str, &s->ranges[s->n_ranges]))
+			oerr(o, item(l, i), path, "%s is not an address prefix (CIDR)", str);
+		else
+			s->n_ranges++;
+	}
+}
+
+/*
+ * String to string pairs (labels, selectors) into the records; NULL pairs
+ * on errors (reported).  path is the map's, e.g. "spec.selector".
+ */
+static struct in_kv *want_kv(struct obj *o, const struct node *map,
+			     const char *path, size_t *n_out)
+{
+	struct ks_input *in = o->p->in;
+	struct in_kv *v;
+	char kpath[400];
+	size_t i, n = 0;
+
+	*n_out = 0;
+	if (!want(o, map, N_MAP, path) || !map->n)
+		return NULL;
+	v = arena_alloc(&in->rec, map->n * sizeof(*v));
+	for (i = 0; i < map->n; i++) {
+		const struct node *k = map->u.kids[2 * i];
+		const struct node *val = map->u.kids[2 * i + 1];
+
+		if (!want_str(o, k, path, KSVC_NODE_NAME_MAX))
+			continue;
+		snprintf(kpath, sizeof(kpath), "%s[%s]", path, k->u.s);
+		/* null: the empty value */
+		if (is_null(val)) {
+			v[n].k = arena_strndup(&in->rec, k->u.s, k->n);
+			v[n++].v = "";
+			continue;
+		}
+		if (!want_str(o, val, kpath, KSVC_NAME_MAX))
+			continue;
+		v[n].k = arena_strndup(&in->rec, k->u.s, k->n);
+		v[n++].v = arena_strndup(&in->rec, val->u.s, val->n);
+	}
+	*n_out = n;
+	return v;
+}
+
+/*
+ * spec.selector (equality only, as the EndpointSlice controller) and
+ * spec.publishNotReadyAddresses: used only when endpoints come from Pods.
+ */
+static void svc_selector(struct obj *o, const struct node *spec,
+			 struct in_svc *sv)
+{
+	const struct node *n = get(spec, "publishNotReadyAddresses");
+	int b = 0;
+
+	sv->sel = want_kv(o, get(spec, "selector"), "spec.selector",
+			  &sv->n_sel);
+	if (n && !want_bool(o, n, "spec.publishNotReadyAddresses", &b))
+		sv->publish_not_ready = b;
+}
+
 /* Copy a valid Service into the input's records. */
 static void svc_keep(struct obj *o, struct svc_tmp *t)
 {
@@ -1032,6 +1193,8 @@ static void svc_keep(struct obj *o, struct svc_tmp *t)
 	memcpy(sv->s.fes, t->fes, t->n_fes * sizeof(*t->fes));
 	sv->fe_src = arena_alloc(&in->rec, t->n_fes * sizeof(*t->fe_src));
 	memcpy(sv->fe_src, t->fe_src, t->n_fes * sizeof(*t->fe_src));
+	sv->targets = arena_alloc(&in->rec, t->n_ports * sizeof(*t->targets));
+	memcpy(sv->targets, t->targets, t->n_ports * sizeof(*t->targets));
 	sv->seq = in->seq++;
 	grow(&in->svcs, &in->cap_svcs, in->n_svcs + 1, sizeof(*in->svcs));
 	in->svcs[in->n_svcs++] = sv;
@@ -1102,6 +1265,8 @@ static void parse_service(struct obj *o, const struct node *meta,
 	}
 	svc_ports(o, spec, t);
 	svc_flags(o, spec, &sv->s);
+	svc_extras(o, spec, &sv->s);
+	svc_selector(o, spec, sv);
 	if (!o->errors)
 		svc_keep(o, t);
 out:
@@ -1261,6 +1426,284 @@ static void parse_slice(struct obj *o, const struct node *meta)
 	in->slices[in->n_slices++] = sl;
 }
 
+/* ---- Endpoints (v1) --------------------------------------------------- */
+
+/*
+ * subsets[i].addresses[j] or .notReadyAddresses[j]: {ip, nodeName, ...}.
+ * The EndpointSlice mirroring controller's reading: ready addresses are
+ * ready and serving, not-ready ones neither; nothing is terminating.
+ */
+static void endpoints_addrs(struct obj *o, const struct node *sub, size_t i,
+			    const char *key, uint32_t flags,
+			    struct in_slice *sl)
+{
+	struct ks_input *in = o->p->in;
+	const struct node *l, *e, *v;
+	char path[128];
+	size_t j;
+
+	l = want(o, get(sub, key), N_SEQ,
+		 PATH(path, "subsets[%zu].%s", i, key));
+	for (j = 0; l && j < l->n; j++) {
+		struct in_sep *ep = &sl->eps[sl->n_eps];
+
+		e = item(l, j);
+		if (!want(o, e, N_MAP, PATH(path, "subsets[%zu].%s[%zu]", i,
+					    key, j)))
+			continue;
+		v = get(e, "ip");
+		PATH(path, "subsets[%zu].%s[%zu].ip", i, key, j);
+		if (!v) {
+			oerr(o, e, path, "missing");
+			continue;
+		}
+		if (want_addr(o, v, path, &ep->addr))
+			continue;
+		ep->flags = flags;
+		v = get(e, "nodeName");
+		if (v && want_str(o, v, PATH(path, "subsets[%zu].%s[%zu].nodeName",
+					     i, key, j), KSVC_NODE_NAME_MAX))
+			ep->node = arena_strndup(&in->rec, v->u.s, v->n);
+		sl->n_eps++;
+	}
+}
+
+static void parse_endpoints(struct obj *o, const struct node *meta)
+{
+	struct ks_input *in = o->p->in;
+	const struct node *subs, *sub, *ports, *a, *na;
+	struct in_slice *sl;
+	char path[64];
+	size_t i, j, n0 = in->n_eps;
+
+	if (label(meta, LABEL_PROXY)) {
+		note(in, "%s:%d:%d: Endpoints %s/%s: skipped: label %s is set",
+		     o->p->file, o->node->line, o->node->col, o->ns, o->name,
+		     LABEL_PROXY);
+		return;
+	}
+	subs = want(o, get(o->node, "subsets"), N_SEQ, "subsets");
+	for (i = 0; subs && i < subs->n; i++) {
+		sub = item(subs, i);
+		if (!want(o, sub, N_MAP, PATH(path, "subsets[%zu]", i)))
+			continue;
+		sl = arena_zalloc(&in->rec, sizeof(*sl));
+		sl->ns = arena_strndup(&in->rec, o->ns, strlen(o->ns));
+		sl->name = sl->svc = arena_strndup(&in->rec, o->name,
+						   strlen(o->name));
+		sl->file = o->p->file_idx;
+		sl->pos = npos(o->node);
+		ports = want(o, get(sub, "ports"), N_SEQ,
+			     PATH(path, "subsets[%zu].ports", i));
+		if (ports) {
+			sl->n_ports = ports->n;
+			sl->ports = arena_zalloc(&in->rec,
+						 ports->n * sizeof(*sl->ports));
+			for (j = 0; j < ports->n; j++) {
+				const struct node *n = item(ports, j), *v;
+				struct in_sport *sp = &sl->ports[j];
+
+				if (!want(o, n, N_MAP, PATH(path,
+						"subsets[%zu].ports[%zu]", i, j)))
+					continue;
+				v = get(n, "name");
+				if (v && want_str(o, v, PATH(path,
+						"subsets[%zu].ports[%zu].name", i, j),
+						  KSVC_NAME_MAX))
+					memcpy(sp->name, v->u.s, v->n + 1);
+				sp->proto = want_proto(o, n, PATH(path,
+						"subsets[%zu].ports[%zu].protocol", i, j));
+				sp->port = want_port(o, n, "port", PATH(path,
+						"subsets[%zu].ports[%zu].port", i, j), 1);
+			}
+		}
+		a = get(sub, "addresses");
+		na = get(sub, "notReadyAddresses");
+		j = (a && a->type == N_SEQ ? a->n : 0) +
+		    (na && na->type == N_SEQ ? na->n : 0);
+		sl->eps = arena_zalloc(&in->rec, j * sizeof(*sl->eps));
+		endpoints_addrs(o, sub, i, "addresses",
+				KSVC_EP_F_READY | KSVC_EP_F_SERVING, sl);
+		endpoints_addrs(o, sub, i, "notReadyAddresses", 0, sl);
+		grow(&in->eps, &in->cap_eps, in->n_eps + 1, sizeof(*in->eps));
+		in->eps[in->n_eps++] = sl;
+	}
+	if (o->errors) {
+		in->n_eps = n0;
+		return;
+	}
+	for (i = n0; i < in->n_eps; i++)
+		in->eps[i]->seq = in->seq++;
+}
+
+/* ---- Pod (v1) ---------------------------------------------------------- */
+
+static void pod_skip(struct obj *o, const char *why)
+{
+	note(o->p->in, "%s:%d:%d: Pod %s/%s: skipped: %s", o->p->file,
+	     o->node->line, o->node->col, o->ns, o->name, why);
+}
+
+/* status.podIPs[].ip, or else status.podIP. */
+static void pod_ips(struct obj *o, const struct node *status,
+		    struct in_pod *pod)
+{
+	const struct node *l = get(status, "podIPs"), *ip;
+	char path[64];
+	size_t i;
+
+	if (l && want(o, l, N_SEQ, "status.podIPs") && l->n) {
+		for (i = 0; i < l->n; i++) {
+			const struct node *e = item(l, i);
+
+			if (!want(o, e, N_MAP, PATH(path, "status.podIPs[%zu]", i)))
+				continue;
+			ip = get(e, "ip");
+			PATH(path, "status.podIPs[%zu].ip", i);
+			if (!ip) {
+				oerr(o, e, path, "missing");
+				continue;
+			}
+			if (pod->n_addrs == 2) {
+				oerr(o, ip, path, "more than 2 pod IPs");
+				continue;
+			}
+			if (!want_addr(o, ip, path, &pod->addrs[pod->n_addrs]))
+				pod->n_addrs++;
+		}
+		return;
+	}
+	ip = get(status, "podIP");
+	if (ip && !(ip->type == N_SCALAR && !ip->n) &&
+	    !want_addr(o, ip, "status.podIP", &pod->addrs[0]))
+		pod->n_addrs = 1;
+}
+
+/* The Ready condition: status.conditions[type=Ready].status == "True". */
+static int pod_ready(struct obj *o, const struct node *status)
+{
+	const struct node *l = want(o, get(status, "conditions"), N_SEQ,
+				    "status.conditions");
+	char path[64];
+	size_t i;
+	int ready = 0;
+
+	for (i = 0; l && i < l->n; i++) {
+		const struct node *c = item(l, i), *t, *st;
+
+		if (!want(o, c, N_MAP, PATH(path, "status.conditions[%zu]", i)))
+			continue;
+		t = get(c, "type");
+		if (!t || !want_str(o, t, PATH(path, "status.conditions[%zu].type",
+						 i), SHOW) ||
+		    !scalar_is(t, "Ready"))
+			continue;
+		st = get(c, "status");
+		PATH(path, "status.conditions[%zu].status", i);
+		if (!st) {
+			oerr(o, c, path, "missing");
+			continue;
+		}
+		if (!want_str(o, st, path, SHOW))
+			continue;
+		if (scalar_is(st, "True"))
+			ready = 1;
+		else if (!scalar_is(st, "False") && !scalar_is(st, "Unknown"))
+			oerr(o, st, path, "%s is not True, False or Unknown",
+			     st->u.s);
+	}
+	return ready;
+}
+
+/* spec.containers[].ports[]: the names a targetPort may refer to. */
+static void pod_ports(struct obj *o, const struct node *spec,
+		      struct in_pod *pod)
+{
+	struct ks_input *in = o->p->in;
+	const struct node *cs = want(o, get(spec, "containers"), N_SEQ,
+				     "spec.containers");
+	char path[96];
+	size_t i, j, n = 0;
+
+	for (i = 0; cs && i < cs->n; i++) {
+		const struct node *l = get(item(cs, i), "ports");
+
+		if (item(cs, i)->type == N_MAP && l && l->type == N_SEQ)
+			n += l->n;
+	}
+	pod->ports = arena_zalloc(&in->rec, n * sizeof(*pod->ports));
+	for (i = 0; cs && i < cs->n; i++) {
+		const struct node *c = item(cs, i), *l;
+
+		if (!want(o, c, N_MAP, PATH(path, "spec.containers[%zu]", i)))
+			continue;
+		l = want(o, get(c, "ports"), N_SEQ,
+			 PATH(path, "spec.containers[%zu].ports", i));
+		for (j = 0; l && j < l->n; j++) {
+			const struct node *e = item(l, j), *v;
+			struct in_cport *cp = &pod->ports[pod->n_ports];
+
+			if (!want(o, e, N_MAP, PATH(path,
+					"spec.containers[%zu].ports[%zu]", i, j)))
+				continue;
+			v = get(e, "name");
+			if (v && want_str(o, v, PATH(path,
+					"spec.containers[%zu].ports[%zu].name", i, j),
+					  KSVC_NAME_MAX))
+				cp->name = arena_strndup(&in->rec, v->u.s, v->n);
+			cp->proto = want_proto(o, e, PATH(path,
+					"spec.containers[%zu].ports[%zu].protocol", i, j));
+			cp->port = want_port(o, e, "containerPort", PATH(path,
+					"spec.containers[%zu].ports[%zu].containerPort",
+					i, j), 1);
+			pod->n_ports++;
+		}
+	}
+}
+
+static void parse_pod(struct obj *o, const struct node *meta)
+{
+	static const char *const phases[] = {
+		"Pending", "Running", "Succeeded", "Failed", "Unknown", NULL
+	};
+	struct ks_input *in = o->p->in;
+	const struct node *spec, *status, *v;
+	struct in_pod *pod;
+	int phase;
+
+	pod = arena_zalloc(&in->rec, sizeof(*pod));
+	pod->ns = arena_strndup(&in->rec, o->ns, strlen(o->ns));
+	pod->name = arena_strndup(&in->rec, o->name, strlen(o->name));
+	pod->labels = want_kv(o, get(meta, "labels"), "metadata.labels",
+			      &pod->n_labels);
+	v = get(meta, "deletionTimestamp");
+	if (v && want_str(o, v, "metadata.deletionTimestamp", SHOW))
+		pod->terminating = 1;
+	spec = want(o, get(o->node, "spec"), N_MAP, "spec");
+	status = want(o, get(o->node, "status"), N_MAP, "status");
+	v = get(spec, "nodeName");
+	if (v && want_str(o, v, "spec.nodeName", KSVC_NODE_NAME_MAX))
+		pod->node = arena_strndup(&in->rec, v->u.s, v->n);
+	pod_ports(o, spec, pod);
+	pod_ips(o, status, pod);
+	pod->ready = pod_ready(o, status);
+	phase = want_enum(o, status, "phase", "status.phase", phases,
+			  "a Pod phase (Pending, Running, Succeeded, Failed, Unknown)");
+	if (o->errors)
+		return;
+	/* The EndpointSlice controller leaves these out. */
+	if (phase == 2 || phase == 3) {
+		pod_skip(o, phase == 2 ? "phase Succeeded" : "phase Failed");
+		return;
+	}
+	if (!pod->n_addrs) {
+		pod_skip(o, "no IP");
+		return;
+	}
+	grow(&in->pods, &in->cap_pods, in->n_pods + 1, sizeof(*in->pods));
+	in->pods[in->n_pods++] = pod;
+}
+
 /* ---- objects and Lists ------------------------------------------------ */
 
 static void process_object(struct pctx *p, const struct node *n,
@@ -1317,8 +1760,8 @@ static void process_typed(struct obj *o, const char *api_version)
 		 strcmp(av->u.s, api_version))
 		oerr(o, av, "apiVersion", "%s is not supported (use %s)",
 		     av->u.s, api_version);
-	if (!strcmp(o->kind, "EndpointSlice")) {
-		/* A slice name is a DNS subdomain, only used in messages. */
+	if (!strcmp(o->kind, "EndpointSlice") || !strcmp(o->kind, "Pod")) {
+		/* A DNS subdomain, only used in messages. */
 		want_str(o, name, "metadata.name", KSVC_NODE_NAME_MAX);
 	} else {
 		check_label(o, name, "metadata.name");
@@ -1329,6 +1772,10 @@ static void process_typed(struct obj *o, const char *api_version)
 		return;
 	if (!strcmp(o->kind, "Service"))
 		parse_service(o, meta, name);
+	else if (!strcmp(o->kind, "Endpoints"))
+		parse_endpoints(o, meta);
+	else if (!strcmp(o->kind, "Pod"))
+		parse_pod(o, meta);
 	else
 		parse_slice(o, meta);
 }
@@ -1367,12 +1814,16 @@ static void process_object(struct pctx *p, const struct node *n,
 		process_typed(&o, "discovery.k8s.io/v1");
 		return;
 	}
+	if (!strcmp(o.kind, "Endpoints") || !strcmp(o.kind, "Pod")) {
+		process_typed(&o, "v1");
+		return;
+	}
 	meta = get(n, "metadata");
 	if (get(meta, "name") && get(meta, "name")->type == N_SCALAR)
 		o.name = get(meta, "name")->u.s;
 	if (get(meta, "namespace") && get(meta, "namespace")->type == N_SCALAR)
 		o.ns = get(meta, "namespace")->u.s;
-	note(p->in, "%s:%d:%d: %.*s %.*s/%.*s: skipped: not a Service or EndpointSlice",
+	note(p->in, "%s:%d:%d: %.*s %.*s/%.*s: skipped: not a Service, EndpointSlice, Endpoints or Pod",
 	     p->file, n->line, n->col, SHOW, o.kind, SHOW, o.ns, SHOW, o.name);
 }
 
@@ -1387,6 +1838,8 @@ static void doc_begin(struct pctx *p)
 	p->errs0 = p->errs->n;
 	p->svcs0 = p->in->n_svcs;
 	p->slices0 = p->in->n_slices;
+	p->eps0 = p->in->n_eps;
+	p->pods0 = p->in->n_pods;
 	p->notes0 = p->in->n_notes;
 }
 
@@ -1395,6 +1848,8 @@ static void doc_undo(struct pctx *p, int errors)
 {
 	p->in->n_svcs = p->svcs0;
 	p->in->n_slices = p->slices0;
+	p->in->n_eps = p->eps0;
+	p->in->n_pods = p->pods0;
 	notes_truncate(p->in, p->notes0);
 	if (errors)
 		errors_truncate(p->errs, p->errs0);
@@ -1487,6 +1942,55 @@ static void open_collection(struct pctx *p, int type, const yaml_mark_t *m)
 	}
 }
 
+static int key_qsort_cmp(const void *a, const void *b)
+{
+	const struct node *x = *(struct node *const *)a;
+	const struct node *y = *(struct node *const *)b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int r = memcmp(x->u.s, y->u.s, n);
+
+	if (!r && x->n != y->n)
+		r = x->n < y->n ? -1 : 1;
+	if (!r)
+		r = x->line != y->line ? (x->line < y->line ? -1 : 1) :
+		    (x->col < y->col ? -1 : x->col > y->col);
+	return r;
+}
+
+/*
+ * Two equal keys in a mapping: YAML forbids it, JSON leaves it undefined,
+ * and the API server rejects it, so the reader of the file cannot know
+ * which one we would use.  The second one (in input order) is reported.
+ */
+static const struct node *dup_key(struct pctx *p, struct node *const *kids,
+				  size_t n)
+{
+	const struct node *found = NULL, **v;
+	size_t i, j;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (kids[2 * i]->n == kids[2 * j]->n &&
+				    !memcmp(kids[2 * i]->u.s, kids[2 * j]->u.s,
+					    kids[2 * i]->n))
+					return kids[2 * i];
+		return NULL;
+	}
+	/* Sorted, so a hostile mapping of 100,000 keys stays cheap. */
+	v = arena_alloc(&p->doc, n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = kids[2 * i];
+	qsort(v, n, sizeof(*v), key_qsort_cmp);
+	for (i = 1; i < n; i++)
+		if (v[i]->n == v[i - 1]->n &&
+		    !memcmp(v[i]->u.s, v[i - 1]->u.s, v[i]->n) &&
+		    (!found || v[i]->line < found->line ||
+		     (v[i]->line == found->line && v[i]->col < found->col)))
+			found = v[i];
+	return found;
+}
+
 static void close_collection(struct pctx *p)
 {
 	struct frame *f = &p->frames[--p->depth];
@@ -1499,6 +2003,18 @@ static void close_collection(struct pctx *p)
 	}
 	p->n_pend = f->base;
 	n->n = n->type == N_MAP ? cnt / 2 : cnt;
+	if (n->type == N_MAP && n->n > 1) {
+		const struct node *d = dup_key(p, n->u.kids, n->n);
+
+		if (d) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "duplicate key \"%.*s\"",
+				 SHOWN(d));
+			doc_fail(p, d, msg);
+			return;
+		}
+	}
 	add_node(p, n);
 }
 
@@ -1933,10 +2449,35 @@ static int match_port(const struct ks_service *s, const struct in_sport *sp)
 	return -1;
 }
 
+/* Sort v[0..n), keep one of each (port, address, target port), the best. */
+static void finish_endpoints(struct ks_service *out, struct ks_endpoint *v,
+			     size_t n)
+{
+	size_t i, j;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), ep_dedup_cmp);
+	for (i = j = 0; i < n; i++) {
+		if (j && v[j - 1].port_index == v[i].port_index &&
+		    v[j - 1].port == v[i].port &&
+		    !ks_addr_cmp(&v[j - 1].addr, &v[i].addr))
+			continue;
+		v[j++] = v[i];
+	}
+	out->eps = v;
+	out->n_eps = j;
+}
+
+static int is_local(const char *node, const char *node_name)
+{
+	return node_name && *node_name && node && !strcmp(node, node_name);
+}
+
 /*
  * Every (endpoint, slice port) of the slices whose port name and protocol
  * match a Service port; the same endpoint from two slices (a handover
- * between slices) is kept once, with its best conditions.
+ * between slices) is kept once, with its best conditions.  Subsets of
+ * Endpoints objects are joined the same way.
  */
 static void join_endpoints(struct ks_service *out, struct in_slice **sl,
 			   size_t n_sl, const char *node_name)
@@ -1960,24 +2501,182 @@ static void join_endpoints(struct ks_service *out, struct in_slice **sl,
 				v[n].port_index = pi;
 				v[n].port = sp->port;
 				v[n].flags = e->flags;
-				if (node_name && *node_name && e->node &&
-				    !strcmp(e->node, node_name))
+				if (is_local(e->node, node_name))
 					v[n].flags |= KSVC_EP_F_LOCAL;
 				n++;
 			}
 		}
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), ep_dedup_cmp);
-	for (i = j = 0; i < n; i++) {
-		if (j && v[j - 1].port_index == v[i].port_index &&
-		    v[j - 1].port == v[i].port &&
-		    !ks_addr_cmp(&v[j - 1].addr, &v[i].addr))
-			continue;
-		v[j++] = v[i];
+	finish_endpoints(out, v, n);
+}
+
+/* ---- Pods: what the EndpointSlice controller would compute ----------- */
+
+/* One (namespace, label) of one Pod: the index selectors are looked up in. */
+struct pod_label {
+	const char *ns, *k, *v;
+	const struct in_pod *pod;
+};
+
+static int pl_key_cmp(const struct pod_label *x, const char *ns,
+		      const char *k, const char *v)
+{
+	int r = strcmp(x->ns, ns);
+
+	if (!r)
+		r = strcmp(x->k, k);
+	if (!r)
+		r = strcmp(x->v, v);
+	return r;
+}
+
+static int pl_qsort_cmp(const void *a, const void *b)
+{
+	const struct pod_label *x = a, *y = b;
+
+	return pl_key_cmp(x, y->ns, y->k, y->v);
+}
+
+static struct pod_label *pod_index(const struct ks_input *in, size_t *np)
+{
+	struct pod_label *v;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < in->n_pods; i++)
+		n += in->pods[i]->n_labels;
+	v = xmalloc(n * sizeof(*v));
+	for (i = 0, n = 0; i < in->n_pods; i++) {
+		const struct in_pod *p = in->pods[i];
+
+		for (j = 0; j < p->n_labels; j++) {
+			v[n].ns = p->ns;
+			v[n].k = p->labels[j].k;
+			v[n].v = p->labels[j].v;
+			v[n++].pod = p;
+		}
 	}
-	out->eps = v;
-	out->n_eps = j;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), pl_qsort_cmp);
+	*np = n;
+	return v;
+}
+
+/* First index whose key is >= (ns, k, v), or > when upper. */
+static size_t pl_bound(const struct pod_label *idx, size_t n, const char *ns,
+		       const char *k, const char *v, int upper)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = pl_key_cmp(&idx[mid], ns, k, v);
+
+		if (r < 0 || (upper && !r))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const char *pod_label(const struct in_pod *p, const char *k)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_labels; i++)
+		if (!strcmp(p->labels[i].k, k))
+			return p->labels[i].v;
+	return NULL;
+}
+
+/*
+ * The target port of service port p on this Pod: a number as is, absent
+ * the service port, a name the Pod's container port of that name and
+ * protocol (0: the Pod has none, it serves nothing on this port).
+ */
+static uint16_t pod_target(const struct in_pod *pod, const struct ks_port *p,
+			   const struct in_target *t)
+{
+	size_t i;
+
+	if (!t->name)
+		return t->num ? t->num : p->port;
+	for (i = 0; i < pod->n_ports; i++)
+		if (pod->ports[i].name && pod->ports[i].proto == p->proto &&
+		    !strcmp(pod->ports[i].name, t->name))
+			return pod->ports[i].port;
+	return 0;
+}
+
+/*
+ * The Pods in the Service's namespace whose labels hold every pair of its
+ * selector.  Candidates come from the index range of the rarest pair, so
+ * the cost is that range, not every Pod.  Conditions as the controller
+ * sets them: serving = Ready, terminating = deletionTimestamp set, ready =
+ * publishNotReadyAddresses or (serving and not terminating).
+ */
+static void pod_endpoints(struct ks_service *out, const struct in_svc *sv,
+			  const struct pod_label *idx, size_t n_idx,
+			  const char *node_name)
+{
+	size_t i, j, k, a, lo = 0, hi = 0, n = 0, cap = 0;
+	struct ks_endpoint *v = NULL;
+
+	if (!sv->n_sel || !n_idx)
+		return;
+	for (i = 0; i < sv->n_sel; i++) {
+		const struct in_kv *kv = &sv->sel[i];
+		size_t l = pl_bound(idx, n_idx, sv->s.ns, kv->k, kv->v, 0);
+		size_t h = pl_bound(idx + l, n_idx - l, sv->s.ns, kv->k,
+				    kv->v, 1) + l;
+
+		if (!i || h - l < hi - lo) {
+			lo = l;
+			hi = h;
+		}
+	}
+	for (i = lo; i < hi; i++) {
+		const struct in_pod *pod = idx[i].pod;
+		uint32_t flags;
+
+		for (j = 0; j < sv->n_sel; j++) {
+			const char *pv = pod_label(pod, sv->sel[j].k);
+
+			if (!pv || strcmp(pv, sv->sel[j].v))
+				break;
+		}
+		if (j < sv->n_sel)
+			continue;
+		flags = pod->ready ? KSVC_EP_F_SERVING : 0;
+		if (pod->terminating)
+			flags |= KSVC_EP_F_TERMINATING;
+		if (sv->publish_not_ready || (pod->ready && !pod->terminating))
+			flags |= KSVC_EP_F_READY;
+		if (is_local(pod->node, node_name))
+			flags |= KSVC_EP_F_LOCAL;
+		for (a = 0; a < pod->n_addrs; a++) {
+			int fam = pod->addrs[a].family == AF_INET ? 1 : 2;
+
+			/* One slice per family of the Service. */
+			if (sv->fams && !(sv->fams & fam))
+				continue;
+			for (k = 0; k < out->n_ports; k++) {
+				uint16_t port = pod_target(pod, &out->ports[k],
+							   &sv->targets[k]);
+
+				if (!port)
+					continue;
+				grow(&v, &cap, n + 1, sizeof(*v));
+				memset(&v[n], 0, sizeof(v[n]));
+				v[n].addr = pod->addrs[a];
+				v[n].port_index = k;
+				v[n].port = port;
+				v[n].flags = flags;
+				n++;
+			}
+		}
+	}
+	finish_endpoints(out, v, n);
 }
 
 static void *memdup(const void *p, size_t size)
@@ -1985,8 +2684,18 @@ static void *memdup(const void *p, size_t size)
 	return size ? memcpy(xmalloc(size), p, size) : NULL;
 }
 
+/* Where a Service's endpoints come from, in order of preference. */
+struct ep_sources {
+	struct in_slice **sl;		/* its EndpointSlices */
+	size_t n_sl;
+	struct in_slice **eps;		/* else its Endpoints' subsets */
+	size_t n_eps;
+	const struct pod_label *idx;	/* else the Pods its selector picks */
+	size_t n_idx;
+};
+
 static void emit(struct ks_state *out, const char *const *files,
-		 const struct in_svc *sv, struct in_slice **sl, size_t n_sl,
+		 const struct in_svc *sv, const struct ep_sources *src,
 		 const char *node_name)
 {
 	struct ks_service *s = ks_state_add(out);
@@ -1998,33 +2707,66 @@ static void emit(struct ks_state *out, const char *const *files,
 	*s = sv->s;
 	s->ports = memdup(sv->s.ports, sv->s.n_ports * sizeof(*s->ports));
 	s->fes = memdup(sv->s.fes, sv->s.n_fes * sizeof(*s->fes));
+	s->ranges = sv->s.n_ranges ?
+		memdup(sv->s.ranges, sv->s.n_ranges * sizeof(*s->ranges)) : NULL;
 	s->pos.file = files[sv->file];
 	s->pos.line = sv->pos.line;
 	s->pos.col = sv->pos.col;
 	s->eps = NULL;
 	s->n_eps = 0;
 	/* DNS-only Services route nothing. */
-	if (s->type != KSVC_SVC_HEADLESS && s->type != KSVC_SVC_EXTERNAL_NAME)
-		join_endpoints(s, sl, n_sl, node_name);
+	if (s->type == KSVC_SVC_HEADLESS || s->type == KSVC_SVC_EXTERNAL_NAME)
+		return;
+	if (src->n_sl)
+		join_endpoints(s, src->sl, src->n_sl, node_name);
+	else if (src->n_eps)
+		join_endpoints(s, src->eps, src->n_eps, node_name);
+	else
+		pod_endpoints(s, sv, src->idx, src->n_idx, node_name);
 }
 
 static void log_unmatched(FILE *log, struct ks_input *in,
-			  const struct in_slice *sl)
+			  const struct in_slice *sl, const char *kind,
+			  const char *why)
 {
-	fprintf(log, "%s:%d:%d: EndpointSlice %s/%s: skipped: no Service %s/%s\n",
-		in->files[sl->file], sl->pos.line, sl->pos.col, sl->ns,
-		sl->name, sl->ns, sl->svc);
+	fprintf(log, "%s:%d:%d: %s %s/%s: skipped: ", in->files[sl->file],
+		sl->pos.line, sl->pos.col, kind, sl->ns, sl->name);
+	if (why)
+		fprintf(log, "%s\n", why);
+	else
+		fprintf(log, "no Service %s/%s\n", sl->ns, sl->svc);
 }
 
-/* Walk Services and slices, both sorted by namespace/name, together. */
+/* [*j, *k): the records of ns/name in a sorted array; *j moves past less. */
+static void range_of(struct ks_input *in, struct in_slice **v, size_t n,
+		     size_t *j, size_t *k, const char *ns, const char *name,
+		     FILE *log, const char *kind)
+{
+	while (*j < n && slice_cmp2(v[*j], ns, name) < 0) {
+		if (log)
+			log_unmatched(log, in, v[*j], kind, NULL);
+		++*j;
+	}
+	for (*k = *j; *k < n && !slice_cmp2(v[*k], ns, name); ++*k)
+		;
+}
+
+/*
+ * Walk Services, slices and Endpoints, all sorted by namespace/name,
+ * together; Pods are looked up through their label index.
+ */
 static void join(struct ks_input *in, struct in_svc **svcs,
-		 struct in_slice **sl, const struct ks_parse_opts *o,
-		 struct ks_state *out)
+		 struct in_slice **sl, struct in_slice **eps,
+		 const struct ks_parse_opts *o, struct ks_state *out)
 {
 	const char **files = xmalloc(in->n_files * sizeof(*files));
 	FILE *log = o->log ? o->log : stderr;
-	size_t i, j = 0, k;
+	FILE *vlog = o->verbose ? log : NULL;
+	size_t i, j = 0, k, je = 0, ke, m;
+	struct ep_sources src;
 
+	memset(&src, 0, sizeof(src));
+	src.idx = pod_index(in, &src.n_idx);
 	for (i = 0; i < in->n_files; i++) {
 		files[i] = ks_state_strdup(out, in->files[i]);
 		if (!files[i]) {
@@ -2035,23 +2777,31 @@ static void join(struct ks_input *in, struct in_svc **svcs,
 	for (i = 0; i < in->n_svcs; i++) {
 		struct in_svc *sv = svcs[i];
 
-		while (j < in->n_slices &&
-		       slice_cmp2(sl[j], sv->s.ns, sv->s.name) < 0) {
-			if (o->verbose)
-				log_unmatched(log, in, sl[j]);
-			j++;
-		}
-		for (k = j; k < in->n_slices &&
-		     !slice_cmp2(sl[k], sv->s.ns, sv->s.name); k++)
-			;
-		if (!sv->dropped) {
-			emit(out, files, sv, sl + j, k - j, o->node_name);
-			/* Duplicates (dropped) sort after the winner. */
-			j = k;
-		}
+		range_of(in, sl, in->n_slices, &j, &k, sv->s.ns, sv->s.name,
+			 vlog, "EndpointSlice");
+		range_of(in, eps, in->n_eps, &je, &ke, sv->s.ns, sv->s.name,
+			 vlog, "Endpoints");
+		if (sv->dropped)
+			continue;
+		/* No records: the arrays are NULL, and NULL + 0 is undefined. */
+		src.sl = k > j ? sl + j : NULL;
+		src.n_sl = k - j;
+		src.eps = ke > je ? eps + je : NULL;
+		src.n_eps = ke - je;
+		emit(out, files, sv, &src, o->node_name);
+		if (k > j)
+			for (m = je; vlog && m < ke; m++)
+				log_unmatched(vlog, in, eps[m], "Endpoints",
+					      "the Service has EndpointSlices");
+		/* Duplicates (dropped) sort after the winner. */
+		j = k;
+		je = ke;
 	}
-	for (; o->verbose && j < in->n_slices; j++)
-		log_unmatched(log, in, sl[j]);
+	for (; vlog && j < in->n_slices; j++)
+		log_unmatched(vlog, in, sl[j], "EndpointSlice", NULL);
+	for (; vlog && je < in->n_eps; je++)
+		log_unmatched(vlog, in, eps[je], "Endpoints", NULL);
+	free((void *)src.idx);
 	free(files);
 }
 
@@ -2060,7 +2810,7 @@ int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,
 {
 	static const struct ks_parse_opts defaults;
 	struct in_svc **svcs;
-	struct in_slice **sl;
+	struct in_slice **sl, **eps;
 	size_t n0 = errs->n, i, total;
 
 	if (!o)
@@ -2077,8 +2827,12 @@ int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,
 		sl = memdup(in->slices, in->n_slices * sizeof(*sl));
 		if (in->n_slices > 1)
 			qsort(sl, in->n_slices, sizeof(*sl), slice_qsort_cmp);
-		join(in, svcs, sl, o, out);
+		eps = memdup(in->eps, in->n_eps * sizeof(*eps));
+		if (in->n_eps > 1)
+			qsort(eps, in->n_eps, sizeof(*eps), slice_qsort_cmp);
+		join(in, svcs, sl, eps, o, out);
 		free(sl);
+		free(eps);
 		ks_state_sort(out);
 	}
 	free(svcs);

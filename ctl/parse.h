@@ -12,21 +12,34 @@
  * or, for YAML syntax errors and documents that are no object at all:
  *   FILE:LINE:COL: message
  * LINE:COL (1-based) is where the offending value starts, or the object
- * when a field is missing.
+ * (for a few list entries, the entry) when a field is missing.
  *
  * What is read (everything else is ignored):
  *   Service (v1): metadata.name/namespace/labels, spec.type, clusterIP(s),
  *     ipFamilies, externalIPs, ports[] (name, protocol, port, targetPort,
  *     nodePort), externalName, external/internalTrafficPolicy,
- *     sessionAffinity; status.loadBalancer.ingress[].ip (type LoadBalancer,
+ *     sessionAffinity, selector, publishNotReadyAddresses;
+ *     status.loadBalancer.ingress[].ip (type LoadBalancer,
  *     not ipMode Proxy).  Label service.kubernetes.io/service-proxy-name:
  *     not ours, skipped (as kube-proxy does).
  *   EndpointSlice (discovery.k8s.io/v1): the kubernetes.io/service-name
  *     label, addressType (FQDN slices skipped), ports[], endpoints[]
  *     (addresses[0], as kube-proxy, all of them checked; conditions;
  *     nodeName).
+ *   Endpoints (v1): subsets[] (addresses[] ready and serving,
+ *     notReadyAddresses[] neither; ip, nodeName; ports[]), used for a
+ *     Service that has no EndpointSlice.
+ *   Pod (v1): labels, deletionTimestamp, spec.nodeName,
+ *     spec.containers[].ports[] (name, containerPort, protocol),
+ *     status.podIP(s), phase, the Ready condition; used for a Service with
+ *     a selector and neither slices nor Endpoints, as the EndpointSlice
+ *     controller would: equality selector, named targetPorts resolved per
+ *     Pod, serving = Ready, terminating = deletionTimestamp set, ready =
+ *     publishNotReadyAddresses or (serving and not terminating); Pods
+ *     without IP, Succeeded or Failed are skipped.
  *   List, ServiceList, EndpointSliceList (any kind ending in List): items.
  *   Other kinds: skipped (a note with verbose).
+ * Duplicate mapping keys are refused (the API server does too).
  * YAML aliases are refused (kubectl never writes them; expanding them is a
  * denial of service), nesting is limited to 64 levels.
  *

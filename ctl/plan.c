@@ -3,8 +3,11 @@
  * The planner.  Both states are sorted by namespace/name, so one merge
  * walk finds what to add, change and delete: O(n), whatever n is.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "plan.h"
 
@@ -85,6 +88,132 @@ void ks_plan_print(const struct ks_plan *plan, FILE *f)
 	for (i = 0; i < plan->n_change; i++)
 		fprintf(f, "~ service %s/%s\n", plan->change[i]->ns,
 			plan->change[i]->name);
+	for (i = 0; i < plan->n_add; i++)
+		fprintf(f, "+ service %s/%s\n", plan->add[i]->ns, plan->add[i]->name);
+	fprintf(f, "%zu to add, %zu to change, %zu to delete, %zu unchanged\n",
+		plan->n_add, plan->n_change, plan->n_del, plan->n_same);
+}
+
+static const char *proto_str(uint8_t p)
+{
+	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" :
+	       p == IPPROTO_SCTP ? "SCTP" : "?";
+}
+
+static const char *type_str(uint8_t t)
+{
+	static const char *const n[] = {
+		"ClusterIP", "NodePort", "LoadBalancer", "ExternalName",
+		"Headless",
+	};
+
+	return t <= KSVC_SVC_TYPE_MAX ? n[t] : "?";
+}
+
+static void port_line(FILE *f, char sign, size_t i, const struct ks_port *p)
+{
+	fprintf(f, "    %c port[%zu] %s%s%u/%s", sign, i, p->name,
+		p->name[0] ? " " : "", p->port, proto_str(p->proto));
+	if (p->node_port)
+		fprintf(f, " nodePort %u", p->node_port);
+	fputc('\n', f);
+}
+
+static void fe_line(FILE *f, char sign, const struct ks_frontend *fe)
+{
+	static const char *const kinds[] = {
+		"cluster IP", "external IP", "load-balancer IP",
+	};
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(fe->addr.family, fe->addr.a, a, sizeof(a));
+	fprintf(f, "    %c %s %s\n", sign,
+		fe->kind <= KSVC_FE_KIND_MAX ? kinds[fe->kind] : "frontend", a);
+}
+
+static void ep_line(FILE *f, char sign, const struct ks_service *svc,
+		    const struct ks_endpoint *ep)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
+	fprintf(f, "    %c endpoint %s%s%s:%u port[%u]%s%s%s%s\n", sign,
+		ep->addr.family == AF_INET6 ? "[" : "", a,
+		ep->addr.family == AF_INET6 ? "]" : "", ep->port,
+		ep->port_index,
+		ep->flags & KSVC_EP_F_READY ? " ready" : " not-ready",
+		ep->flags & KSVC_EP_F_SERVING ? " serving" : "",
+		ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
+		ep->flags & KSVC_EP_F_LOCAL ? " local" : "");
+	(void)svc;
+}
+
+/* What differs between two versions of one service (both sorted). */
+static void svc_diff(FILE *f, const struct ks_service *w,
+		     const struct ks_service *h)
+{
+	size_t i, j;
+
+	if (w->type != h->type)
+		fprintf(f, "    type %s -> %s\n", type_str(h->type),
+			type_str(w->type));
+	if (w->flags != h->flags)
+		fprintf(f, "    flags %#x -> %#x\n", h->flags, w->flags);
+	if (strcmp(w->external_name, h->external_name))
+		fprintf(f, "    externalName %s -> %s\n", h->external_name,
+			w->external_name);
+	for (i = 0; i < w->n_ports || i < h->n_ports; i++) {
+		const struct ks_port *a = i < h->n_ports ? &h->ports[i] : NULL;
+		const struct ks_port *b = i < w->n_ports ? &w->ports[i] : NULL;
+
+		if (a && b && !strcmp(a->name, b->name) &&
+		    a->proto == b->proto && a->port == b->port &&
+		    a->node_port == b->node_port)
+			continue;
+		if (a)
+			port_line(f, '-', i, a);
+		if (b)
+			port_line(f, '+', i, b);
+	}
+	for (i = j = 0; i < w->n_fes || j < h->n_fes;) {
+		int r = i == w->n_fes ? 1 : j == h->n_fes ? -1 :
+			ks_frontend_cmp(&w->fes[i], &h->fes[j]);
+
+		if (r < 0)
+			fe_line(f, '+', &w->fes[i++]);
+		else if (r > 0)
+			fe_line(f, '-', &h->fes[j++]);
+		else
+			i++, j++;
+	}
+	for (i = j = 0; i < w->n_eps || j < h->n_eps;) {
+		int r = i == w->n_eps ? 1 : j == h->n_eps ? -1 :
+			ks_endpoint_cmp(&w->eps[i], &h->eps[j]);
+
+		if (r < 0)
+			ep_line(f, '+', w, &w->eps[i++]);
+		else if (r > 0)
+			ep_line(f, '-', h, &h->eps[j++]);
+		else
+			i++, j++;
+	}
+}
+
+void ks_plan_print_diff(const struct ks_plan *plan, const struct ks_state *have,
+			FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_del; i++)
+		fprintf(f, "- service %s/%s\n", plan->del[i]->ns, plan->del[i]->name);
+	for (i = 0; i < plan->n_change; i++) {
+		const struct ks_service *w = plan->change[i];
+		const struct ks_service *h = ks_state_find(have, w->ns, w->name);
+
+		fprintf(f, "~ service %s/%s\n", w->ns, w->name);
+		if (h)
+			svc_diff(f, w, h);
+	}
 	for (i = 0; i < plan->n_add; i++)
 		fprintf(f, "+ service %s/%s\n", plan->add[i]->ns, plan->add[i]->name);
 	fprintf(f, "%zu to add, %zu to change, %zu to delete, %zu unchanged\n",

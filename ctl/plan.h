@@ -30,5 +30,12 @@ static inline size_t ks_plan_size(const struct ks_plan *p)
 }
 /* "+ ns/name", "~ ns/name", "- ns/name", one per line, and a summary. */
 void ks_plan_print(const struct ks_plan *plan, FILE *f);
+/*
+ * The same, with what differs in each changed service (have: the state
+ * the plan was made against): type, flags, external name, ports,
+ * frontends, endpoints ("+" what apply adds, "-" what it removes).
+ */
+void ks_plan_print_diff(const struct ks_plan *plan, const struct ks_state *have,
+			FILE *f);
 
 #endif

@@ -79,29 +79,50 @@ struct ksvc_ep {
 };
 
 /*
- * A service port and the slice of the endpoint array that serves it:
- * [ep_start, ep_start + n_ready) are ready, the next n_fallback are serving
- * and terminating (used only when none is ready), then the rest.
+ * The endpoints of one service port in one address family: a slice of the
+ * service's sorted endpoint array.  [start, start + n_ready) are ready,
+ * this node's first; then n_fallback serving-and-terminating ones (used
+ * only when none is ready), this node's first; then the rest.
  */
+struct ksvc_range {
+	u32 start;
+	u32 n_ready, n_ready_local;
+	u32 n_fallback, n_fallback_local;
+};
+
 struct ksvc_port {
 	char name[KSVC_NAME_MAX + 1];
 	u8 proto;
 	__be16 port;
 	__be16 node_port;	/* 0: none */
-	u32 ep_start;
-	u32 n_ready;
-	u32 n_fallback;
-	u32 n_eps;
+	struct ksvc_range fam[2];	/* [0] IPv4, [1] IPv6 */
+	atomic_t rr;		/* round-robin cursor */
+};
+
+static inline int ksvc_fam(u8 family)
+{
+	return family == AF_INET6;
+}
+
+/* An address prefix, the address already masked. */
+struct ksvc_cidr {
+	union nf_inet_addr addr;
+	u8 family;
+	u8 prefix;
 };
 
 struct ksvc_svc {
 	struct rhash_head node;		/* in ksvc_table.svcs, by name */
 	struct list_head list;		/* ksvc_table.list, for dumps */
 	struct ksvc_name key;
+	u64 id;				/* kept across updates, for affinity */
 	u8 type;
 	u8 algo;
 	u32 flags;
+	u32 affinity_timeout;		/* seconds */
 	char *external_name;
+	struct ksvc_cidr *ranges;	/* loadBalancerSourceRanges */
+	u32 n_ranges;
 	u32 n_ports, n_fes, n_nps, n_eps, cap_eps;
 	struct ksvc_port *ports;
 	struct ksvc_fe *fes;		/* n_addrs x n_ports */
@@ -131,6 +152,8 @@ struct ksvc_cfg {
 		u8 family;
 		union nf_inet_addr addr;
 	} addrs[KSVC_MAX_NODEPORT_ADDRS];
+	u32 n_local_cidrs;
+	struct ksvc_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];
 	bool drop_invalid;
 	u32 max_services;
 	u32 max_endpoints;
@@ -162,7 +185,12 @@ struct ksvc_net {
 	struct ksvc_cfg __rcu *cfg;	/* NULL: ksvc_cfg_defaults */
 	struct ksvc_tx *tx;
 	u64 generation;
+	u64 next_svc_id;
 	bool hooks_on;
+	/* ClientIP affinity: (service, port, client) -> endpoint. */
+	struct rhashtable aff;
+	bool aff_on;
+	struct delayed_work aff_gc;
 };
 
 extern unsigned int ksvc_net_id;
@@ -193,7 +221,15 @@ void ksvc_tx_free(struct ksvc_tx *tx);
 void ksvc_net_flush(struct ksvc_net *kn);
 void ksvc_format_addr(char *buf, size_t len, u8 family,
 		      const union nf_inet_addr *addr);
-const struct ksvc_ep *ksvc_pick(const struct ksvc_svc *svc, u8 port_index);
+u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
+		bool local_only, u32 *first);
+const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
+			       bool local_only);
+const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index,
+				       u8 family, bool local_only,
+				       const union nf_inet_addr *addr, __be16 port);
+bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
+		     const union nf_inet_addr *addr);
 
 /* nat.c */
 int ksvc_hooks_enable(struct ksvc_net *kn);
@@ -201,6 +237,13 @@ void ksvc_hooks_disable(struct ksvc_net *kn);
 bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 		       const union nf_inet_addr *addr);
 void ksvc_ct_cleanup(struct ksvc_net *kn);
+
+/* affinity.c */
+int ksvc_aff_init(struct ksvc_net *kn);
+void ksvc_aff_exit(struct ksvc_net *kn);
+const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
+				    u8 port_index, u8 family, bool local_only,
+				    const union nf_inet_addr *client);
 
 /* netlink.c */
 int ksvc_genl_init(void);

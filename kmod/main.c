@@ -75,6 +75,7 @@ static void __net_exit ksvc_net_exit(struct net *net)
 	mutex_unlock(&kn->lock);
 	/* The hooks went in pre_exit, and the netns core waited since. */
 	synchronize_net();
+	ksvc_aff_exit(kn);
 	ksvc_table_free(tbl);
 	kfree(cfg);
 	mutex_destroy(&kn->lock);

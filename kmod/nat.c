@@ -10,6 +10,7 @@
 
 #include <linux/ip.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -17,6 +18,9 @@
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 
 #include "ksvc.h"
 
@@ -33,12 +37,17 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 				return true;
 		return false;
 	}
-	if (family != AF_INET)
-		return false;
 	/*
 	 * Default: every local address but loopback and link-local.  DNAT of
 	 * 127.0.0.1 would need route_localnet, the hole behind CVE-2020-8558.
 	 */
+	if (family == AF_INET6) {
+		int type = ipv6_addr_type(&addr->in6);
+
+		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL))
+			return false;
+		return ipv6_chk_addr(net, &addr->in6, NULL, 0);
+	}
 	if (ipv4_is_loopback(addr->ip) || ipv4_is_linklocal_169(addr->ip))
 		return false;
 	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
@@ -90,18 +99,59 @@ static bool ksvc_match(struct net *net, struct ksvc_net *kn,
 	return false;
 }
 
+/* No endpoint: TCP gets a reset, UDP a port unreachable, SCTP nothing. */
 static unsigned int ksvc_reject(struct sk_buff *skb,
 				const struct nf_hook_state *state, u8 proto)
 {
+	bool v6 = state->pf == NFPROTO_IPV6;
+
 	switch (proto) {
 	case IPPROTO_TCP:
-		nf_send_reset(state->net, state->sk, skb, state->hook);
+		if (v6)
+			nf_send_reset6(state->net, state->sk, skb, state->hook);
+		else
+			nf_send_reset(state->net, state->sk, skb, state->hook);
 		break;
 	case IPPROTO_UDP:
-		nf_send_unreach(skb, ICMP_PORT_UNREACH, state->hook);
+		if (v6)
+			nf_send_unreach6(state->net, skb, ICMPV6_PORT_UNREACH,
+					 state->hook);
+		else
+			nf_send_unreach(skb, ICMP_PORT_UNREACH, state->hook);
 		break;
 	}
 	return NF_DROP;
+}
+
+/*
+ * In-cluster traffic: from the node itself, or from a pod (a source in
+ * the configured pod CIDRs), as kube-proxy's detect-local modes decide.
+ */
+static bool ksvc_from_cluster(struct net *net, const struct ksvc_cfg *cfg,
+			      const struct nf_conntrack_tuple *t)
+{
+	u8 family = t->src.l3num;
+	u32 i;
+
+	for (i = 0; i < cfg->n_local_cidrs; i++)
+		if (ksvc_cidr_match(&cfg->local_cidrs[i], family, &t->src.u3))
+			return true;
+	if (family == AF_INET6)
+		return ipv6_chk_addr(net, &t->src.u3.in6, NULL, 0);
+	return inet_addr_type(net, t->src.u3.ip) == RTN_LOCAL;
+}
+
+static bool ksvc_source_allowed(const struct ksvc_svc *svc, u8 kind,
+				const struct nf_conntrack_tuple *t)
+{
+	u32 i;
+
+	if (kind != KSVC_FE_LOAD_BALANCER || !svc->n_ranges)
+		return true;
+	for (i = 0; i < svc->n_ranges; i++)
+		if (ksvc_cidr_match(&svc->ranges[i], t->src.l3num, &t->src.u3))
+			return true;
+	return false;
 }
 
 /*
@@ -116,10 +166,12 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	struct ksvc_net *kn = ksvc_pernet(state->net);
 	const struct nf_conntrack_tuple *t;
 	enum ip_conntrack_info ctinfo;
+	const struct ksvc_cfg *cfg;
 	struct nf_nat_range2 range;
 	const struct ksvc_ep *ep;
 	struct ksvc_match m;
 	struct nf_conn *ct;
+	bool local_only, external;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW)
@@ -127,10 +179,38 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (!ksvc_match(state->net, kn, t, &m))
 		return NF_ACCEPT;
+	cfg = rcu_dereference(kn->cfg);
+	if (!cfg)
+		cfg = &ksvc_cfg_defaults;
 
-	ep = ksvc_pick(m.svc, m.port_index);
+	if (!ksvc_source_allowed(m.svc, m.kind, t)) {
+		atomic64_inc(&m.svc->rejects);
+		return NF_DROP;
+	}
+	/*
+	 * Traffic policies: externalTrafficPolicy Local keeps traffic from
+	 * outside on this node's endpoints (and its source address: no
+	 * masquerade); in-cluster traffic to an external address uses every
+	 * endpoint.  internalTrafficPolicy Local does the same for in-cluster
+	 * traffic to the cluster IP.
+	 */
+	external = m.kind != KSVC_FE_CLUSTER_IP;
+	if (external)
+		local_only = (m.svc->flags & KSVC_SVC_F_EXT_LOCAL) &&
+			     !ksvc_from_cluster(state->net, cfg, t);
+	else
+		local_only = m.svc->flags & KSVC_SVC_F_INT_LOCAL;
+
+	if (m.svc->flags & KSVC_SVC_F_AFFINITY)
+		ep = ksvc_aff_pick(kn, m.svc, m.port_index, t->src.l3num,
+				   local_only, &t->src.u3);
+	else
+		ep = ksvc_pick(m.svc, m.port_index, t->src.l3num, local_only);
 	if (!ep) {
 		atomic64_inc(&m.svc->rejects);
+		/* Policy Local without a local endpoint: drop, as kube-proxy. */
+		if (local_only)
+			return NF_DROP;
 		return ksvc_reject(skb, state, t->dst.protonum);
 	}
 	memset(&range, 0, sizeof(range));
@@ -171,13 +251,26 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	masq = nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3);
-	if (m.kind != KSVC_FE_CLUSTER_IP && !(m.svc->flags & KSVC_SVC_F_EXT_LOCAL))
-		masq = true;
+	if (m.kind != KSVC_FE_CLUSTER_IP) {
+		/*
+		 * Policy Cluster: always.  Local: only the node's own traffic
+		 * (its source address may not be routable from the pod);
+		 * outside clients and pods keep their address.
+		 */
+		if (!(m.svc->flags & KSVC_SVC_F_EXT_LOCAL))
+			masq = true;
+		else if (orig->src.l3num == AF_INET6 ?
+			 ipv6_chk_addr(state->net, &orig->src.u3.in6, NULL, 0) :
+			 inet_addr_type(state->net, orig->src.u3.ip) == RTN_LOCAL)
+			masq = true;
+	}
 	if (!masq)
 		return NF_ACCEPT;
 
 	memset(&range, 0, sizeof(range));
 	range.flags = NF_NAT_RANGE_PROTO_RANDOM_FULLY;
+	if (state->pf == NFPROTO_IPV6)
+		return nf_nat_masquerade_ipv6(skb, &range, state->out);
 	return nf_nat_masquerade_ipv4(skb, state->hook, &range, state->out);
 }
 
@@ -209,6 +302,24 @@ static unsigned int ksvc_fwd_invalid(void *priv, struct sk_buff *skb,
 static const struct nf_hook_ops ksvc_nat_ops[] = {
 	{
 		.hook = ksvc_nat_dst,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_NAT_DST - 10,
+	},
+	{
+		.hook = ksvc_nat_dst,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_NAT_DST - 10,
+	},
+	{
+		.hook = ksvc_nat_src,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_NAT_SRC - 10,
+	},
+	{
+		.hook = ksvc_nat_dst,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
 		.priority = NF_IP_PRI_NAT_DST - 10,
@@ -227,12 +338,35 @@ static const struct nf_hook_ops ksvc_nat_ops[] = {
 	},
 };
 
-static const struct nf_hook_ops ksvc_fwd_ops = {
-	.hook = ksvc_fwd_invalid,
-	.pf = NFPROTO_IPV4,
-	.hooknum = NF_INET_FORWARD,
-	.priority = NF_IP_PRI_FILTER - 10,
+static const struct nf_hook_ops ksvc_fwd_ops[] = {
+	{
+		.hook = ksvc_fwd_invalid,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_FILTER - 10,
+	},
+	{
+		.hook = ksvc_fwd_invalid,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_FILTER - 10,
+	},
 };
+
+static int ksvc_nat_register(struct net *net, const struct nf_hook_ops *ops)
+{
+	if (ops->pf == NFPROTO_IPV6)
+		return nf_nat_ipv6_register_fn(net, ops);
+	return nf_nat_ipv4_register_fn(net, ops);
+}
+
+static void ksvc_nat_unregister(struct net *net, const struct nf_hook_ops *ops)
+{
+	if (ops->pf == NFPROTO_IPV6)
+		nf_nat_ipv6_unregister_fn(net, ops);
+	else
+		nf_nat_ipv4_unregister_fn(net, ops);
+}
 
 /*
  * Turn conntrack and the hooks on in a namespace when it is first
@@ -252,15 +386,20 @@ int ksvc_hooks_enable(struct ksvc_net *kn)
 			return -ENOMEM;
 		rcu_assign_pointer(kn->tbl, tbl);
 	}
-	err = nf_ct_netns_get(kn->net, NFPROTO_IPV4);
+	err = ksvc_aff_init(kn);
 	if (err)
 		return err;
+	/* NFPROTO_INET: conntrack for IPv4 and IPv6. */
+	err = nf_ct_netns_get(kn->net, NFPROTO_INET);
+	if (err)
+		goto err_ct;
 	for (i = 0; i < ARRAY_SIZE(ksvc_nat_ops); i++) {
-		err = nf_nat_ipv4_register_fn(kn->net, &ksvc_nat_ops[i]);
+		err = ksvc_nat_register(kn->net, &ksvc_nat_ops[i]);
 		if (err)
 			goto err_nat;
 	}
-	err = nf_register_net_hook(kn->net, &ksvc_fwd_ops);
+	err = nf_register_net_hooks(kn->net, ksvc_fwd_ops,
+				    ARRAY_SIZE(ksvc_fwd_ops));
 	if (err)
 		goto err_nat;
 	kn->hooks_on = true;
@@ -268,8 +407,10 @@ int ksvc_hooks_enable(struct ksvc_net *kn)
 
 err_nat:
 	while (i-- > 0)
-		nf_nat_ipv4_unregister_fn(kn->net, &ksvc_nat_ops[i]);
-	nf_ct_netns_put(kn->net, NFPROTO_IPV4);
+		ksvc_nat_unregister(kn->net, &ksvc_nat_ops[i]);
+	nf_ct_netns_put(kn->net, NFPROTO_INET);
+err_ct:
+	ksvc_aff_exit(kn);
 	return err;
 }
 
@@ -279,10 +420,10 @@ void ksvc_hooks_disable(struct ksvc_net *kn)
 
 	if (!kn->hooks_on)
 		return;
-	nf_unregister_net_hook(kn->net, &ksvc_fwd_ops);
+	nf_unregister_net_hooks(kn->net, ksvc_fwd_ops, ARRAY_SIZE(ksvc_fwd_ops));
 	for (i = 0; i < ARRAY_SIZE(ksvc_nat_ops); i++)
-		nf_nat_ipv4_unregister_fn(kn->net, &ksvc_nat_ops[i]);
-	nf_ct_netns_put(kn->net, NFPROTO_IPV4);
+		ksvc_nat_unregister(kn->net, &ksvc_nat_ops[i]);
+	nf_ct_netns_put(kn->net, NFPROTO_INET);
 	kn->hooks_on = false;
 }
 
@@ -295,42 +436,31 @@ void ksvc_hooks_disable(struct ksvc_net *kn)
  * endpoint the service no longer uses, or to none while the service has
  * some: the next datagram starts a new flow.
  */
-static bool ksvc_ep_usable(const struct ksvc_svc *svc, u8 pi,
-			   const struct nf_conntrack_tuple *reply)
-{
-	const struct ksvc_port *p = &svc->ports[pi];
-	u32 n = p->n_ready ? p->n_ready : p->n_fallback;
-	u32 i;
-
-	for (i = p->ep_start; i < p->ep_start + n; i++) {
-		const struct ksvc_ep *ep = &svc->eps[i];
-
-		if (ep->port == reply->src.u.all &&
-		    nf_inet_addr_cmp(&ep->addr, &reply->src.u3))
-			return true;
-	}
-	return false;
-}
-
 static int ksvc_ct_stale(struct nf_conn *ct, void *data)
 {
 	struct ksvc_net *kn = data;
 	const struct nf_conntrack_tuple *orig, *reply;
-	const struct ksvc_port *p;
 	struct ksvc_match m;
 	int stale = 0;
+	u32 first;
 
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	if (orig->dst.protonum != IPPROTO_UDP || orig->src.l3num != AF_INET)
+	if (orig->dst.protonum != IPPROTO_UDP)
 		return 0;
 	rcu_read_lock();
 	if (ksvc_match(kn->net, kn, orig, &m)) {
-		p = &m.svc->ports[m.port_index];
+		/*
+		 * Usable for anyone: a flow held on a remote endpoint by
+		 * policy Local is not stale while that endpoint serves.
+		 */
 		if (ct->status & IPS_DST_NAT)
-			stale = !ksvc_ep_usable(m.svc, m.port_index, reply);
+			stale = !ksvc_find_usable(m.svc, m.port_index,
+						  orig->src.l3num, false,
+						  &reply->src.u3, reply->src.u.all);
 		else
-			stale = p->n_ready || p->n_fallback;
+			stale = ksvc_usable(m.svc, m.port_index,
+					    orig->src.l3num, false, &first) > 0;
 	}
 	rcu_read_unlock();
 	return stale;

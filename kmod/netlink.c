@@ -15,10 +15,12 @@
 #include <net/netlink.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <linux/siphash.h>
 
 #include "ksvc.h"
 
 static struct genl_family ksvc_genl_family;
+static siphash_key_t ksvc_id_key __read_mostly;
 
 /* ---- policies ---- */
 
@@ -62,6 +64,22 @@ static const struct nla_policy ksvc_eps_policy[KSVC_SVC_A_MAX + 1] = {
 	[KSVC_SVC_A_ENDPOINT] = NLA_POLICY_NESTED(ksvc_ep_policy),
 };
 
+static const struct nla_policy ksvc_cidr_policy[KSVC_CIDR_A_MAX + 1] = {
+	[KSVC_CIDR_A_ADDR4] = { .type = NLA_BE32 },
+	[KSVC_CIDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+	[KSVC_CIDR_A_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy ksvc_ranges_policy[KSVC_SVC_A_MAX + 1] = {
+	[KSVC_SVC_A_SOURCE_RANGE] = NLA_POLICY_NESTED(ksvc_cidr_policy),
+};
+
+/* Not const: 6.1's policy field is a non-const pointer. */
+static struct netlink_range_validation ksvc_affinity_range = {
+	.min = 1,
+	.max = KSVC_MAX_AFFINITY_TIMEOUT,
+};
+
 static const struct nla_policy ksvc_svc_policy[KSVC_SVC_A_MAX + 1] = {
 	[KSVC_SVC_A_NAMESPACE] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
 	[KSVC_SVC_A_NAME] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
@@ -78,11 +96,19 @@ static const struct nla_policy ksvc_svc_policy[KSVC_SVC_A_MAX + 1] = {
 				       .len = KSVC_NODE_NAME_MAX },
 	[KSVC_SVC_A_STATS] = NLA_POLICY_NESTED(ksvc_stats_policy),
 	[KSVC_SVC_A_ALGO] = NLA_POLICY_MAX(NLA_U8, KSVC_ALGO_MAX),
+	[KSVC_SVC_A_AFFINITY_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ksvc_affinity_range),
+	[KSVC_SVC_A_SOURCE_RANGES] = NLA_POLICY_NESTED(ksvc_ranges_policy),
+	[KSVC_SVC_A_SOURCE_RANGE] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy ksvc_addrs_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_ADDR4] = { .type = NLA_BE32 },
 	[KSVC_CFG_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+};
+
+static const struct nla_policy ksvc_cidrs_policy[KSVC_CFG_A_MAX + 1] = {
+	[KSVC_CFG_A_CIDR] = NLA_POLICY_NESTED(ksvc_cidr_policy),
 };
 
 static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
@@ -94,6 +120,8 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_DROP_INVALID] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KSVC_CFG_A_MAX_SERVICES] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KSVC_CFG_A_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KSVC_CFG_A_LOCAL_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
+	[KSVC_CFG_A_CIDR] = { .type = NLA_REJECT },
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */
@@ -141,6 +169,72 @@ static int ksvc_parse_addr(struct nlattr *a4, struct nlattr *a6, u8 *family,
 			NL_SET_ERR_MSG_ATTR(extack, a6, "not a unicast address");
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+/* A prefix; the address is masked, so that lookups compare whole words. */
+static int ksvc_parse_cidr(struct nlattr *nest, struct ksvc_cidr *c,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KSVC_CIDR_A_MAX + 1];
+	int err, i;
+
+	err = nla_parse_nested(tb, KSVC_CIDR_A_MAX, nest, ksvc_cidr_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[KSVC_CIDR_A_PREFIX]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a prefix needs a length");
+		return -EINVAL;
+	}
+	memset(c, 0, sizeof(*c));
+	if (!!tb[KSVC_CIDR_A_ADDR4] == !!tb[KSVC_CIDR_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "exactly one of an IPv4 and an IPv6 address is needed");
+		return -EINVAL;
+	}
+	c->prefix = nla_get_u8(tb[KSVC_CIDR_A_PREFIX]);
+	if (tb[KSVC_CIDR_A_ADDR4]) {
+		c->family = AF_INET;
+		if (c->prefix > 32) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_CIDR_A_PREFIX],
+					    "IPv4 prefix length above 32");
+			return -EINVAL;
+		}
+		c->addr.ip = nla_get_in_addr(tb[KSVC_CIDR_A_ADDR4]) &
+			     (c->prefix ? htonl(~0U << (32 - c->prefix)) : 0);
+	} else {
+		c->family = AF_INET6;
+		c->addr.in6 = nla_get_in6_addr(tb[KSVC_CIDR_A_ADDR6]);
+		for (i = 0; i < 16; i++) {
+			int bits = c->prefix - i * 8;
+
+			if (bits <= 0)
+				c->addr.in6.s6_addr[i] = 0;
+			else if (bits < 8)
+				c->addr.in6.s6_addr[i] &= 0xff << (8 - bits);
+		}
+	}
+	return 0;
+}
+
+static int ksvc_parse_cidrs(struct nlattr *list, struct ksvc_cidr *out,
+			    u32 max, u32 *n, struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+	int rem, err;
+
+	*n = 0;
+	nla_for_each_nested(a, list, rem) {
+		if (*n == max) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "too many prefixes");
+			return -E2BIG;
+		}
+		err = ksvc_parse_cidr(a, &out[*n], extack);
+		if (err)
+			return err;
+		(*n)++;
 	}
 	return 0;
 }
@@ -346,6 +440,23 @@ static struct ksvc_svc *ksvc_parse_svc(struct nlattr **stb, struct nlattr *nest,
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
 	svc->key = key;
+	svc->id = siphash(&key, sizeof(key), &ksvc_id_key);
+	svc->affinity_timeout = KSVC_DEFAULT_AFFINITY_TIMEOUT;
+	if (stb[KSVC_SVC_A_AFFINITY_TIMEOUT])
+		svc->affinity_timeout = nla_get_u32(stb[KSVC_SVC_A_AFFINITY_TIMEOUT]);
+	if (stb[KSVC_SVC_A_SOURCE_RANGES]) {
+		svc->ranges = kcalloc(KSVC_MAX_SOURCE_RANGES, sizeof(*svc->ranges),
+				      GFP_KERNEL_ACCOUNT);
+		if (!svc->ranges) {
+			err = -ENOMEM;
+			goto err;
+		}
+		err = ksvc_parse_cidrs(stb[KSVC_SVC_A_SOURCE_RANGES], svc->ranges,
+				       KSVC_MAX_SOURCE_RANGES, &svc->n_ranges,
+				       extack);
+		if (err)
+			goto err;
+	}
 	if (stb[KSVC_SVC_A_TYPE])
 		svc->type = nla_get_u8(stb[KSVC_SVC_A_TYPE]);
 	if (stb[KSVC_SVC_A_FLAGS])
@@ -693,6 +804,13 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			cfg->n_addrs++;
 		}
 	}
+	if (tb[KSVC_CFG_A_LOCAL_CIDRS]) {
+		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
+				       KSVC_MAX_LOCAL_CIDRS, &cfg->n_local_cidrs,
+				       info->extack);
+		if (err)
+			goto out_free;
+	}
 	if (tb[KSVC_CFG_A_DROP_INVALID])
 		cfg->drop_invalid = nla_get_u8(tb[KSVC_CFG_A_DROP_INVALID]);
 	if (tb[KSVC_CFG_A_MAX_SERVICES])
@@ -720,6 +838,28 @@ static int ksvc_put_addr(struct sk_buff *msg, int a4, int a6, u8 family,
 	if (family == AF_INET)
 		return nla_put_in_addr(msg, a4, addr->ip);
 	return nla_put_in6_addr(msg, a6, &addr->in6);
+}
+
+static int ksvc_put_cidrs(struct sk_buff *msg, int list_type, int type,
+			  const struct ksvc_cidr *c, u32 n)
+{
+	struct nlattr *list, *nest;
+	u32 i;
+
+	list = nla_nest_start(msg, list_type);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++) {
+		nest = nla_nest_start(msg, type);
+		if (!nest ||
+		    ksvc_put_addr(msg, KSVC_CIDR_A_ADDR4, KSVC_CIDR_A_ADDR6,
+				  c[i].family, &c[i].addr) ||
+		    nla_put_u8(msg, KSVC_CIDR_A_PREFIX, c[i].prefix))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	nla_nest_end(msg, list);
+	return 0;
 }
 
 static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
@@ -755,6 +895,9 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 				  cfg->addrs[i].family, &cfg->addrs[i].addr))
 			goto err_unlock;
 	nla_nest_end(msg, addrs);
+	if (ksvc_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
+			   cfg->local_cidrs, cfg->n_local_cidrs))
+		goto err_unlock;
 	nla_nest_end(msg, nest);
 	mutex_unlock(&kn->lock);
 	genlmsg_end(msg, hdr);
@@ -828,6 +971,10 @@ static int ksvc_put_svc_head(struct sk_buff *msg, const struct ksvc_svc *svc)
 	if (nla_put_u8(msg, KSVC_SVC_A_TYPE, svc->type) ||
 	    nla_put_u32(msg, KSVC_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u8(msg, KSVC_SVC_A_ALGO, svc->algo) ||
+	    nla_put_u32(msg, KSVC_SVC_A_AFFINITY_TIMEOUT, svc->affinity_timeout) ||
+	    (svc->n_ranges &&
+	     ksvc_put_cidrs(msg, KSVC_SVC_A_SOURCE_RANGES, KSVC_SVC_A_SOURCE_RANGE,
+			    svc->ranges, svc->n_ranges)) ||
 	    (svc->external_name &&
 	     nla_put_string(msg, KSVC_SVC_A_EXTERNAL_NAME, svc->external_name)) ||
 	    ksvc_put_stats(msg, KSVC_SVC_A_STATS, atomic64_read(&svc->conns),
@@ -1121,6 +1268,7 @@ int __init ksvc_genl_init(void)
 {
 	int err;
 
+	get_random_bytes(&ksvc_id_key, sizeof(ksvc_id_key));
 	err = netlink_register_notifier(&ksvc_nl_notifier);
 	if (err)
 		return err;

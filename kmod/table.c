@@ -11,6 +11,7 @@
 #include <linux/random.h>
 #include <linux/rculist.h>
 #include <linux/mm.h>
+#include <net/ipv6.h>
 
 #include "ksvc.h"
 
@@ -66,6 +67,7 @@ static void ksvc_svc_free_now(struct ksvc_svc *svc)
 	kvfree(svc->fes);
 	kfree(svc->nps);
 	kfree(svc->ports);
+	kfree(svc->ranges);
 	kfree(svc->external_name);
 	kfree(svc);
 }
@@ -181,11 +183,15 @@ static int ksvc_ep_cmp(const void *a, const void *b)
 
 	if (x->port_index != y->port_index)
 		return x->port_index < y->port_index ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
 	r = ksvc_ep_class(x) - ksvc_ep_class(y);
 	if (r)
 		return r;
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
+	/* This node's endpoints first in each class. */
+	r = !(x->flags & KSVC_EP_F_LOCAL) - !(y->flags & KSVC_EP_F_LOCAL);
+	if (r)
+		return r;
 	r = memcmp(&x->addr, &y->addr, sizeof(x->addr));
 	if (r)
 		return r;
@@ -198,45 +204,94 @@ void ksvc_svc_finalize(struct ksvc_svc *svc)
 	u32 i;
 
 	sort(svc->eps, svc->n_eps, sizeof(*svc->eps), ksvc_ep_cmp, NULL);
-	for (i = 0; i < svc->n_ports; i++) {
-		struct ksvc_port *p = &svc->ports[i];
-
-		p->ep_start = 0;
-		p->n_ready = 0;
-		p->n_fallback = 0;
-		p->n_eps = 0;
-	}
+	for (i = 0; i < svc->n_ports; i++)
+		memset(svc->ports[i].fam, 0, sizeof(svc->ports[i].fam));
 	for (i = svc->n_eps; i-- > 0;) {
 		const struct ksvc_ep *ep = &svc->eps[i];
-		struct ksvc_port *p = &svc->ports[ep->port_index];
+		struct ksvc_range *r;
+		bool local = ep->flags & KSVC_EP_F_LOCAL;
 
-		p->ep_start = i;
-		p->n_eps++;
+		r = &svc->ports[ep->port_index].fam[ksvc_fam(ep->family)];
+		r->start = i;
 		switch (ksvc_ep_class(ep)) {
 		case 0:
-			p->n_ready++;
+			r->n_ready++;
+			r->n_ready_local += local;
 			break;
 		case 1:
-			p->n_fallback++;
+			r->n_fallback++;
+			r->n_fallback_local += local;
 			break;
 		}
 	}
 }
 
 /*
- * The endpoint for a new connection to a port of svc: one of the ready
- * endpoints, or when none is ready one of the serving and terminating ones
- * (kube-proxy's rule), at random.  NULL: reject.  Called under RCU.
+ * The usable endpoints of a port in one family: the ready ones, or when
+ * none is ready the serving and terminating ones (kube-proxy's rule); with
+ * local_only (traffic policy Local), only this node's.
  */
-const struct ksvc_ep *ksvc_pick(const struct ksvc_svc *svc, u8 port_index)
+u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
+		bool local_only, u32 *first)
 {
-	const struct ksvc_port *p = &svc->ports[port_index];
-	u32 n = p->n_ready ? p->n_ready : p->n_fallback;
+	const struct ksvc_range *r = &svc->ports[port_index].fam[ksvc_fam(family)];
+	u32 ready = local_only ? r->n_ready_local : r->n_ready;
+	u32 fallback = local_only ? r->n_fallback_local : r->n_fallback;
 
+	if (ready) {
+		*first = r->start;
+		return ready;
+	}
+	*first = r->start + r->n_ready;
+	return fallback;
+}
+
+/*
+ * The endpoint for a new connection, by the service's algorithm.  NULL:
+ * none usable.  Called under RCU.
+ */
+const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
+				bool local_only)
+{
+	u32 first, n, i;
+
+	n = ksvc_usable(svc, port_index, family, local_only, &first);
 	if (!n)
 		return NULL;
-	/* Both classes start at ep_start: fallback is used only if no ready. */
-	return &svc->eps[p->ep_start + reciprocal_scale(get_random_u32(), n)];
+	if (svc->algo == KSVC_ALGO_ROUND_ROBIN)
+		i = (u32)atomic_inc_return(&svc->ports[port_index].rr) % n;
+	else
+		i = reciprocal_scale(get_random_u32(), n);
+	return &svc->eps[first + i];
+}
+
+/* Is (addr, port) one of the endpoints ksvc_pick could choose now? */
+const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index,
+				       u8 family, bool local_only,
+				       const union nf_inet_addr *addr, __be16 port)
+{
+	u32 first, n, i;
+
+	n = ksvc_usable(svc, port_index, family, local_only, &first);
+	for (i = first; i < first + n; i++)
+		if (svc->eps[i].port == port &&
+		    nf_inet_addr_cmp(&svc->eps[i].addr, addr))
+			return &svc->eps[i];
+	return NULL;
+}
+
+bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
+		     const union nf_inet_addr *addr)
+{
+	union nf_inet_addr mask;
+
+	if (c->family != family)
+		return false;
+	if (family == AF_INET) {
+		mask.ip = c->prefix ? htonl(~0U << (32 - c->prefix)) : 0;
+		return !((addr->ip ^ c->addr.ip) & mask.ip);
+	}
+	return ipv6_prefix_equal(&addr->in6, &c->addr.in6, c->prefix);
 }
 
 struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
@@ -250,6 +305,7 @@ static void ksvc_carry_counters(struct ksvc_svc *new, const struct ksvc_svc *old
 {
 	u32 i, j;
 
+	new->id = old->id;
 	atomic64_set(&new->conns, atomic64_read(&old->conns));
 	atomic64_set(&new->rejects, atomic64_read(&old->rejects));
 	/* Both arrays are sorted the same way: walk them together. */

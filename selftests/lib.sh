@@ -178,8 +178,8 @@ serve() {
 ask() {
 	local ns=$1 proto=$2 addr=$3 port=$4
 	case $proto in
-	tcp) echo hi | ip netns exec "$ns" socat -T3 - "TCP:$addr:$port,connect-timeout=3" ;;
-	udp) echo hi | ip netns exec "$ns" socat -T2 - "UDP:$addr:$port" ;;
+	tcp) echo hi | ip netns exec "$ns" socat -T10 - "TCP:$addr:$port,connect-timeout=10" ;;
+	udp) echo hi | ip netns exec "$ns" socat -T5 - "UDP:$addr:$port" ;;
 	esac
 }
 
@@ -259,7 +259,7 @@ tcp_many() {
 		for ((i = 0; i < $4; i++)); do
 			if exec 3<>"/dev/tcp/$2/$3"; then
 				echo hi >&3
-				if read -r -t 5 l <&3; then echo "$l"; else echo FAIL; fi
+				if read -r -t 10 l <&3; then echo "$l"; else echo FAIL; fi
 				exec 3<&-
 			else
 				echo FAIL
@@ -282,5 +282,66 @@ svc_conns() {
 # udp_from NS ADDR PORT SPORT: one datagram from a fixed source port (one
 # conntrack flow); prints the answer, if any within 2 seconds.
 udp_from() {
-	echo hi | ip netns exec "$1" socat -T2 - "UDP:$2:$3,sourceport=$4,reuseaddr" 2>/dev/null
+	echo hi | ip netns exec "$1" socat -T4 - "UDP:$2:$3,sourceport=$4,reuseaddr" 2>/dev/null
+}
+
+# ---- IPv6 ----
+NODE_EXT6=fd00:50::1
+CLIENT_IP6=fd00:50::2
+POD_CIDR6=fd00:244::
+
+# setup_node6: IPv6 on the node/client link, as setup_node did for IPv4.
+setup_node6() {
+	ip -n "$node" addr add $NODE_EXT6/64 dev ext0 nodad
+	ip -n "$client" addr add $CLIENT_IP6/64 dev eth0 nodad
+	ip -n "$client" -6 route add default via $NODE_EXT6
+	ip -n "$node" -6 route add default via $CLIENT_IP6
+	ip netns exec "$node" sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+# add_pod6 NAME IP6: give pod NAME (made by add_pod) an IPv6 address too;
+# its default route goes to a fixed link-local address on the node's side
+# of the veth, as Calico does.
+add_pod6() {
+	local ns=${!1} hv
+	hv="v$(echo "$ns" | tail -c 7)"
+	ip -n "$node" addr add fe80::1/64 dev "$hv" nodad
+	ip -n "$node" -6 route add "$2/128" dev "$hv"
+	ip -n "$ns" addr add "$2/128" dev eth0 nodad
+	ip -n "$ns" -6 route add default via fe80::1 dev eth0
+}
+pod_ip6() { echo "$POD_CIDR6$((10 + $1))"; }
+
+# serve6 NS PROTO PORT TEXT: like serve, on IPv6 only.
+serve6() {
+	local ns=$1 proto=$2 port=$3 text=$4
+	case $proto in
+	tcp) ip netns exec "$ns" socat -T5 "TCP6-LISTEN:$port,ipv6only=1,reuseaddr,fork" \
+		"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 & ;;
+	udp) ip netns exec "$ns" socat -T5 "UDP6-RECVFROM:$port,ipv6only=1,reuseaddr,fork" \
+		"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 & ;;
+	esac
+	busywait 10000 sh -c "ip netns exec $ns ss -H -$( [ $proto = udp ] && echo u || echo t)ln 'sport = :$port' | grep -q '\\['"
+}
+
+# ask6 NS PROTO ADDR PORT
+ask6() {
+	case $2 in
+	tcp) echo hi | ip netns exec "$1" socat -T10 - "TCP6:[$3]:$4,connect-timeout=10" ;;
+	udp) echo hi | ip netns exec "$1" socat -T5 - "UDP6:[$3]:$4" ;;
+	esac
+}
+
+# full6 ADDR: the IPv6 address in socat's form ([x:x:...], 8 groups of 4).
+full6() {
+	local a=$1 head tail i out=
+	local -a h=() t=() g=()
+	if [[ $a == *::* ]]; then head=${a%%::*}; tail=${a#*::}; else head=$a; tail=; fi
+	[ -n "$head" ] && IFS=: read -ra h <<<"$head"
+	[ -n "$tail" ] && IFS=: read -ra t <<<"$tail"
+	g=("${h[@]}")
+	for ((i = ${#h[@]} + ${#t[@]}; i < 8; i++)); do g+=(0); done
+	g+=("${t[@]}")
+	for i in "${g[@]}"; do out+=$(printf '%04x:' "0x$i"); done
+	echo "[${out%:}]"
 }

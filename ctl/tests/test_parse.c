@@ -16,11 +16,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <dirent.h>
 
 #include "model.h"
 #include "parse.h"
+#include "plan.h"
+#include "out.h"
 
 static const char *data_dir = "tests/data";
+static const char *corpus_dir = "corpus";
 static int failed;		/* the current test failed */
 
 #define CHECK(cond)							\
@@ -550,7 +554,7 @@ static void test_skips_verbose(void)
 	CHECK(strstr(log, "list.yaml:279:3: Service default/not-mine: skipped: label service.kubernetes.io/service-proxy-name is set\n") != NULL);
 	CHECK(strstr(log, "list.yaml:575:3: EndpointSlice default/gone-abcde: skipped: no Service default/gone\n") != NULL);
 	CHECK(strstr(log, "list.yaml:590:3: EndpointSlice default/external-db-fqdn: skipped: addressType FQDN\n") != NULL);
-	CHECK(strstr(log, "multi.yaml:51:1: ConfigMap demo/settings: skipped: not a Service or EndpointSlice\n") != NULL);
+	CHECK(strstr(log, "multi.yaml:51:1: ConfigMap demo/settings: skipped: not a Service, EndpointSlice, Endpoints or Pod\n") != NULL);
 	if (failed)
 		printf("# log:\n%s", log);
 	fclose(o.log);
@@ -716,6 +720,11 @@ struct err_case {
 #define SLICE(rest)							\
 	"apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n"	\
 	"  name: web-1\n  labels: {kubernetes.io/service-name: web}\n" rest
+
+#define EPS(subsets)							\
+	"apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: web\nsubsets:\n" subsets
+#define PODE(rest)							\
+	"apiVersion: v1\nkind: Pod\nmetadata: {name: web-0}\n" rest
 
 static const struct err_case err_cases[] = {
 	{ "missing clusterIP",
@@ -953,6 +962,79 @@ static const struct err_case err_cases[] = {
 	{ "slice apiVersion",
 	  "apiVersion: discovery.k8s.io/v1beta1\nkind: EndpointSlice\nmetadata:\n  name: web-1\n",
 	  "svc.yaml:1:13: EndpointSlice default/web-1: apiVersion: discovery.k8s.io/v1beta1 is not supported (use discovery.k8s.io/v1)" },
+	{ "selector value",
+	  SVC("  clusterIP: 10.0.0.1\n  selector:\n    app: {name: web}\n"),
+	  "svc.yaml:8:10: Service default/web: spec.selector[app]: expected a string" },
+	{ "selector is a list",
+	  SVC("  clusterIP: 10.0.0.1\n  selector: [app]\n"),
+	  "svc.yaml:7:13: Service default/web: spec.selector: expected a mapping" },
+	{ "publishNotReadyAddresses",
+	  SVC("  clusterIP: 10.0.0.1\n  publishNotReadyAddresses: 1\n"),
+	  "svc.yaml:7:29: Service default/web: spec.publishNotReadyAddresses: expected true or false" },
+	{ "Endpoints bad ip",
+	  EPS("- addresses:\n  - ip: 10.1.0.1\n  - ip: 10.1.0.x\n  ports: [{port: 80}]\n"),
+	  "svc.yaml:8:9: Endpoints default/web: subsets[0].addresses[1].ip: 10.1.0.x is not an IP address" },
+	{ "Endpoints ip missing",
+	  EPS("- notReadyAddresses:\n  - nodeName: n1\n"),
+	  "svc.yaml:7:5: Endpoints default/web: subsets[0].notReadyAddresses[0].ip: missing" },
+	{ "Endpoints port missing",
+	  EPS("- addresses: [{ip: 10.1.0.1}]\n  ports: [{name: http}]\n"),
+	  "svc.yaml:1:1: Endpoints default/web: subsets[0].ports[0].port: missing" },
+	{ "Endpoints port protocol",
+	  EPS("- ports: [{port: 80, protocol: tcp}]\n"),
+	  "svc.yaml:6:32: Endpoints default/web: subsets[0].ports[0].protocol: tcp is not a protocol (TCP, UDP, SCTP)" },
+	{ "Endpoints subsets not a list",
+	  EPS("  addresses: []\n"),
+	  "svc.yaml:6:3: Endpoints default/web: subsets: expected a list" },
+	{ "Endpoints name not a DNS label",
+	  "apiVersion: v1\nkind: Endpoints\nmetadata: {name: Web}\n",
+	  "svc.yaml:3:18: Endpoints default/Web: metadata.name: Web is not a DNS label (a-z, 0-9 and '-' inside)" },
+	{ "Endpoints apiVersion",
+	  "apiVersion: v2\nkind: Endpoints\nmetadata: {name: web}\n",
+	  "svc.yaml:1:13: Endpoints default/web: apiVersion: v2 is not supported (use v1)" },
+	{ "Pod bad podIP",
+	  PODE("status: {podIP: 10.1.0.256}\n"),
+	  "svc.yaml:4:17: Pod default/web-0: status.podIP: 10.1.0.256 is not an IP address" },
+	{ "Pod bad podIPs",
+	  PODE("status:\n  podIPs:\n  - ip: 10.1.0.1\n  - ip: \"fd00::zz\"\n"),
+	  "svc.yaml:7:9: Pod default/web-0: status.podIPs[1].ip: fd00::zz is not an IP address" },
+	{ "Pod too many podIPs",
+	  PODE("status: {podIPs: [{ip: 10.1.0.1}, {ip: \"fd00::1\"}, {ip: 10.1.0.2}]}\n"),
+	  "svc.yaml:4:57: Pod default/web-0: status.podIPs[2].ip: more than 2 pod IPs" },
+	{ "Pod condition status",
+	  PODE("status:\n  podIP: 10.1.0.1\n  conditions:\n  - type: Ready\n    status: Yes\n"),
+	  "svc.yaml:8:13: Pod default/web-0: status.conditions[0].status: Yes is not True, False or Unknown" },
+	{ "Pod condition status missing",
+	  PODE("status:\n  podIP: 10.1.0.1\n  conditions:\n  - type: Ready\n"),
+	  "svc.yaml:7:5: Pod default/web-0: status.conditions[0].status: missing" },
+	{ "Pod containerPort",
+	  PODE("spec:\n  containers:\n  - name: c\n    ports:\n    - {name: http, containerPort: 65536}\n"),
+	  "svc.yaml:8:35: Pod default/web-0: spec.containers[0].ports[0].containerPort: 65536 is not a port number (1-65535)" },
+	{ "Pod containerPort missing",
+	  PODE("spec:\n  containers:\n  - ports: [{name: http}]\n"),
+	  "svc.yaml:1:1: Pod default/web-0: spec.containers[0].ports[0].containerPort: missing" },
+	{ "Pod phase",
+	  PODE("status: {phase: Done, podIP: 10.1.0.1}\n"),
+	  "svc.yaml:4:17: Pod default/web-0: status.phase: Done is not a Pod phase (Pending, Running, Succeeded, Failed, Unknown)" },
+	{ "Pod label value",
+	  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  labels: {app: [web]}\n",
+	  "svc.yaml:5:17: Pod default/web-0: metadata.labels[app]: expected a string" },
+	{ "Pod deletionTimestamp",
+	  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  deletionTimestamp: {}\n",
+	  "svc.yaml:5:22: Pod default/web-0: metadata.deletionTimestamp: expected a string" },
+	{ "Pod namespace",
+	  "apiVersion: v1\nkind: Pod\nmetadata: {name: web-0, namespace: Shop}\n",
+	  "svc.yaml:3:36: Pod Shop/web-0: metadata.namespace: Shop is not a DNS label (a-z, 0-9 and '-' inside)" },
+	{ "duplicate key",
+	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  name: web2\nspec: {clusterIP: 10.0.0.1}\n",
+	  "svc.yaml:5:3: duplicate key \"name\"" },
+	{ "duplicate key in JSON",
+	  "{\"kind\": \"Service\", \"apiVersion\": \"v1\", \"metadata\": {\"name\": \"a\"}, \"kind\": \"Pod\"}\n",
+	  "svc.yaml:1:68: duplicate key \"kind\"" },
+	{ "duplicate key in a List item",
+	  "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  apiVersion: v1\n  metadata: {name: a}\n"
+	  "  spec: {clusterIP: 10.0.0.1, clusterIP: 10.0.0.2}\n",
+	  "svc.yaml:7:31: duplicate key \"clusterIP\"" },
 	{ "syntax error",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n   namespace: x\n",
 	  "svc.yaml:5:13: mapping values are not allowed in this context" },
@@ -1178,16 +1260,12 @@ static void test_errors_one_line(void)
 	ks_errors_free(&e);
 }
 
-/* 100,000 Services with 10 endpoints each, in one kubectl-style List. */
-static void test_scale(void)
+/* n Services with 10 endpoints each, in one kubectl-style JSON List. */
+static char *gen_scale(size_t n, size_t *lenp)
 {
-	int quick = getenv("KS_TEST_QUICK") != NULL;
-	size_t n = quick ? 2000 : 100000, i, j, len;
-	FILE *f;
+	size_t i, j, len;
 	char *buf;
-	struct timespec t0, t1;
-	struct result r;
-	double secs;
+	FILE *f;
 
 	f = open_memstream(&buf, &len);
 	if (!f)
@@ -1215,6 +1293,28 @@ static void test_scale(void)
 	}
 	fprintf(f, "], \"kind\": \"List\"}\n");
 	fclose(f);
+	*lenp = len;
+	return buf;
+}
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return t1.tv_sec - t0->tv_sec + (t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* 100,000 Services with 10 endpoints each, in one kubectl-style List. */
+static void test_scale(void)
+{
+	int quick = getenv("KS_TEST_QUICK") != NULL;
+	size_t n = quick ? 2000 : 100000, len;
+	struct timespec t0, t1;
+	struct result r;
+	double secs;
+	char *buf = gen_scale(n, &len);
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	{
 		struct ks_parse_opts o = { .node_name = "n3" };
@@ -1232,6 +1332,452 @@ static void test_scale(void)
 	CHECK(!quick ? secs < 60 : 1);
 	result_free(&r);
 	free(buf);
+}
+
+
+/* ---- Endpoints (v1) ------------------------------------------------------ */
+
+#define EPSVC(name, ports)						\
+	"apiVersion: v1\nkind: Service\nmetadata: {name: " name ", namespace: x}\n" \
+	"spec:\n  clusterIP: 10.0.0.1\n  ports: " ports "\n"
+
+static void test_endpoints(void)
+{
+	struct ks_parse_opts o = { .node_name = "node-a" };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_bufs(&r, &o, "e.yaml",
+		   EPSVC("db", "[{name: pg, port: 5432}, {name: probe, port: 5432, protocol: UDP}]")
+		   "---\n"
+		   "apiVersion: v1\nkind: Endpoints\nmetadata: {name: db, namespace: x}\n"
+		   "subsets:\n"
+		   "- addresses:\n  - {ip: 10.1.0.1, nodeName: node-a}\n  - ip: 10.1.0.2\n"
+		   "  notReadyAddresses:\n  - ip: 10.1.0.3\n"
+		   "  ports:\n  - {name: pg, port: 15432, protocol: TCP}\n"
+		   "  - {name: probe, port: 9, protocol: UDP}\n"
+		   "- addresses: [{ip: \"fd00::7\"}]\n"
+		   "  ports: [{name: pg, port: 5433}]\n",
+		   NULL);
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "x", "db");
+	CHECK(s && s->n_eps == 7);
+	CHECK(ep_flags(s, 0, "10.1.0.1", 15432) == (RDY | SRV | LOC));
+	CHECK(ep_flags(s, 0, "10.1.0.2", 15432) == (RDY | SRV));
+	CHECK(ep_flags(s, 0, "10.1.0.3", 15432) == 0);
+	CHECK(ep_flags(s, 1, "10.1.0.1", 9) == (RDY | SRV | LOC));
+	CHECK(ep_flags(s, 1, "10.1.0.3", 9) == 0);
+	CHECK(ep_flags(s, 0, "fd00::7", 5433) == (RDY | SRV));
+	result_free(&r);
+}
+
+/* Slices win over Endpoints, Endpoints over Pods; -v says so. */
+static void test_endpoints_precedence(void)
+{
+	struct ks_parse_opts o = { .verbose = 1 };
+	const struct ks_service *s;
+	struct result r;
+	char *log;
+
+	o.log = tmpfile();
+	parse_bufs(&r, &o, "p.yaml",
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		   "spec: {clusterIP: 10.0.0.1, selector: {app: web}, ports: [{port: 80}]}\n"
+		   "---\n"
+		   "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+		   "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\n"
+		   "addressType: IPv4\nports: [{port: 8080}]\nendpoints: [{addresses: [10.1.0.1]}]\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: Endpoints\nmetadata: {name: web}\n"
+		   "subsets: [{addresses: [{ip: 10.1.0.2}], ports: [{port: 8080}]}]\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: Pod\nmetadata: {name: web-a, labels: {app: web}}\n"
+		   "status: {podIP: 10.1.0.3, conditions: [{type: Ready, status: \"True\"}]}\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: api}\n"
+		   "spec: {clusterIP: 10.0.0.2, selector: {app: web}, ports: [{port: 80}]}\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: Endpoints\nmetadata: {name: api}\n"
+		   "subsets: [{addresses: [{ip: 10.1.0.4}], ports: [{port: 8080}]}]\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: Endpoints\nmetadata: {name: nobody}\n"
+		   "subsets: [{addresses: [{ip: 10.1.0.5}], ports: [{port: 8080}]}]\n"
+		   "---\n"
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: pods}\n"
+		   "spec: {clusterIP: 10.0.0.3, selector: {app: web}, ports: [{port: 80}]}\n",
+		   NULL);
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "default", "web");
+	CHECK(s && s->n_eps == 1 && ep_flags(s, 0, "10.1.0.1", 8080) == (RDY | SRV));
+	s = svc(&r, "default", "api");
+	CHECK(s && s->n_eps == 1 && ep_flags(s, 0, "10.1.0.4", 8080) == (RDY | SRV));
+	s = svc(&r, "default", "pods");
+	CHECK(s && s->n_eps == 1 && ep_flags(s, 0, "10.1.0.3", 80) == (RDY | SRV));
+	log = read_all(o.log);
+	CHECK(strstr(log, "p.yaml:13:1: Endpoints default/web: skipped: the Service has EndpointSlices\n") != NULL);
+	CHECK(strstr(log, "p.yaml:33:1: Endpoints default/nobody: skipped: no Service default/nobody\n") != NULL);
+	if (failed)
+		printf("# log:\n%s", log);
+	fclose(o.log);
+	result_free(&r);
+}
+
+/* ---- Pods: the EndpointSlice controller's rules ------------------------ */
+
+#define PODM(name, ns, labels, meta, rest)				\
+	"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " name		\
+	"\n  namespace: " ns "\n  labels: " labels "\n" meta rest
+#define POD(name, ns, labels, rest) PODM(name, ns, labels, "", rest)
+#define READY(ip) "status:\n  podIP: " ip "\n  conditions:\n  - {type: Ready, status: \"True\"}\n"
+#define HTTP_PORT "spec:\n  nodeName: node-a\n  containers:\n  - name: c\n    ports:\n" \
+	"    - {name: http, containerPort: 8080}\n    - {name: dns, containerPort: 53, protocol: UDP}\n"
+
+static void test_pods(void)
+{
+	struct ks_parse_opts o = { .node_name = "node-a", .verbose = 1 };
+	const struct ks_service *s;
+	struct result r;
+	char *log;
+
+	o.log = tmpfile();
+	parse_bufs(&r, &o, "pods.yaml",
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+		   "spec:\n  clusterIP: 10.0.0.1\n  selector: {app: web, tier: fe}\n"
+		   "  ports:\n  - {name: named, port: 80, targetPort: http}\n"
+		   "  - {name: num, port: 81, targetPort: 9090}\n"
+		   "  - {name: same, port: 82}\n"
+		   "  - {name: udp, port: 53, protocol: UDP, targetPort: dns}\n"
+		   "  - {name: wrongproto, port: 54, protocol: UDP, targetPort: http}\n"
+		   POD("a", "shop", "{app: web, tier: fe, extra: x}", HTTP_PORT READY("10.1.0.1"))
+		   /* no port names: named targetPorts skip it */
+		   POD("b", "shop", "{app: web, tier: fe}", READY("10.1.0.2"))
+		   /* a label missing, a value different, another namespace */
+		   POD("c", "shop", "{app: web}", READY("10.1.0.3"))
+		   POD("d", "shop", "{app: web, tier: be}", READY("10.1.0.4"))
+		   POD("e", "other", "{app: web, tier: fe}", READY("10.1.0.5"))
+		   /* not ready */
+		   POD("f", "shop", "{app: web, tier: fe}",
+		       "status:\n  podIP: 10.1.0.6\n  conditions:\n  - {type: Ready, status: \"False\"}\n")
+		   /* terminating, ready and not */
+		   PODM("g", "shop", "{app: web, tier: fe}",
+			"  deletionTimestamp: \"2024-01-01T00:00:00Z\"\n",
+			READY("10.1.0.7"))
+		   PODM("h", "shop", "{app: web, tier: fe}",
+			"  deletionTimestamp: \"2024-01-01T00:00:00Z\"\n",
+			"status: {podIP: 10.1.0.8, conditions: [{type: Ready, status: Unknown}]}\n")
+		   /* no IP yet; finished */
+		   POD("i", "shop", "{app: web, tier: fe}", "status: {phase: Pending}\n")
+		   POD("j", "shop", "{app: web, tier: fe}",
+		       "status: {phase: Succeeded, podIP: 10.1.0.10}\n")
+		   /* dual-stack Pod, single-stack Service: IPv4 only */
+		   POD("k", "shop", "{app: web, tier: fe}",
+		       "status:\n  podIPs: [{ip: 10.1.0.11}, {ip: \"fd00::11\"}]\n"
+		       "  conditions: [{type: Ready, status: \"True\"}]\n"),
+		   NULL);
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "shop", "web");
+	CHECK(s && s->n_ports == 5);
+	/* a: every port; named ones resolved against its container ports */
+	CHECK(ep_flags(s, 0, "10.1.0.1", 8080) == (RDY | SRV | LOC));
+	CHECK(ep_flags(s, 1, "10.1.0.1", 9090) == (RDY | SRV | LOC));
+	CHECK(ep_flags(s, 2, "10.1.0.1", 82) == (RDY | SRV | LOC));
+	CHECK(ep_flags(s, 3, "10.1.0.1", 53) == (RDY | SRV | LOC));
+	/* http is a TCP port: no UDP port of that name */
+	CHECK(ep_flags(s, 4, "10.1.0.1", 8080) == -1);
+	/* b: numeric and default only */
+	CHECK(ep_flags(s, 0, "10.1.0.2", 8080) == -1);
+	CHECK(ep_flags(s, 1, "10.1.0.2", 9090) == (RDY | SRV));
+	CHECK(ep_flags(s, 2, "10.1.0.2", 82) == (RDY | SRV));
+	CHECK(ep_flags(s, 1, "10.1.0.3", 9090) == -1);
+	CHECK(ep_flags(s, 1, "10.1.0.4", 9090) == -1);
+	CHECK(ep_flags(s, 1, "10.1.0.5", 9090) == -1);
+	CHECK(ep_flags(s, 1, "10.1.0.6", 9090) == 0);
+	CHECK(ep_flags(s, 1, "10.1.0.7", 9090) == (SRV | TRM));
+	CHECK(ep_flags(s, 1, "10.1.0.8", 9090) == TRM);
+	CHECK(ep_flags(s, 1, "10.1.0.10", 9090) == -1);
+	CHECK(ep_flags(s, 1, "10.1.0.11", 9090) == (RDY | SRV));
+	CHECK(ep_flags(s, 1, "fd00::11", 9090) == -1);
+	/* a: 4, b: 2, f, g, h, k: 2 each */
+	CHECK(s && s->n_eps == 14);
+	log = read_all(o.log);
+	CHECK(strstr(log, "pods.yaml:108:1: Pod shop/i: skipped: no IP\n") != NULL);
+	CHECK(strstr(log, "pods.yaml:116:1: Pod shop/j: skipped: phase Succeeded\n") != NULL);
+	if (failed)
+		printf("# log:\n%s", log);
+	fclose(o.log);
+	result_free(&r);
+}
+
+/* publishNotReadyAddresses; no selector, empty selector: no Pod matches. */
+static void test_pods_publish_not_ready(void)
+{
+	const struct ks_service *s;
+	struct result r;
+
+	parse_str(&r, "p.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: sts}\n"
+		  "spec: {clusterIP: 10.0.0.1, publishNotReadyAddresses: true, selector: {app: db}, ports: [{port: 5432}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: nosel}\n"
+		  "spec: {clusterIP: 10.0.0.2, ports: [{port: 5432}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: emptysel}\n"
+		  "spec: {clusterIP: 10.0.0.3, selector: {}, ports: [{port: 5432}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: v6}\n"
+		  "spec: {clusterIPs: [\"fd00::1\"], selector: {app: db}, ports: [{port: 5432}]}\n"
+		  POD("db-0", "default", "{app: db}", "status: {podIPs: [{ip: 10.1.0.1}, {ip: \"fd00::2\"}]}\n"));
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "default", "sts");
+	CHECK(s && s->n_eps == 1 && ep_flags(s, 0, "10.1.0.1", 5432) == RDY);
+	s = svc(&r, "default", "nosel");
+	CHECK(s && s->n_eps == 0);
+	s = svc(&r, "default", "emptysel");
+	CHECK(s && s->n_eps == 0);
+	s = svc(&r, "default", "v6");
+	CHECK(s && s->n_eps == 1 && ep_flags(s, 0, "fd00::2", 5432) == 0);
+	result_free(&r);
+}
+
+/* Many Services, many Pods: selector lookups go through the index. */
+static void test_pods_scale(void)
+{
+	size_t n = getenv("KS_TEST_QUICK") ? 500 : 20000, i, len;
+	struct timespec t0, t1;
+	struct result r;
+	char *buf;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	fprintf(f, "apiVersion: v1\nkind: List\nitems:\n");
+	for (i = 0; i < n; i++)
+		fprintf(f, "- {apiVersion: v1, kind: Service, metadata: {name: s%zu, namespace: ns}, "
+			"spec: {clusterIP: 10.%zu.%zu.%zu, selector: {app: s%zu, env: prod}, "
+			"ports: [{port: 80, targetPort: http}]}}\n"
+			"- {apiVersion: v1, kind: Pod, metadata: {name: p%zu, namespace: ns, "
+			"labels: {app: s%zu, env: prod}}, spec: {containers: [{ports: [{name: http, containerPort: 8080}]}]}, "
+			"status: {podIP: 10.%zu.%zu.%zu, conditions: [{type: Ready, status: \"True\"}]}}\n",
+			i, 64 + (i >> 16), (i >> 8) & 255, i & 255, i, i, i,
+			128 + (i >> 16), (i >> 8) & 255, i & 255);
+	fclose(f);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	parse_str(&r, "pods.yaml", buf);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# %zu Services selecting among %zu Pods: %.2f s\n", n, n,
+	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	CHECK(r.ret == 0 && r.st.n_svcs == n);
+	CHECK(ep_flags(svc(&r, "ns", "s300"), 0, "10.128.1.44", 8080) == (RDY | SRV));
+	CHECK(svc(&r, "ns", "s300") && svc(&r, "ns", "s300")->n_eps == 1);
+	result_free(&r);
+	free(buf);
+}
+
+/* ---- the planner --------------------------------------------------------- */
+
+static void test_plan(void)
+{
+	struct result want, have;
+	struct ks_plan plan;
+
+	parse_str(&want, "want.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: same}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: changed}\n"
+		  "spec: {clusterIP: 10.0.0.2, ports: [{port: 80}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: new}\n"
+		  "spec: {clusterIP: 10.0.0.3, ports: [{port: 80}]}\n");
+	parse_str(&have, "have.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: same}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: changed}\n"
+		  "spec: {clusterIP: 10.0.0.2, ports: [{port: 81}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: old}\n"
+		  "spec: {clusterIP: 10.0.0.4, ports: [{port: 80}]}\n");
+	CHECK(want.ret == 0 && have.ret == 0);
+	CHECK(!ks_plan_make(&want.st, &have.st, 1, &plan));
+	CHECK(plan.n_add == 1 && plan.n_change == 1 && plan.n_del == 1 &&
+	      plan.n_same == 1 && ks_plan_size(&plan) == 3);
+	CHECK(plan.n_add && !strcmp(plan.add[0]->name, "new"));
+	CHECK(plan.n_change && !strcmp(plan.change[0]->name, "changed"));
+	CHECK(plan.n_del && !strcmp(plan.del[0]->name, "old"));
+	ks_plan_free(&plan);
+	/* prune off: nothing deleted */
+	CHECK(!ks_plan_make(&want.st, &have.st, 0, &plan));
+	CHECK(plan.n_add == 1 && plan.n_change == 1 && plan.n_del == 0 &&
+	      plan.n_same == 1);
+	ks_plan_free(&plan);
+	/* against itself: nothing */
+	CHECK(!ks_plan_make(&want.st, &want.st, 1, &plan));
+	CHECK(ks_plan_size(&plan) == 0 && plan.n_same == 3);
+	ks_plan_free(&plan);
+	/* against nothing: delete all, or with prune off nothing */
+	{
+		struct ks_state empty;
+
+		ks_state_init(&empty);
+		CHECK(!ks_plan_make(&empty, &have.st, 1, &plan));
+		CHECK(plan.n_del == 3 && plan.n_add == 0);
+		ks_plan_free(&plan);
+		CHECK(!ks_plan_make(&empty, &have.st, 0, &plan));
+		CHECK(ks_plan_size(&plan) == 0);
+		ks_plan_free(&plan);
+	}
+	result_free(&want);
+	result_free(&have);
+}
+
+/* Endpoint order and source do not matter, endpoint flags do. */
+static void test_plan_endpoints(void)
+{
+	struct result a, b, c;
+	struct ks_plan plan;
+
+	parse_str(&a, "a.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: web}\n"
+		  "subsets: [{addresses: [{ip: 10.1.0.1}, {ip: 10.1.0.2}], ports: [{port: 8080}]}]\n");
+	parse_str(&b, "b.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+		  "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\n"
+		  "addressType: IPv4\nports: [{port: 8080}]\n"
+		  "endpoints: [{addresses: [10.1.0.2]}, {addresses: [10.1.0.1]}]\n");
+	parse_str(&c, "c.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n"
+		  "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"
+		  "metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}\n"
+		  "addressType: IPv4\nports: [{port: 8080}]\n"
+		  "endpoints: [{addresses: [10.1.0.2]}, {addresses: [10.1.0.1], conditions: {ready: false}}]\n");
+	CHECK(!ks_plan_make(&a.st, &b.st, 1, &plan));
+	CHECK(ks_plan_size(&plan) == 0 && plan.n_same == 1);
+	ks_plan_free(&plan);
+	CHECK(!ks_plan_make(&a.st, &c.st, 1, &plan));
+	CHECK(plan.n_change == 1 && ks_plan_size(&plan) == 1);
+	ks_plan_free(&plan);
+	result_free(&a);
+	result_free(&b);
+	result_free(&c);
+}
+
+/* diff's text: what changes inside a changed service. */
+static void test_plan_diff_text(void)
+{
+	struct result a, b;
+	struct ks_plan plan;
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	parse_str(&a, "a.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		  "spec: {clusterIP: 10.0.0.1, externalIPs: [192.0.2.1], ports: [{name: h, port: 80}]}\n"
+		  "---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: web}\n"
+		  "subsets: [{addresses: [{ip: 10.1.0.1}], ports: [{name: h, port: 8080}]}]\n");
+	parse_str(&b, "b.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		  "spec: {clusterIP: 10.0.0.1, ports: [{name: h, port: 81}]}\n"
+		  "---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: web}\n"
+		  "subsets: [{addresses: [{ip: 10.1.0.2}], ports: [{name: h, port: 8080}]}]\n");
+	CHECK(!ks_plan_make(&a.st, &b.st, 1, &plan));
+	f = open_memstream(&buf, &len);
+	ks_plan_print_diff(&plan, &b.st, f);
+	fclose(f);
+	CHECK_STR(buf,
+		  "~ service default/web\n"
+		  "    - port[0] h 81/TCP\n"
+		  "    + port[0] h 80/TCP\n"
+		  "    + external IP 192.0.2.1\n"
+		  "    + endpoint 10.1.0.1:8080 port[0] ready serving\n"
+		  "    - endpoint 10.1.0.2:8080 port[0] ready serving\n"
+		  "0 to add, 1 to change, 0 to delete, 0 unchanged\n");
+	free(buf);
+	ks_plan_free(&plan);
+	result_free(&a);
+	result_free(&b);
+}
+
+/* ---- output: get -o yaml|json reads back into the same state ---------- */
+
+static void round_trip(const struct ks_state *st, int json, const char *node)
+{
+	struct ks_out_opts oo = { .json = json, .node_name = node,
+				  .what = KS_OUT_SERVICES | KS_OUT_SLICES };
+	struct ks_parse_opts po = { .node_name = node };
+	struct result r;
+	struct ks_plan plan;
+	size_t len;
+	char *buf;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	ks_out_list(f, st, &oo);
+	fclose(f);
+	parse_bufs(&r, &po, json ? "out.json" : "out.yaml", buf, NULL);
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	CHECK(r.st.n_svcs == st->n_svcs);
+	CHECK(!ks_plan_make(&r.st, st, 1, &plan));
+	CHECK(ks_plan_size(&plan) == 0 && plan.n_same == st->n_svcs);
+	if (ks_plan_size(&plan)) {
+		printf("# output:\n%s", buf);
+		ks_plan_print(&plan, stdout);
+	}
+	ks_plan_free(&plan);
+	result_free(&r);
+	free(buf);
+}
+
+static void test_round_trip(void)
+{
+	static const char *const f[] = { "list.yaml", "multi.yaml", NULL };
+	struct ks_parse_opts o = { .node_name = "node-2" };
+	struct result r;
+
+	parse_files(&r, &o, f);
+	CHECK(r.ret == 0 && r.st.n_svcs > 5);
+	round_trip(&r.st, 0, "node-2");
+	round_trip(&r.st, 1, "node-2");
+	result_free(&r);
+
+	/* Every shape: dual stack, LB, headless, ExternalName, flags, Pods. */
+	parse_str(&r, "all.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: x, annotations: {ksvc.io/algorithm: round-robin}}\n"
+		  "spec:\n  type: LoadBalancer\n  clusterIPs: [\"fd00::1\", 10.0.0.1]\n"
+		  "  externalIPs: [192.0.2.1]\n  externalTrafficPolicy: Local\n"
+		  "  internalTrafficPolicy: Local\n  sessionAffinity: ClientIP\n"
+		  "  sessionAffinityConfig: {clientIP: {timeoutSeconds: 600}}\n"
+		  "  loadBalancerSourceRanges: [192.0.2.0/24, \"2001:db8::/32\"]\n"
+		  "  selector: {app: a}\n"
+		  "  ports:\n  - {name: http, port: 80, nodePort: 30080, targetPort: web}\n"
+		  "  - {name: dns, port: 53, protocol: UDP, nodePort: 30053}\n"
+		  "  - {name: s, port: 9, protocol: SCTP}\n"
+		  "status: {loadBalancer: {ingress: [{ip: 198.51.100.1}, {ip: \"2001:db8::1\"}]}}\n"
+		  POD("a1", "x", "{app: a}",
+		      "spec:\n  nodeName: n1\n  containers: [{ports: [{name: web, containerPort: 8080}]}]\n"
+		      "status:\n  podIPs: [{ip: 10.1.0.1}, {ip: \"fd00::a1\"}]\n"
+		      "  conditions: [{type: Ready, status: \"True\"}]\n")
+		  PODM("a2", "x", "{app: a}", "  deletionTimestamp: \"2024-01-01T00:00:00Z\"\n",
+		       "spec:\n  nodeName: n2\n  containers: [{ports: [{name: web, containerPort: 8081}]}]\n"
+		       "status:\n  podIPs: [{ip: 10.1.0.2}]\n"
+		       "  conditions: [{type: Ready, status: \"True\"}]\n")
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: hl, namespace: x}\n"
+		  "spec: {clusterIP: None, ports: [{port: 5432}]}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: x}\n"
+		  "spec: {type: ExternalName, externalName: db.example.com}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: none, namespace: \"true\"}\n"
+		  "spec: {clusterIP: 10.0.0.9}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	round_trip(&r.st, 0, "n1");
+	round_trip(&r.st, 1, "n1");
+	result_free(&r);
 }
 
 /* ---- runner ----------------------------------------------------------- */
@@ -1275,7 +1821,109 @@ static const struct test tests[] = {
 	{ "syntax error keeps earlier documents", test_syntax_error_keeps_earlier },
 	{ "errors are single lines, capped", test_errors_one_line },
 	{ "100,000 Services", test_scale },
+	{ "Endpoints: subsets, not-ready addresses", test_endpoints },
+	{ "slices over Endpoints over Pods", test_endpoints_precedence },
+	{ "Pods: selector, named ports, conditions", test_pods },
+	{ "Pods: publishNotReadyAddresses, no selector, families", test_pods_publish_not_ready },
+	{ "Pods: selector index at scale", test_pods_scale },
+	{ "plan: add, change, delete, unchanged, prune", test_plan },
+	{ "plan: endpoint order and source", test_plan_endpoints },
+	{ "plan: diff text", test_plan_diff_text },
+	{ "output: YAML and JSON read back into the same state", test_round_trip },
 };
+
+/* ---- the corpus: hostile inputs, each with its expected first error ------ */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				abort();
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r);
+	fclose(f);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static int corpus_input(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return de->d_name[0] != '.' &&
+	       ((n > 5 && !strcmp(de->d_name + n - 5, ".yaml")) ||
+		(n > 5 && !strcmp(de->d_name + n - 5, ".json")));
+}
+
+/*
+ * NAME.yaml must give exactly the first error line in NAME.err and build
+ * nothing; with skip_invalid, it must not crash or leak either.
+ */
+static void run_corpus_case(const char *file)
+{
+	char path[4096], want[4096];
+	struct ks_parse_opts o = { .skip_invalid = 1 };
+	struct result r;
+	size_t len, wl;
+	char *text, *err, *nl;
+
+	snprintf(path, sizeof(path), "%s/%s", corpus_dir, file);
+	text = slurp(path, &len);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	snprintf(want, sizeof(want), "%s/%.*s.err", corpus_dir,
+		 (int)(strlen(file) - 5), file);
+	err = slurp(want, &wl);
+	if (err && (nl = strchr(err, '\n')))
+		*nl = 0;
+	parse_bufs(&r, NULL, file, text, NULL);
+	/* parse_bufs uses strlen: a NUL inside is part of the test, keep len */
+	result_free(&r);
+	{
+		struct ks_input *in = ks_input_new();
+
+		ks_state_init(&r.st);
+		ks_errors_init(&r.errs);
+		ks_input_add_buffer(in, file, text, len, &r.errs);
+		r.ret = ks_input_build(in, NULL, &r.st, &r.errs);
+		ks_input_free(in);
+	}
+	CHECK(r.ret >= 1);
+	CHECK(r.st.n_svcs == 0);
+	if (!err)
+		printf("#   %s: no .err file; first error: %s\n", file,
+		       r.errs.n_msgs ? r.errs.msgs[0] : "(none)");
+	CHECK(err != NULL);
+	if (err)
+		CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL, err);
+	result_free(&r);
+	{
+		struct ks_input *in = ks_input_new();
+
+		ks_state_init(&r.st);
+		ks_errors_init(&r.errs);
+		ks_input_add_buffer(in, file, text, len, &r.errs);
+		r.ret = ks_input_build(in, &o, &r.st, &r.errs);
+		ks_input_free(in);
+		CHECK(r.ret >= 1);
+		result_free(&r);
+	}
+	free(text);
+	free(err);
+}
 
 static int report(int n, const char *name, int *n_fail)
 {
@@ -1283,6 +1931,57 @@ static int report(int n, const char *name, int *n_fail)
 	*n_fail += failed;
 	failed = 0;
 	return n + 1;
+}
+
+/*
+ * make bench: parse (libyaml, build, join, sort), plan against an equal
+ * table (every service compared: the worst case of a no-op apply), plan
+ * with one changed service, and print back as YAML.
+ */
+static int bench(int argc, char **argv)
+{
+	int i;
+
+	printf("# services  endpoints  input-MB  parse-s  plan-s  plan1-s  yaml-out-s\n");
+	for (i = 0; i < argc; i++) {
+		size_t n = strtoul(argv[i], NULL, 10), len;
+		struct ks_out_opts oo = { .what = KS_OUT_SERVICES | KS_OUT_SLICES };
+		struct ks_parse_opts o = { .node_name = "n3" };
+		struct result r, h;
+		struct ks_plan plan;
+		struct timespec t0;
+		double tp, tpl, tpl1, to;
+		char *buf = gen_scale(n, &len);
+		FILE *null = fopen("/dev/null", "w");
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		parse_bufs(&r, &o, "bench.json", buf, NULL);
+		tp = since(&t0);
+		parse_bufs(&h, &o, "bench.json", buf, NULL);
+		if (r.ret || h.ret || !null)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ks_plan_make(&r.st, &h.st, 1, &plan);
+		tpl = since(&t0);
+		ks_plan_free(&plan);
+		h.st.svcs[n / 2].eps[0].flags ^= KSVC_EP_F_READY;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ks_plan_make(&r.st, &h.st, 1, &plan);
+		tpl1 = since(&t0);
+		if (plan.n_change != 1)
+			return 1;
+		ks_plan_free(&plan);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ks_out_list(null, &r.st, &oo);
+		to = since(&t0);
+		printf("%10zu %10zu %9.1f %8.3f %7.3f %8.3f %11.3f\n", n, n * 10,
+		       len / 1e6, tp, tpl, tpl1, to);
+		fclose(null);
+		result_free(&r);
+		result_free(&h);
+		free(buf);
+	}
+	return 0;
 }
 
 static int dump(int argc, char **argv)
@@ -1310,14 +2009,24 @@ int main(int argc, char **argv)
 {
 	size_t n_err = sizeof(err_cases) / sizeof(err_cases[0]);
 	size_t n_tests = sizeof(tests) / sizeof(tests[0]), i;
-	int n = 1, n_fail = 0;
+	struct dirent **corpus = NULL;
+	int n = 1, n_fail = 0, n_corpus;
 
 	if (argc > 1 && !strcmp(argv[1], "--dump"))
 		return dump(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "--bench"))
+		return bench(argc - 2, argv + 2);
 	if (argc > 1)
 		data_dir = argv[1];
+	if (argc > 2)
+		corpus_dir = argv[2];
+	n_corpus = scandir(corpus_dir, &corpus, corpus_input, alphasort);
+	if (n_corpus < 0) {
+		printf("# %s: no corpus\n", corpus_dir);
+		n_corpus = 0;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%zu\n", n_tests + n_err);
+	printf("TAP version 13\n1..%zu\n", n_tests + n_err + n_corpus);
 	for (i = 0; i < n_tests; i++) {
 		tests[i].fn();
 		n = report(n, tests[i].name, &n_fail);
@@ -1329,6 +2038,15 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "error: %s", err_cases[i].name);
 		n = report(n, name, &n_fail);
 	}
+	for (i = 0; i < (size_t)n_corpus; i++) {
+		char name[300];
+
+		run_corpus_case(corpus[i]->d_name);
+		snprintf(name, sizeof(name), "corpus: %s", corpus[i]->d_name);
+		n = report(n, name, &n_fail);
+		free(corpus[i]);
+	}
+	free(corpus);
 	printf("# %d passed, %d failed\n", n - 1 - n_fail, n_fail);
 	return n_fail ? 1 : 0;
 }

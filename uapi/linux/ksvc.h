@@ -94,6 +94,9 @@ enum ksvc_svc_attr {
 	KSVC_SVC_A_EXTERNAL_NAME, /* string: for display */
 	KSVC_SVC_A_STATS,	/* nest: enum ksvc_stats_attr (dump only) */
 	KSVC_SVC_A_ALGO,	/* u8: enum ksvc_algo */
+	KSVC_SVC_A_AFFINITY_TIMEOUT, /* u32: seconds, 1..86400 (ClientIP) */
+	KSVC_SVC_A_SOURCE_RANGES, /* nest of KSVC_SVC_A_SOURCE_RANGE */
+	KSVC_SVC_A_SOURCE_RANGE, /* nest: enum ksvc_cidr_attr */
 
 	__KSVC_SVC_A_MAX
 };
@@ -102,11 +105,15 @@ enum ksvc_svc_attr {
 #define KSVC_SVC_F_EXT_LOCAL	(1U << 0)	/* externalTrafficPolicy Local */
 #define KSVC_SVC_F_INT_LOCAL	(1U << 1)	/* internalTrafficPolicy Local */
 #define KSVC_SVC_F_AFFINITY	(1U << 2)	/* sessionAffinity ClientIP */
+#define KSVC_DEFAULT_AFFINITY_TIMEOUT	10800
+#define KSVC_MAX_AFFINITY_TIMEOUT	86400
+#define KSVC_MAX_SOURCE_RANGES		64
 #define KSVC_SVC_F_ALL		(KSVC_SVC_F_EXT_LOCAL | KSVC_SVC_F_INT_LOCAL | \
 				 KSVC_SVC_F_AFFINITY)
 
 enum ksvc_algo {
 	KSVC_ALGO_RANDOM,
+	KSVC_ALGO_ROUND_ROBIN,
 	__KSVC_ALGO_MAX
 };
 #define KSVC_ALGO_MAX (__KSVC_ALGO_MAX - 1)
@@ -191,11 +198,29 @@ enum ksvc_cfg_attr {
 	KSVC_CFG_A_DROP_INVALID, /* u8: drop forwarded ct-INVALID (default 1) */
 	KSVC_CFG_A_MAX_SERVICES, /* u32 */
 	KSVC_CFG_A_MAX_ENDPOINTS, /* u32 */
+	/*
+	 * nest of KSVC_CFG_A_CIDR: the pod CIDRs; traffic from them (or from
+	 * the node itself) is in-cluster traffic (kube-proxy's detect-local)
+	 */
+	KSVC_CFG_A_LOCAL_CIDRS,
+	KSVC_CFG_A_CIDR,	/* nest: enum ksvc_cidr_attr */
 
 	__KSVC_CFG_A_MAX
 };
 #define KSVC_CFG_A_MAX (__KSVC_CFG_A_MAX - 1)
 #define KSVC_MAX_NODEPORT_ADDRS	64
+
+/* An address prefix: source ranges, pod CIDRs. */
+enum ksvc_cidr_attr {
+	KSVC_CIDR_A_UNSPEC,
+	KSVC_CIDR_A_ADDR4,	/* be32 */
+	KSVC_CIDR_A_ADDR6,	/* 16 bytes */
+	KSVC_CIDR_A_PREFIX,	/* u8: 0..32 or 0..128 */
+
+	__KSVC_CIDR_A_MAX
+};
+#define KSVC_CIDR_A_MAX (__KSVC_CIDR_A_MAX - 1)
+#define KSVC_MAX_LOCAL_CIDRS	16
 
 #define KSVC_NAME_MAX		63	/* DNS label */
 #define KSVC_NODE_NAME_MAX	253	/* DNS subdomain */

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# SCTP: a ClusterIP Service on an SCTP port reaches its pod (skipped where
+# the kernel has no SCTP).
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+modprobe sctp 2>/dev/null
+[ -d /proc/sys/net/sctp ] || ksft_skip "no SCTP in this kernel"
+
+ktap_header 1
+setup_node
+pods 1
+add_pod cpod "$(pod_ip 9)"
+ip netns exec "$pod1" socat "SCTP-LISTEN:9000,reuseaddr,fork" \
+	"SYSTEM:echo pod1-sctp" </dev/null >/dev/null 2>&1 &
+busywait 10000 sh -c "ip netns exec $pod1 ss -H -Sln | grep -q 9000"
+apply >/dev/null <<EOF2 || fail apply
+apiVersion: v1
+kind: Service
+metadata: {name: sig, namespace: default}
+spec:
+  clusterIP: 10.96.11.1
+  ports: [{name: sig, port: 9999, targetPort: 9000, protocol: SCTP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: sig-1, namespace: default, labels: {kubernetes.io/service-name: sig}}
+addressType: IPv4
+ports: [{name: sig, port: 9000, protocol: SCTP}]
+endpoints: [{addresses: ["$(pod_ip 1)"]}]
+EOF2
+# SCTP has no half-close: keep our side open until the answer is in.
+out=$( (echo hi; sleep 2) | ip netns exec "$cpod" socat -T3 - SCTP:10.96.11.1:9999 2>&1)
+diag "$out"
+check "SCTP ClusterIP reaches the pod's target port" grep -q '^pod1-sctp' <<<"$out"
+ksft_exit

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Traffic policies.  externalTrafficPolicy Local: traffic from outside goes
+# only to this node's endpoints and keeps the client's address; with no
+# local endpoint it is dropped (a timeout, not a reset); in-cluster
+# traffic (a pod, by the configured pod CIDR) to the same external address
+# reaches every endpoint.  internalTrafficPolicy Local: in-cluster traffic
+# to the cluster IP only reaches this node's endpoints.
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+
+ktap_header 6
+setup_node
+pods 2
+add_pod cpod "$(pod_ip 9)"
+ip -n "$client" route add 192.168.60.0/24 via $NODE_EXT
+ksvc config --node-name node-1 --local-cidrs 10.244.0.0/16 >/dev/null
+svc() {	# svc NAME IP LB ETP ITP LOCAL-POD REMOTE-POD
+	cat <<EOT
+---
+apiVersion: v1
+kind: Service
+metadata: {name: $1, namespace: default}
+spec:
+  type: LoadBalancer
+  clusterIP: $2
+  externalTrafficPolicy: $4
+  internalTrafficPolicy: $5
+  ports: [{name: "", port: 80, protocol: TCP}]
+status: {loadBalancer: {ingress: [{ip: $3}]}}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: $1-1, namespace: default, labels: {kubernetes.io/service-name: $1}}
+addressType: IPv4
+ports: [{name: "", port: 80, protocol: TCP}]
+endpoints:
+EOT
+	[ -n "$6" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-1\n' "$(pod_ip "$6")"
+	[ -n "$7" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-2\n' "$(pod_ip "$7")"
+	return 0
+}
+{
+	svc etp 10.96.15.1 192.168.60.1 Local Cluster 1 2
+	svc nolocal 10.96.15.2 192.168.60.2 Local Cluster "" 2
+	svc itp 10.96.15.3 192.168.60.3 Cluster Local 1 2
+} | apply >/dev/null || fail apply
+
+out=$(tcp_many "$client" 192.168.60.1 80 20)
+diag "ETP Local from outside: $(sort <<<"$out" | uniq -c | tr '\n' ';')"
+check "ETP Local: outside traffic reaches only the local endpoint" test "$(count pod1 <<<"$out")" = 20
+check "ETP Local: the pod saw the client's own address" \
+	test "$(grep -c " $CLIENT_IP\$" <<<"$out")" = 20
+start=$(date +%s)
+err=$(echo | ip netns exec "$client" socat -T2 - TCP:192.168.60.2:80,connect-timeout=2 2>&1)
+diag "no local endpoint: $(tail -1 <<<"$err")"
+check "ETP Local without a local endpoint: dropped (timeout, not refused)" \
+	sh -c "! grep -q 'Connection refused' <<'EOT'
+$err
+EOT
+grep -q 'timed out' <<'EOT'
+$err
+EOT"
+out=$(tcp_many "$cpod" 192.168.60.1 80 30)
+diag "in-cluster to the LB address: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
+check "in-cluster traffic to a Local LB address reaches every endpoint" \
+	test "$(count pod1 <<<"$out")" -gt 0 -a "$(count pod2 <<<"$out")" -gt 0
+out=$(tcp_many "$cpod" 10.96.15.3 80 20)
+diag "ITP Local: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
+check "ITP Local: in-cluster traffic reaches only the local endpoint" test "$(count pod1 <<<"$out")" = 20
+out=$(tcp_many "$client" 192.168.60.3 80 20)
+check "ITP Local leaves outside traffic (ETP Cluster) on every endpoint" \
+	test "$(count pod1 <<<"$out")" -gt 0 -a "$(count pod2 <<<"$out")" -gt 0
+ksft_exit
