@@ -239,6 +239,20 @@ static int ksvc_parse_cidrs(struct nlattr *list, struct ksvc_cidr *out,
 	return 0;
 }
 
+/* A Kubernetes name: a DNS label (RFC 1123), as the API server insists. */
+static bool ksvc_dns_label(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n || n > KSVC_NAME_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
 static int ksvc_parse_name(struct nlattr **tb, struct ksvc_name *key,
 			   struct netlink_ext_ack *extack, struct nlattr *nest)
 {
@@ -249,8 +263,14 @@ static int ksvc_parse_name(struct nlattr **tb, struct ksvc_name *key,
 	}
 	nla_strscpy(key->ns, tb[KSVC_SVC_A_NAMESPACE], sizeof(key->ns));
 	nla_strscpy(key->name, tb[KSVC_SVC_A_NAME], sizeof(key->name));
-	if (!key->ns[0] || !key->name[0]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "service namespace and name must not be empty");
+	if (!ksvc_dns_label(key->ns)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_SVC_A_NAMESPACE],
+				    "namespace is not a DNS label");
+		return -EINVAL;
+	}
+	if (!ksvc_dns_label(key->name)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_SVC_A_NAME],
+				    "service name is not a DNS label");
 		return -EINVAL;
 	}
 	return 0;

@@ -259,10 +259,14 @@ tcp_many() {
 		for ((i = 0; i < $4; i++)); do
 			if exec 3<>"/dev/tcp/$2/$3"; then
 				echo hi >&3
-				if read -r -t 10 l <&3; then echo "$l"; else echo FAIL; fi
+				if read -r -t 10 l <&3; then
+					echo "$l"
+				else
+					echo "FAIL read $(date +%T.%N)"
+				fi
 				exec 3<&-
 			else
-				echo FAIL
+				echo "FAIL connect $(date +%T.%N)"
 			fi
 		done' _ "$1" "$2" "$3" "$4" 2>/dev/null
 }

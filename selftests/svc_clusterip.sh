@@ -21,6 +21,7 @@ for i in 1 2 3; do
 	c[$i]=$(count "pod$i" <<<"$out")
 done
 diag "answers: pod1=${c[1]} pod2=${c[2]} pod3=${c[3]} of $N"
+grep FAIL <<<"$out" | while read -r l; do diag "$l"; done
 check "all $N connections answered" test "$(grep -c -v '^pod[123] ' <<<"$out")" = 0
 # Uniform choice: each gets 100 on average; 50 is > 7 standard deviations
 # away, so this fails only if the choice is not uniform.

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksvc_fuzz: a netlink fuzzer for the ksvc family.
+ *
+ *   ksvc_fuzz [-t THREADS] [-s SECONDS] [-n MESSAGES] [-S SEED] [-u] [-c]
+ *
+ * Messages are built from the real attribute layout, then broken in one
+ * place: a wrong type or length, a missing or duplicated attribute, a huge
+ * nest, an out-of-range value, a random command or flag.  Threads mix
+ * them with valid changes, transactions opened and abandoned, and dumps
+ * read while others write.  -u also runs a child as an unprivileged user
+ * whose every change must be refused with EPERM.  -c (one thread) checks
+ * at the end that a dump of the table holds exactly the services the
+ * accepted messages built.  Exit 0 when every expectation held; the VM
+ * runner catches what the kernel thinks of it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <linux/ksvc.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static int family;
+static double deadline;
+static long max_msgs = -1;
+static atomic_long sent, accepted, refused, dumps, txs, unexpected;
+static int check_mode;
+
+#define NAMES 48	/* services named s0..s47: collisions are the point */
+
+/* The model for -c: which names the table should hold, and their size. */
+static struct {
+	int present;
+	int n_eps;
+} model[NAMES];
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned int rnd(unsigned int *seed, unsigned int n)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return n ? (*seed >> 8) % n : 0;
+}
+
+static struct nl_sock *sock_open(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1;
+
+	if (!sk || genl_connect(sk)) {
+		fprintf(stderr, "ksvc_fuzz: no generic netlink\n");
+		exit(2);
+	}
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
+	return sk;
+}
+
+static int last_err;
+
+static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	(void)nla;
+	*(int *)arg = e->error;
+	return NL_STOP;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	*(int *)arg = 0;
+	return NL_STOP;
+}
+
+/* Send and wait for the ACK: 0 or -errno. */
+static int xact(struct nl_sock *sk, struct nl_msg *m)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err = 1, r;
+
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_ACK;
+	r = nl_send_auto(sk, m);
+	nlmsg_free(m);
+	if (r < 0) {
+		nl_cb_put(cb);
+		return -EIO;
+	}
+	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &err);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &err);
+	while (err == 1)
+		if (nl_recvmsgs(sk, cb) < 0 && err == 1)
+			err = -EIO;
+	nl_cb_put(cb);
+	atomic_fetch_add(&sent, 1);
+	if (err)
+		atomic_fetch_add(&refused, 1);
+	else
+		atomic_fetch_add(&accepted, 1);
+	last_err = err;
+	return err;
+}
+
+static struct nl_msg *msg_new(int cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc_size(256 * 1024);
+
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
+		    KSVC_GENL_VERSION);
+	return m;
+}
+
+static struct nlattr *nest(struct nl_msg *m, int type)
+{
+	return nla_nest_start(m, type | NLA_F_NESTED);
+}
+
+enum { BREAK_NONE, BREAK_TYPE, BREAK_LEN, BREAK_MISSING, BREAK_DUP,
+       BREAK_RANGE, BREAK_NEST, BREAK_JUNK, BREAK_MAX };
+
+/*
+ * A service message; with brk, one thing broken at a random place.
+ * Returns the number of endpoints it carries (for the model).
+ */
+static int put_service(struct nl_msg *m, unsigned int *seed, int name,
+		       int brk, int append)
+{
+	struct nlattr *s, *l, *e;
+	int i, n_ports = 1 + rnd(seed, 3), n_fes = rnd(seed, 3), n_eps;
+	int where = rnd(seed, 3);
+	char nm[16];
+
+	/* An append has no head to break: only its name or namespace. */
+	if (append && brk != BREAK_TYPE && brk != BREAK_MISSING && brk != BREAK_JUNK)
+		brk = BREAK_NONE;
+	n_eps = brk == BREAK_NEST ? 2000 + rnd(seed, 2000) : rnd(seed, 40);
+	snprintf(nm, sizeof(nm), "s%d", name);
+	s = nest(m, KSVC_A_SERVICE);
+	if (brk != BREAK_MISSING)
+		nla_put_string(m, KSVC_SVC_A_NAMESPACE, "fuzz");
+	if (brk == BREAK_TYPE)
+		nla_put_u32(m, KSVC_SVC_A_NAME, 7);
+	else
+		nla_put_string(m, KSVC_SVC_A_NAME, nm);
+	if (brk == BREAK_DUP)
+		nla_put_string(m, KSVC_SVC_A_NAME, "other");
+	if (append)
+		nla_put_flag(m, KSVC_SVC_A_APPEND);
+	if (!append) {
+		nla_put_u8(m, KSVC_SVC_A_TYPE, brk == BREAK_RANGE && where == 0 ?
+			   200 : rnd(seed, KSVC_SVC_TYPE_MAX + 1) % 3);
+		nla_put_u32(m, KSVC_SVC_A_FLAGS, brk == BREAK_RANGE && where == 1 ?
+			    0xffff : rnd(seed, KSVC_SVC_F_ALL + 1));
+		nla_put_u8(m, KSVC_SVC_A_ALGO, rnd(seed, KSVC_ALGO_MAX + 1));
+		nla_put_u32(m, KSVC_SVC_A_AFFINITY_TIMEOUT,
+			    brk == BREAK_RANGE && where == 2 ? 0 : 1 + rnd(seed, 100));
+		if (rnd(seed, 4) == 0) {
+			l = nest(m, KSVC_SVC_A_SOURCE_RANGES);
+			e = nest(m, KSVC_SVC_A_SOURCE_RANGE);
+			nla_put_u32(m, KSVC_CIDR_A_ADDR4, htonl(0xc0a80000));
+			nla_put_u8(m, KSVC_CIDR_A_PREFIX, 16);
+			nla_nest_end(m, e);
+			nla_nest_end(m, l);
+		}
+		l = nest(m, KSVC_SVC_A_PORTS);
+		for (i = 0; i < n_ports; i++) {
+			e = nest(m, KSVC_SVC_A_PORT);
+			nla_put_u8(m, KSVC_PORT_A_PROTO,
+				   (int[]){ IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP }[rnd(seed, 3)]);
+			nla_put_u16(m, KSVC_PORT_A_PORT, 80 + i);
+			if (rnd(seed, 2))
+				nla_put_u16(m, KSVC_PORT_A_NODE_PORT,
+					    30000 + name * 8 + i);
+			if (brk == BREAK_LEN)
+				nla_put(m, KSVC_PORT_A_PORT, 1, "x");
+			nla_nest_end(m, e);
+		}
+		nla_nest_end(m, l);
+		l = nest(m, KSVC_SVC_A_FRONTENDS);
+		for (i = 0; i < n_fes; i++) {
+			uint8_t a6[16] = { 0xfd, 0, 0, 0x96, [14] = (uint8_t)name,
+					   [15] = (uint8_t)i };
+
+			e = nest(m, KSVC_SVC_A_FRONTEND);
+			nla_put_u8(m, KSVC_FE_A_KIND, rnd(seed, KSVC_FE_KIND_MAX + 1));
+			if (rnd(seed, 2))
+				nla_put_u32(m, KSVC_FE_A_ADDR4,
+					    htonl(0x0a600000 | name << 8 | i));
+			else
+				nla_put(m, KSVC_FE_A_ADDR6, 16, a6);
+			nla_nest_end(m, e);
+		}
+		nla_nest_end(m, l);
+	}
+	l = nest(m, KSVC_SVC_A_ENDPOINTS);
+	for (i = 0; i < n_eps; i++) {
+		e = nest(m, KSVC_SVC_A_ENDPOINT);
+		nla_put_u32(m, KSVC_EP_A_ADDR4, htonl(0x0af40000 | i));
+		nla_put_u8(m, KSVC_EP_A_PORT_INDEX, rnd(seed, n_ports));
+		nla_put_u16(m, KSVC_EP_A_PORT, 8080);
+		nla_put_u32(m, KSVC_EP_A_FLAGS, rnd(seed, KSVC_EP_F_ALL + 1));
+		nla_nest_end(m, e);
+	}
+	nla_nest_end(m, l);
+	if (brk == BREAK_JUNK)
+		nla_put_u64(m, rnd(seed, 40), (uint64_t)rnd(seed, ~0U));
+	nla_nest_end(m, s);
+	return n_eps;
+}
+
+/* One random operation. */
+static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
+{
+	int op = rnd(seed, 100), name = rnd(seed, NAMES), brk, n, err;
+	struct nl_msg *m;
+
+	if (op < 45) {
+		brk = rnd(seed, 3) ? BREAK_NONE : 1 + rnd(seed, BREAK_MAX - 1);
+		/*
+		 * Checking against the model: only breakages the kernel must
+		 * refuse (a truncated huge nest, a duplicated name or junk
+		 * may build some other well-formed service).
+		 */
+		if (check_mode && (brk == BREAK_NEST || brk == BREAK_DUP ||
+				   brk == BREAK_JUNK))
+			brk = BREAK_NONE;
+		m = msg_new(KSVC_CMD_SVC_NEW, 0);
+		n = put_service(m, seed, name, brk, *in_tx && rnd(seed, 5) == 0);
+		err = xact(sk, m);
+		if (check_mode && !*in_tx && !err) {
+			model[name].present = 1;
+			model[name].n_eps = n;
+		}
+		/*
+		 * What must be refused: wrong types and lengths, a missing
+		 * name, values out of range.  (Duplicates take the last; junk
+		 * may happen to be well-formed.)
+		 */
+		if (!err && (brk == BREAK_TYPE || brk == BREAK_LEN ||
+			     brk == BREAK_MISSING || brk == BREAK_RANGE)) {
+			fprintf(stderr, "ksvc_fuzz: broken message (%d) accepted\n", brk);
+			atomic_fetch_add(&unexpected, 1);
+		}
+	} else if (op < 60) {
+		m = msg_new(KSVC_CMD_SVC_DEL, 0);
+		put_service(m, seed, name, BREAK_NONE, 0);
+		err = xact(sk, m);
+		if (check_mode && !*in_tx && !err)
+			model[name].present = 0;
+	} else if (op < 68 && !check_mode) {
+		m = msg_new(*in_tx ? (rnd(seed, 2) ? KSVC_CMD_TX_COMMIT :
+				      KSVC_CMD_TX_ABORT) : KSVC_CMD_TX_BEGIN, 0);
+		if (!*in_tx && rnd(seed, 3) == 0)
+			nla_put_u32(m, KSVC_A_TX_FLAGS, KSVC_TX_F_REPLACE);
+		err = xact(sk, m);
+		if (!*in_tx && !err)
+			*in_tx = 1;
+		else if (*in_tx)
+			*in_tx = 0;	/* committed, aborted or refused: over */
+		atomic_fetch_add(&txs, 1);
+	} else if (op < 78) {
+		/* A dump read while others write; sometimes abandoned early. */
+		struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+		int reads = rnd(seed, 3) ? 1000 : 1;
+
+		m = msg_new(KSVC_CMD_SVC_GET, NLM_F_DUMP);
+		nl_send_auto(sk, m);
+		nlmsg_free(m);
+		while (reads-- > 0 && nl_recvmsgs(sk, cb) > 0)
+			;
+		nl_cb_put(cb);
+		atomic_fetch_add(&dumps, 1);
+		if (reads >= 0)
+			*in_tx = -1;	/* abandoned: the caller takes a fresh socket */
+	} else if (op < 85 && !check_mode) {
+		m = msg_new(rnd(seed, 20), rnd(seed, 2) ? NLM_F_DUMP : 0);
+		nla_put_u32(m, rnd(seed, 20), rnd(seed, ~0U));
+		xact(sk, m);
+	} else if (op < 90) {
+		m = msg_new(KSVC_CMD_CONFIG_SET, 0);
+		{
+			struct nlattr *c = nest(m, KSVC_A_CONFIG);
+
+			nla_put_u8(m, KSVC_CFG_A_DROP_INVALID, rnd(seed, 3));
+			if (rnd(seed, 2))
+				nla_put_string(m, KSVC_CFG_A_NODE_NAME, "node-1");
+			nla_nest_end(m, c);
+		}
+		xact(sk, m);
+	} else {
+		m = msg_new(KSVC_CMD_INFO_GET, 0);
+		xact(sk, m);
+	}
+}
+
+static int more(void)
+{
+	if (max_msgs >= 0)
+		return atomic_load(&sent) < max_msgs;
+	return now() < deadline;
+}
+
+static void *worker(void *arg)
+{
+	unsigned int seed = (unsigned int)(uintptr_t)arg;
+	struct nl_sock *sk = sock_open();
+	int in_tx = 0, i = 0;
+
+	while (more()) {
+		step(sk, &seed, &in_tx);
+		/* Now and then drop the socket, open transaction and all. */
+		if (in_tx < 0 || ++i % 500 == 0 ||
+		    (in_tx && !check_mode && rnd(&seed, 200) == 0)) {
+			nl_socket_free(sk);
+			sk = sock_open();
+			in_tx = 0;
+		}
+	}
+	nl_socket_free(sk);
+	return NULL;
+}
+
+/* As nobody: every change refused with EPERM, reads allowed. */
+static int unprivileged(unsigned int seed)
+{
+	struct nl_sock *sk;
+	int i, bad = 0;
+
+	if (setgid(65534) || setuid(65534)) {
+		perror("setuid");
+		return 1;
+	}
+	sk = sock_open();
+	for (i = 0; i < 2000; i++) {
+		struct nl_msg *m = msg_new(KSVC_CMD_SVC_NEW, 0);
+
+		put_service(m, &seed, rnd(&seed, NAMES), BREAK_NONE, 0);
+		if (xact(sk, m) != -EPERM)
+			bad++;
+		m = msg_new((int[]){ KSVC_CMD_FLUSH, KSVC_CMD_TX_BEGIN,
+				     KSVC_CMD_SVC_DEL, KSVC_CMD_CONFIG_SET }[i % 4], 0);
+		if (xact(sk, m) != -EPERM)
+			bad++;
+	}
+	if (xact(sk, msg_new(KSVC_CMD_INFO_GET, 0)))
+		bad++;
+	nl_socket_free(sk);
+	printf("# unprivileged: 4000 changes, %d not refused with EPERM\n", bad);
+	fflush(stdout);		/* the caller leaves with _exit() */
+	return bad ? 1 : 0;
+}
+
+/* -c: dump and compare with the model (one thread, no transactions kept). */
+struct seen {
+	int present[NAMES];
+	int n_eps[NAMES];
+};
+
+static int dump_cb(struct nl_msg *msg, void *arg)
+{
+	struct seen *s = arg;
+	struct nlattr *tb[KSVC_A_MAX + 1], *st[KSVC_SVC_A_MAX + 1], *a;
+	int rem, n = 0, idx;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KSVC_A_MAX, NULL) ||
+	    !tb[KSVC_A_SERVICE] ||
+	    nla_parse_nested(st, KSVC_SVC_A_MAX, tb[KSVC_A_SERVICE], NULL) ||
+	    !st[KSVC_SVC_A_NAME] || !st[KSVC_SVC_A_NAMESPACE] ||
+	    strcmp(nla_get_string(st[KSVC_SVC_A_NAMESPACE]), "fuzz"))
+		return NL_OK;
+	idx = atoi(nla_get_string(st[KSVC_SVC_A_NAME]) + 1);
+	if (idx < 0 || idx >= NAMES)
+		return NL_OK;
+	if (st[KSVC_SVC_A_ENDPOINTS])
+		nla_for_each_nested(a, st[KSVC_SVC_A_ENDPOINTS], rem)
+			n++;
+	s->present[idx] = 1;
+	s->n_eps[idx] += n;
+	return NL_OK;
+}
+
+static int check_model(void)
+{
+	struct nl_sock *sk = sock_open();
+	struct nl_msg *m = msg_new(KSVC_CMD_SVC_GET, NLM_F_DUMP);
+	struct seen s;
+	int i, bad = 0;
+
+	memset(&s, 0, sizeof(s));
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, dump_cb, &s);
+	nl_send_auto(sk, m);
+	nlmsg_free(m);
+	nl_recvmsgs_default(sk);
+	for (i = 0; i < NAMES; i++) {
+		if (s.present[i] != model[i].present ||
+		    (s.present[i] && s.n_eps[i] != model[i].n_eps)) {
+			printf("# model mismatch: s%d: kernel %d/%d eps, expected %d/%d\n",
+			       i, s.present[i], s.n_eps[i], model[i].present,
+			       model[i].n_eps);
+			bad++;
+		}
+	}
+	nl_socket_free(sk);
+	printf("# consistency: %d of %d names differ from the accepted messages\n",
+	       bad, NAMES);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	int threads = 4, secs = 30, unpriv = 0, c, i, rc = 0;
+	unsigned int seed = (unsigned int)time(NULL);
+	pthread_t th[64];
+	struct nl_sock *sk;
+
+	while ((c = getopt(argc, argv, "t:s:n:S:uc")) != -1) {
+		switch (c) {
+		case 't': threads = atoi(optarg); break;
+		case 's': secs = atoi(optarg); break;
+		case 'n': max_msgs = atol(optarg); break;
+		case 'S': seed = (unsigned int)strtoul(optarg, NULL, 0); break;
+		case 'u': unpriv = 1; break;
+		case 'c': check_mode = 1; threads = 1; break;
+		default:
+			fprintf(stderr, "usage: ksvc_fuzz [-t THREADS] [-s SECONDS] [-n MESSAGES] [-S SEED] [-u] [-c]\n");
+			return 2;
+		}
+	}
+	if (threads < 1 || threads > 64)
+		threads = 4;
+	sk = sock_open();
+	family = genl_ctrl_resolve(sk, KSVC_GENL_NAME);
+	nl_socket_free(sk);
+	if (family < 0) {
+		fprintf(stderr, "ksvc_fuzz: no ksvc family\n");
+		return 2;
+	}
+	printf("# seed %u, %d thread(s), %s\n", seed, threads,
+	       max_msgs >= 0 ? "message budget" : "time budget");
+	if (check_mode) {
+		/* The model starts empty: so must the table. */
+		sk = sock_open();
+		if (xact(sk, msg_new(KSVC_CMD_FLUSH, 0))) {
+			fprintf(stderr, "ksvc_fuzz: flush failed (%d)\n", last_err);
+			return 2;
+		}
+		nl_socket_free(sk);
+	}
+	deadline = now() + secs;
+	if (unpriv) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0)
+			_exit(unprivileged(seed));
+		waitpid(pid, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			rc = 1;
+	}
+	for (i = 0; i < threads; i++)
+		pthread_create(&th[i], NULL, worker, (void *)(uintptr_t)(seed + i * 7919));
+	for (i = 0; i < threads; i++)
+		pthread_join(th[i], NULL);
+	printf("# messages %ld: accepted %ld, refused %ld; dumps %ld, transaction steps %ld\n",
+	       atomic_load(&sent), atomic_load(&accepted), atomic_load(&refused),
+	       atomic_load(&dumps), atomic_load(&txs));
+	if (atomic_load(&unexpected)) {
+		printf("# %ld broken messages were accepted\n", atomic_load(&unexpected));
+		rc = 1;
+	}
+	if (check_mode && check_model())
+		rc = 1;
+	return rc;
+}
