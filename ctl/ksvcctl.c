@@ -85,6 +85,8 @@ static int cmd_version(int argc, char **argv)
 	printf("module %s (protocol %u), table generation %llu\n",
 	       info.version, info.proto_version,
 	       (unsigned long long)info.generation);
+	printf("%u services, %u endpoints%s\n", info.n_services,
+	       info.n_endpoints, info.tx_open ? ", a transaction is open" : "");
 	ks_nl_close(nl);
 	if (info.proto_version != KSVC_GENL_VERSION) {
 		fprintf(stderr, "ksvcctl: protocol mismatch: tool %d, module %u\n",
