@@ -6,6 +6,7 @@
 set -u
 cd "$(dirname "$0")" || exit 1
 . ./settings
+timeout=${KSVC_TEST_TIMEOUT:-$timeout}
 tests=("$@")
 if [ ${#tests[@]} = 0 ]; then
 	for t in *.sh; do
