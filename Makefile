@@ -7,9 +7,12 @@
 #   make check           every test, on every kernel of the matrix
 #                        (KERNELS="6.1" narrows it)
 #   make install | dkms-install | dkms-remove | style | sparse | clean
+#   make dkms-check      DKMS builds for every kernel of the matrix
+#   make bench           ksvc against kube-proxy's modes (bench/run)
 #
 # (Kbuild, not this file, describes the module to the kernel's build.)
 
+SHELL := /bin/bash
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 VERSION := $(shell cat VERSION)
@@ -37,35 +40,66 @@ check: deps
 demo: deps
 	scripts/demo
 
+# The long reliability runs, on the debug kernel (STRESS_KERNEL= to change).
+stress: deps
+	$(MAKE) -s -C ctl
+	$(MAKE) -s -C selftests
+	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 14400 -- \
+		env KSVC_FUZZ_MESSAGES=1000000 KSVC_CHURN=500 KSVC_TEST_TIMEOUT=14000 \
+		selftests/run.sh rel_fuzz.sh rel_churn.sh
+
+# Benchmarks against kube-proxy's modes, in a VM (never part of check;
+# BENCH_QUICK=1 for a short run, see bench/run).
+bench: deps
+	bench/run
+
+# The module goes to /lib/modules/$(KVER)/updates/ (DESTDIR= stages it, and
+# then depmod is left to the package that installs it).  Unsigned: a
+# distribution's headers carry no signing key (DKMS signs with its own).
 install: module ctl
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KSVC_VERSION=$(VERSION) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KSVC_VERSION=$(VERSION) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) CONFIG_MODULE_SIG_ALL= modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C ctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
+# DKMS: the module's sources (never the objects of an in-place build) in
+# /usr/src/ksvc-<version>, built now for $(KVER) and, by DKMS, for every
+# kernel installed later.  scripts/dkms-check uses dkms-source with a
+# temporary DKMS_SRC and VERSION.
 DKMS_SRC = /usr/src/ksvc-$(VERSION)
-dkms-install:
+dkms-source:
 	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)
-	cp -a Kbuild Makefile VERSION dkms.conf kmod uapi $(DKMS_SRC)/
+	mkdir -p $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
+	cp Kbuild Makefile VERSION dkms.conf $(DKMS_SRC)/
+	cp kmod/Kbuild kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	cp uapi/linux/*.h $(DKMS_SRC)/uapi/linux/
 	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+
+dkms-install:
+	-dkms remove ksvc/$(VERSION) --all >/dev/null 2>&1
+	$(MAKE) dkms-source
 	dkms add ksvc/$(VERSION)
 	dkms build ksvc/$(VERSION) -k $(KVER)
 	dkms install ksvc/$(VERSION) -k $(KVER)
+
+dkms-check: deps
+	scripts/dkms-check
 
 dkms-remove:
 	-dkms remove ksvc/$(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
-CHECKPATCH ?= $(KDIR)/scripts/checkpatch.pl
 style:
-	$(CHECKPATCH) --no-tree --strict --terse --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f kmod/*.c kmod/*.h uapi/linux/ksvc.h
+	scripts/style
 
+# sparse on every kernel of the matrix (KERNELS= narrows it).
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KSVC_VERSION=$(VERSION) C=2 CF="-D__CHECK_ENDIAN__" modules
+	@set -e; . scripts/lib.sh; for k in $${KERNELS:-$$(kernel_names)}; do \
+		echo "sparse: $$k"; KSVC_SPARSE=1 scripts/build-kmod $$k >/dev/null; done
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C ctl clean
 	rm -rf .build
 
-.PHONY: all module module-debug ctl deps check demo install dkms-install dkms-remove style sparse clean
+.PHONY: stress all module module-debug ctl deps check demo bench install dkms-source dkms-install dkms-check dkms-remove style sparse clean
