@@ -19,7 +19,7 @@
 
 #include "ksvc.h"
 
-#define KSVC_AFF_MAX		(1U << 20)
+#define KSVC_AFF_MAX		BIT(20)
 #define KSVC_AFF_GC_INTERVAL	(30 * HZ)
 
 struct ksvc_aff_key {

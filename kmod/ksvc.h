@@ -223,8 +223,8 @@ void ksvc_format_addr(char *buf, size_t len, u8 family,
 		      const union nf_inet_addr *addr);
 u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
 		bool local_only, u32 *first);
-const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
-			       bool local_only);
+const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index,
+				u8 family, bool local_only);
 const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index,
 				       u8 family, bool local_only,
 				       const union nf_inet_addr *addr, __be16 port);

@@ -54,9 +54,9 @@ wait $load 2>/dev/null
 # A big apply, killed while its transaction is open.
 table() { ksvc get services -A --no-headers; ksvc version | tail -1; }
 before=$(table)
-big() {	# 500 services, one message each: a transaction that stays open a while
-	local i
-	for i in $(seq 500); do
+big() {	# 4,000 services, one message each: a transaction open for seconds,
+	local i	# so that the kill lands well inside it
+	for i in $(seq 4000); do
 		printf -- '---\napiVersion: v1\nkind: Service\nmetadata: {name: b%d, namespace: default}\nspec:\n  clusterIP: 10.97.%d.%d\n  ports: [{port: 80}]\n' \
 			"$i" $((i / 250)) $((i % 250 + 1))
 	done
