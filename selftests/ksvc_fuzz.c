@@ -83,38 +83,68 @@ static struct nl_sock *sock_open(void)
 
 static int last_err;
 
+/*
+ * The answer to one request.  Only an ACK or error carrying the request's
+ * own sequence number counts: a dump or an error left over from an
+ * earlier request must not pass for this one's verdict.
+ */
+struct answer {
+	int err;	/* 1 until answered */
+	unsigned int seq;
+};
+
 static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
+	struct answer *a = arg;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+
 	(void)nla;
-	*(int *)arg = e->error;
+	if (nlh->nlmsg_seq != a->seq)
+		return NL_SKIP;
+	a->err = e->error;
 	return NL_STOP;
 }
 
 static int ack_cb(struct nl_msg *msg, void *arg)
 {
-	(void)msg;
-	*(int *)arg = 0;
+	struct answer *a = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq != a->seq)
+		return NL_SKIP;
+	a->err = 0;
 	return NL_STOP;
+}
+
+static int skip_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
 }
 
 /* Send and wait for the ACK: 0 or -errno. */
 static int xact(struct nl_sock *sk, struct nl_msg *m)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	int err = 1, r;
+	struct answer a = { .err = 1 };
+	int err, r;
 
 	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_ACK;
 	r = nl_send_auto(sk, m);
+	a.seq = nlmsg_hdr(m)->nlmsg_seq;
 	nlmsg_free(m);
 	if (r < 0) {
 		nl_cb_put(cb);
 		return -EIO;
 	}
-	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &err);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &err);
-	while (err == 1)
-		if (nl_recvmsgs(sk, cb) < 0 && err == 1)
-			err = -EIO;
+	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &a);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &a);
+	/* Sequence numbers are checked above, by request. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, skip_seq_check, NULL);
+	while (a.err == 1)
+		if (nl_recvmsgs(sk, cb) < 0 && a.err == 1)
+			a.err = -EIO;
+	err = a.err;
 	nl_cb_put(cb);
 	atomic_fetch_add(&sent, 1);
 	if (err)
