@@ -1,0 +1,337 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Every measurement of `make bench`, in one VM run (bench/run boots it):
+# for each N, each proxy in turn in a fresh node namespace (the topology
+# of selftests/lib.sh, plus a client pod and one sink pod that owns all of
+# 10.244.0.0/16, so every generated endpoint answers).  Results are lines
+#
+#   CSV,metric,proxy,N,median,min,max,reps,unit
+#
+# (median ">CAP" when a load ran over the cap).  Knobs (environment):
+#   BENCH_QUICK=1      N=1,000 only, short runs
+#   BENCH_N            control-plane sizes      (1000 10000 100000)
+#   BENCH_DP_N         data-plane sizes         (1 1000 10000)
+#   BENCH_M            endpoints per Service    (10)
+#   BENCH_PROXIES      (ksvc iptables nft ipvs; also iptables-legacy)
+#   BENCH_CAP          seconds a load may take  (600)
+#   BENCH_REPS         repetitions              (3)
+#   BENCH_REP_LIMIT    an operation slower than this (s) is not repeated (60)
+#   BENCH_SECS         seconds per data-plane run (5)
+#   BENCH_CONC         concurrent connections of the rate client (2)
+#   BENCH_MEM_N        N where memory per Service/endpoint is split (10000)
+#   BENCH_TPUT_N       N where throughput is measured (1000)
+set -u
+. "$(dirname "$0")/../selftests/lib.sh"
+B=$TOP/bench
+TB=$B/tcpbench
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_N:=1000}" "${BENCH_DP_N:=1 1000}" "${BENCH_SECS:=2}"
+	: "${BENCH_CAP:=120}" "${BENCH_MEM_N:=1000}" "${BENCH_REP_LIMIT:=20}"
+fi
+NS_CP=${BENCH_N:-1000 10000 100000}
+NS_DP=${BENCH_DP_N:-1 1000 10000}
+M=${BENCH_M:-10}
+PROXIES=${BENCH_PROXIES:-ksvc iptables nft ipvs}
+CAP=${BENCH_CAP:-600}
+REPS=${BENCH_REPS:-3}
+REP_LIMIT=${BENCH_REP_LIMIT:-60}
+SECS=${BENCH_SECS:-5}
+CONC=${BENCH_CONC:-2}
+MEM_N=${BENCH_MEM_N:-10000}
+TPUT_N=${BENCH_TPUT_N:-1000}
+NP=32700		# the target Service's node port (lib.awk)
+SINK_IP=10.244.255.254
+CPOD_IP=10.245.0.2
+G=/tmp/bench		# generated files (the guest's RAM)
+mkdir -p $G
+
+log() { echo "# $(date +%T) $*"; }
+csv() { echo "CSV,$*"; }
+
+# stats: values on stdin -> "median min max n"
+stats() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) { print ",,,0"; exit }
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.6g,%.6g,%.6g,%d\n", m, v[1], v[NR], NR }'
+}
+
+# in the node: timed CMD... prints seconds; exit 124 on the cap, 1 on error
+timed() {
+	ip netns exec "$node" timeout "$CAP" bash -c '
+		s=${EPOCHREALTIME/./}
+		"$@" >/tmp/bench/last.log 2>&1 || exit $?
+		e=${EPOCHREALTIME/./}
+		awk -v d=$((e - s)) "BEGIN { printf \"%.4f\\n\", d / 1e6 }"' _ "$@"
+}
+
+kmem_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 2
+	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# svc_ip / target: from lib.awk, for the data-plane target T = N/2
+lib() {
+	echo "BEGIN { init(); print $2 }" > $G/q.awk
+	awk -v N="$1" -v M="$M" -f "$B/lib.awk" -f $G/q.awk
+}
+
+# ---- topology ----
+
+make_node() {
+	setup_node || return 1
+	add_pod cpod $CPOD_IP || return 1
+	add_pod sink $SINK_IP || return 1
+	ip -n "$node" route add 10.244.0.0/16 dev "v$(echo "$sink" | tail -c 7)"
+	ip -n "$sink" route add local 10.244.0.0/16 dev lo
+	ip netns exec "$sink" "$TB" serve 8080 4 </dev/null >/dev/null 2>&1 &
+	wait_listen "$sink" tcp 8080
+}
+
+drop_node() {
+	local ns
+	for ns in "$node" "$client" "$cpod" "$sink"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	sleep 1
+}
+
+# ---- the proxies: prep (once per node), files N, load, flush, one V, resync V ----
+
+ipt_cmd() { [ "$1" = iptables-legacy ] && echo iptables-legacy || echo iptables; }
+
+prep() {
+	case $1 in
+	iptables|iptables-legacy) ;;
+	ipvs)
+		modprobe ip_vs; modprobe ip_vs_rr
+		ip netns exec "$node" sysctl -qw net.ipv4.vs.conntrack=1
+		ip -n "$node" link add kube-ipvs0 type dummy ;;
+	esac
+}
+
+# gen P N MODE V: write the input of proxy P, print its file name
+gen() {
+	local p=$1 n=$2 mode=$3 v=$4 f
+	f=$G/$p-$n-x$M-$mode-$v
+	case $p in
+	ksvc)
+		case $mode in
+		one) "$B/gen-ksvc" "$n" "$M" "$v" "$(lib "$n" C)" ;;
+		*) "$B/gen-ksvc" "$n" "$M" "$v" ;;
+		esac > "$f" ;;
+	iptables|iptables-legacy) "$B/gen-iptables" "$n" "$M" "$v" "$mode" > "$f" ;;
+	nft) "$B/gen-nft" "$n" "$M" "$v" "$mode" > "$f" ;;
+	ipvs)
+		"$B/gen-ipvs" "$n" "$M" "$v" "$mode" > "$f"
+		[ "$mode" = full ] && "$B/gen-ipvs" "$n" "$M" 0 addrs > "$f.addrs" ;;
+	esac
+	echo "$f"
+}
+
+load() {	# P FILE: from empty, timed
+	local p=$1 f=$2 ipt
+	case $p in
+	ksvc) timed "$KSVCCTL" apply -f "$f" ;;
+	iptables|iptables-legacy) ipt=$(ipt_cmd "$p")
+		timed sh -c "$ipt-restore --noflush < $f" || return $?
+		ip netns exec "$node" sh -c "
+			$ipt -t nat -I PREROUTING -m comment --comment 'kubernetes service portals' -j KUBE-SERVICES &&
+			$ipt -t nat -I OUTPUT -m comment --comment 'kubernetes service portals' -j KUBE-SERVICES &&
+			$ipt -t nat -I POSTROUTING -m comment --comment 'kubernetes postrouting rules' -j KUBE-POSTROUTING" ;;
+	nft) timed nft -f "$f" ;;
+	ipvs) timed sh -c "ip -batch $f.addrs && ipvsadm-restore < $f" ;;
+	esac
+}
+
+flush() {
+	local ipt
+	case $1 in
+	ksvc) ksvc flush >/dev/null ;;
+	iptables|iptables-legacy) ipt=$(ipt_cmd "$1")
+		ip netns exec "$node" sh -c "$ipt -t nat -F && $ipt -t nat -X" ;;
+	nft) ip netns exec "$node" nft delete table ip kube-proxy ;;
+	ipvs) ip netns exec "$node" ipvsadm -C
+		ip -n "$node" link del kube-ipvs0
+		ip -n "$node" link add kube-ipvs0 type dummy ;;
+	esac
+	ip netns exec "$node" conntrack -F >/dev/null 2>&1
+	return 0
+}
+
+change_one() {	# P FILE
+	case $1 in
+	ksvc) timed "$KSVCCTL" apply --prune=false -f "$2" ;;
+	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore --noflush < $2" ;;
+	nft) timed nft -f "$2" ;;
+	ipvs) timed sh -c "ipvsadm-restore < $2" || {
+		local rc=$?
+		log "ipvs: $(cat $2 | tr "\n" ";") -> $(cat $G/last.log); virtual services: $(ip netns exec "$node" ipvsadm -Ln | grep -c "^TCP")"  >&2
+		ip netns exec "$node" ipvsadm -Ln -t "$(awk "NR == 1 { print \$3 }" "$2")" 2>&1 | head -n 14 | sed "s/^/# /" >&2
+		return $rc; } ;;
+	esac
+}
+
+change_full() {	# P FILE
+	case $1 in
+	ksvc) timed "$KSVCCTL" apply -f "$2" ;;
+	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore --noflush < $2" ;;
+	nft) timed nft -f "$2" ;;
+	ipvs) timed sh -c "ipvsadm -C && ipvsadm-restore < $2" ;;
+	esac
+}
+
+# ---- data plane ----
+
+rate() {	# NS ADDR PORT -> one line per repetition
+	local r
+	for ((r = 0; r < REPS; r++)); do
+		ip netns exec "$node" conntrack -F >/dev/null 2>&1
+		ip netns exec "$1" "$TB" rate "$2" "$3" "$SECS" "$CONC" | tee -a $G/dp.log |
+			awk '$1 == "rate" && $6 == 0 { print $2 } $1 == "rate" && $6 != 0 { print $2; print "# " $0 > "/dev/stderr" }'
+	done
+}
+
+tput() {	# NS ADDR PORT
+	local r
+	for ((r = 0; r < REPS; r++)); do
+		ip netns exec "$1" "$TB" stream "$2" "$3" "$SECS" | awk '$1 == "bytes_per_s" { print $2 }'
+	done
+}
+
+data_plane() {	# P N
+	local p=$1 n=$2 vip s
+	vip=$(lib "$n" "svc_ip(T)")
+	# one connection first: the path works (else the figures mean nothing)
+	if ! ip netns exec "$cpod" "$TB" rate "$vip" 80 0.2 1 | grep -q 'ok [1-9]'; then
+		log "$p N=$n: no connection to $vip:80, data plane skipped"
+		return
+	fi
+	s=$(rate "$cpod" "$vip" 80 | stats)
+	csv "rate_clusterip,$p,$n,$s,conn/s"
+	s=$(rate "$client" $NODE_EXT $NP | stats)
+	csv "rate_nodeport,$p,$n,$s,conn/s"
+	if [ "$n" = "$TPUT_N" ]; then
+		s=$(tput "$cpod" "$vip" 80 | stats)
+		csv "tput,$p,$n,$s,B/s"
+	fi
+}
+
+# ---- one proxy at one N ----
+
+declare -A capped
+
+run_one() {
+	local p=$1 n=$2 cp=$3 dp=$4 f t r b0 m1 b2 m2 v lim times
+	if [ -n "${capped[$p]:-}" ]; then
+		[ "$cp" = 1 ] && csv "load,$p,$n,>$CAP,,,0,s"
+		return
+	fi
+	log "$p N=$n M=$M: generating"
+	make_node || { log "$p: topology failed"; drop_node; return; }
+	prep "$p"
+	f=$(gen "$p" "$n" full 0)
+	if [ "$cp" = 1 ] && [ "$n" = "$MEM_N" ]; then
+		# N x 1 first: memory per Service, then per endpoint
+		local M0=$M f1
+		M=1; f1=$(gen "$p" "$n" full 0); M=$M0
+		b0=$(kmem_kb)
+		if load "$p" "$f1" >/dev/null; then
+			m1=$(kmem_kb)
+			rm -f "$f1" "$f1.addrs"
+			flush "$p"
+		fi
+	fi
+	log "$p N=$n: loading"
+	times=()
+	b2=$(kmem_kb)
+	for ((r = 0; r < (cp ? REPS : 1); r++)); do
+		[ $r = 0 ] || flush "$p"
+		t=$(load "$p" "$f")
+		case $? in
+		0) ;;
+		124) log "$p N=$n: load over the cap (${CAP}s)"
+			csv "load,$p,$n,>$CAP,,,0,s"
+			capped[$p]=1; drop_node; rm -f $G/"$p"-*; return ;;
+		*) log "$p N=$n: load failed: $(tail -n 3 $G/last.log)"
+			drop_node; rm -f $G/"$p"-*; return ;;
+		esac
+		times+=("$t")
+		if [ $r = 0 ]; then
+			m2=$(kmem_kb)
+			csv "kmem,$p,$n,$((m2 - b2)),,,1,kB"
+		fi
+		awk -v t="$t" -v l="$REP_LIMIT" 'BEGIN { exit !(t > l) }' && break
+	done
+	if [ "$cp" = 1 ]; then
+		csv "load,$p,$n,$(printf '%s\n' "${times[@]}" | stats),s"
+		if [ -n "${m1:-}" ]; then
+			# per endpoint: (N x M - N x 1) / (N (M - 1)); per Service: the rest
+			awk -v a=$((m1 - b0)) -v b=$((m2 - b2)) -v n="$n" -v m="$M" -v p="$p" 'BEGIN {
+				e = (b - a) * 1024 / (n * (m - 1)); s = a * 1024 / n - e
+				printf "CSV,mem_per_service,%s,%d,%.0f,,,1,B\nCSV,mem_per_endpoint,%s,%d,%.0f,,,1,B\n", p, n, s, p, n, e }'
+			unset m1
+		fi
+		# change one Service's endpoints: smallest step, then full resync
+		log "$p N=$n: changing one Service"
+		for mode in one resync; do
+			gen "$p" "$n" "$mode" 1 >/dev/null; gen "$p" "$n" "$mode" 0 >/dev/null
+			times=()
+			for ((r = 0; r < 2 * REPS; r++)); do
+				v=$(((r + 1) % 2))
+				if [ $mode = one ]; then
+					t=$(change_one "$p" "$G/$p-$n-x$M-one-$v")
+				else
+					t=$(change_full "$p" "$G/$p-$n-x$M-resync-$v")
+				fi || { log "$p N=$n: change ($mode) failed: $(tail -n 3 $G/last.log)"; break; }
+				times+=("$t")
+				awk -v t="$t" -v l="$REP_LIMIT" 'BEGIN { exit !(t > l) }' && [ $v = 0 ] && break
+			done
+			[ $mode = one ] && lim=change_incr || lim=change_full
+			[ ${#times[@]} -gt 0 ] && csv "$lim,$p,$n,$(printf '%s\n' "${times[@]}" | stats),s"
+			rm -f "$G/$p-$n-x$M-$mode-"*
+		done
+	fi
+	rm -f "$f" "$f.addrs"
+	if [ "$dp" = 1 ]; then
+		log "$p N=$n: data plane"
+		data_plane "$p" "$n"
+	fi
+	drop_node
+}
+
+# ---- main ----
+
+modprobe nf_conntrack 2>/dev/null
+sysctl -qw net.netfilter.nf_conntrack_max=1048576
+echo 262144 > /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null
+log "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MB"
+log "$(iptables -V); $(nft -v); $(ipvsadm -v 2>&1 | head -n1)"
+log "proxies: $PROXIES; N: $NS_CP; data plane N: $NS_DP; M=$M cap=${CAP}s reps=$REPS secs=$SECS"
+csv "info,kernel,$(uname -r),,,,,,"
+csv "info,iptables,$(iptables -V | tr ',' ' '),,,,,,"
+csv "info,cpus,$(nproc),,,,,,"
+
+# the path without any proxy: client pod -> endpoint directly
+log "none: data plane, no proxy"
+make_node
+s=$(rate "$cpod" 10.244.0.1 8080 | stats)
+csv "rate_direct,none,0,$s,conn/s"
+s=$(tput "$cpod" 10.244.0.1 8080 | stats)
+csv "tput,none,0,$s,B/s"
+drop_node
+
+for n in $(printf '%s\n' $NS_CP $NS_DP | sort -n -u); do
+	cp=0; dp=0
+	[[ " $NS_CP " == *" $n "* ]] && cp=1
+	[[ " $NS_DP " == *" $n "* ]] && dp=1
+	for p in $PROXIES; do
+		run_one "$p" "$n" $cp $dp
+	done
+done
+log "done"
+exit 0
