@@ -265,7 +265,7 @@ static int put_service(struct nl_msg *m, unsigned int *seed, int name,
 /* One random operation. */
 static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
 {
-	int op = rnd(seed, 100), name = rnd(seed, NAMES), brk, n, err;
+	int op = rnd(seed, 100), name = rnd(seed, NAMES), brk, n, err, append;
 	struct nl_msg *m;
 
 	if (op < 45) {
@@ -278,8 +278,13 @@ static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
 		if (check_mode && (brk == BREAK_NEST || brk == BREAK_DUP ||
 				   brk == BREAK_JUNK))
 			brk = BREAK_NONE;
+		append = *in_tx && rnd(seed, 5) == 0;
+		/* The same rule as put_service's: an append has no head. */
+		if (append && brk != BREAK_TYPE && brk != BREAK_MISSING &&
+		    brk != BREAK_JUNK)
+			brk = BREAK_NONE;
 		m = msg_new(KSVC_CMD_SVC_NEW, 0);
-		n = put_service(m, seed, name, brk, *in_tx && rnd(seed, 5) == 0);
+		n = put_service(m, seed, name, brk, append);
 		err = xact(sk, m);
 		if (check_mode && !*in_tx && !err) {
 			model[name].present = 1;
