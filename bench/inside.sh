@@ -168,7 +168,8 @@ change_one() {	# P FILE
 	ksvc) timed "$KSVCCTL" apply --prune=false -f "$2" ;;
 	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore --noflush < $2" ;;
 	nft) timed nft -f "$2" ;;
-	ipvs) timed sh -c "ipvsadm-restore < $2" || {
+	# Not ipvsadm-restore: that script clears every virtual service first.
+	ipvs) timed sh -c "ipvsadm -R < $2" || {
 		local rc=$?
 		log "ipvs: $(cat $2 | tr "\n" ";") -> $(cat $G/last.log); virtual services: $(ip netns exec "$node" ipvsadm -Ln | grep -c "^TCP")"  >&2
 		ip netns exec "$node" ipvsadm -Ln -t "$(awk "NR == 1 { print \$3 }" "$2")" 2>&1 | head -n 14 | sed "s/^/# /" >&2
@@ -181,7 +182,7 @@ change_full() {	# P FILE
 	ksvc) timed "$KSVCCTL" apply -f "$2" ;;
 	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore --noflush < $2" ;;
 	nft) timed nft -f "$2" ;;
-	ipvs) timed sh -c "ipvsadm -C && ipvsadm-restore < $2" ;;
+	ipvs) timed sh -c "ipvsadm-restore < $2" ;;	# clears, then loads
 	esac
 }
 
