@@ -259,8 +259,16 @@ static int apply_or_diff(int argc, char **argv, int diff)
 	ret = open_nl(&nl, cmd);
 	if (ret)
 		goto out_input;
-	if (!po.node_name && !ks_nl_config_get(nl, &cfg) && cfg.node_name[0])
-		po.node_name = cfg.node_name;
+	if (!po.node_name) {
+		/* Without it, Local endpoints would be planned as remote. */
+		ret = ks_nl_config_get(nl, &cfg);
+		if (ret) {
+			ret = ks_nl_report(nl, diff ? "diff: config" : "apply: config", ret);
+			goto out;
+		}
+		if (cfg.node_name[0])
+			po.node_name = cfg.node_name;
+	}
 	n = ks_input_build(in, &po, &want, &errs);
 	ks_errors_print(&errs, stderr);
 	if (n < 0) {
@@ -670,7 +678,14 @@ static int cmd_get(int argc, char **argv)
 			.name = name,
 		};
 
-		if (!ks_nl_config_get(nl, &cfg) && cfg.node_name[0])
+		ret = ks_nl_config_get(nl, &cfg);
+		if (ret) {
+			ret = ks_nl_report(nl, "get: config", ret);
+			ks_state_free(&st);
+			ks_nl_close(nl);
+			return ret;
+		}
+		if (cfg.node_name[0])
 			oo.node_name = cfg.node_name;
 		ks_out_list(stdout, &st, &oo);
 	} else if (eps) {
@@ -911,7 +926,9 @@ static int cmd_config(int argc, char **argv)
 	}
 	ret = ks_nl_config_get(nl, &cfg);
 	if (ret) {
-		ret = ks_nl_report(nl, "config", ret);
+		/* The change, if any, holds: say so, or the caller retries. */
+		ret = ks_nl_report(nl, set ? "config applied, but reading it back failed" :
+				   "config", ret);
 		ks_nl_close(nl);
 		return ret;
 	}
