@@ -218,7 +218,7 @@ struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
 int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 		struct netlink_ext_ack *extack);
 void ksvc_tx_free(struct ksvc_tx *tx);
-void ksvc_net_flush(struct ksvc_net *kn);
+int ksvc_net_flush(struct ksvc_net *kn, struct netlink_ext_ack *extack);
 void ksvc_format_addr(char *buf, size_t len, u8 family,
 		      const union nf_inet_addr *addr);
 u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,

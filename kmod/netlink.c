@@ -689,7 +689,7 @@ static int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 	}
 	if (!err && rcu_access_pointer(kn->tbl))
-		ksvc_net_flush(kn);
+		err = ksvc_net_flush(kn, info->extack);
 	mutex_unlock(&kn->lock);
 	return err;
 }

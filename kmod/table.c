@@ -598,8 +598,10 @@ static int ksvc_commit_replace(struct ksvc_net *kn, struct list_head *changes,
 	int err = 0;
 
 	new = ksvc_table_new();
-	if (!new)
+	if (!new) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for a new table; the old one stays");
 		return -ENOMEM;
+	}
 	list_for_each_entry(c, changes, list) {
 		if (!c->svc) {
 			NL_SET_ERR_MSG_MOD(extack, "a replace transaction cannot delete services");
@@ -726,10 +728,11 @@ int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 	return 0;
 }
 
-void ksvc_net_flush(struct ksvc_net *kn)
+/* An empty table swapped in: it is allocated, so it can fail (-ENOMEM). */
+int ksvc_net_flush(struct ksvc_net *kn, struct netlink_ext_ack *extack)
 {
 	LIST_HEAD(none);
 
 	lockdep_assert_held(&kn->lock);
-	ksvc_commit(kn, &none, true, NULL);
+	return ksvc_commit(kn, &none, true, extack);
 }

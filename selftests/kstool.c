@@ -9,6 +9,10 @@
  *                                    exit without committing
  *   kstool bad                       send malformed requests; print, for
  *                                    each, the errno and extack message
+ *   kstool fail-nth N CMD [ARG...]   run CMD with its Nth fault-injection
+ *                                    point failing (/proc/PID/fail-nth);
+ *                                    exit with CMD's status and say on
+ *                                    stderr whether the fault was reached
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
@@ -100,6 +106,62 @@ static int tcp_ack(const char *addr, int port, int count)
 	}
 	close(fd);
 	return 0;
+}
+
+/* ---- fault injection ---- */
+
+/*
+ * The child arms its own counter (fail-nth is per task and not inherited)
+ * once the parent holds its /proc file, then execs CMD.  The parent waits
+ * without reaping, so the finished task's counter can still be read: 0 if
+ * the fault was injected, what is left of N if CMD never got that far.
+ */
+static int fail_nth(const char *n, char **cmd)
+{
+	char path[64], left[32];
+	int go[2], fd, st;
+	siginfo_t si;
+	ssize_t len;
+	pid_t pid;
+
+	if (pipe(go))
+		return perror("pipe"), 2;
+	pid = fork();
+	if (pid < 0)
+		return perror("fork"), 2;
+	if (!pid) {
+		close(go[1]);
+		if (read(go[0], left, 1) != 0)
+			_exit(126);
+		fd = open("/proc/thread-self/fail-nth", O_WRONLY);
+		if (fd < 0 || write(fd, n, strlen(n)) != (ssize_t)strlen(n)) {
+			perror("fail-nth");
+			_exit(126);
+		}
+		close(fd);
+		execvp(cmd[0], cmd);
+		perror(cmd[0]);
+		_exit(127);
+	}
+	close(go[0]);
+	snprintf(path, sizeof(path), "/proc/%d/fail-nth", (int)pid);
+	fd = open(path, O_RDONLY);
+	close(go[1]);
+	if (fd < 0)
+		return perror(path), 2;
+	if (waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
+		return perror("waitid"), 2;
+	len = pread(fd, left, sizeof(left) - 1, 0);
+	if (len < 0)
+		return perror(path), 2;
+	left[len] = '\0';
+	close(fd);
+	if (waitpid(pid, &st, 0) < 0)
+		return perror("waitpid"), 2;
+	fprintf(stderr, "fail-nth: %s\n", atoi(left) ? "not reached" : "injected");
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
 }
 
 /* ---- netlink ---- */
@@ -326,6 +388,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
 		return tcp_ack(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc >= 4 && !strcmp(argv[1], "fail-nth"))
+		return fail_nth(argv[2], argv + 3);
 	if (argc >= 2 && nl_open()) {
 		fprintf(stderr, "kstool: no ksvc family\n");
 		return 3;
@@ -334,6 +398,6 @@ int main(int argc, char **argv)
 		return tx_abandon();
 	if (argc == 2 && !strcmp(argv[1], "bad"))
 		return bad();
-	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad\n");
+	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad | fail-nth N CMD...\n");
 	return 2;
 }

@@ -253,9 +253,10 @@ EOT
 }
 
 # tcp_many NS ADDR PORT N: N connections one after the other; prints each
-# answer, or FAIL.  One bash for all of them: the VM is emulated.
+# answer, or FAIL (within TCP_MANY_TIMEOUT seconds, default 300).  One
+# bash for all of them: the VM is emulated.
 tcp_many() {
-	ip netns exec "$1" timeout 300 bash -c '
+	ip netns exec "$1" timeout "${TCP_MANY_TIMEOUT:-300}" bash -c '
 		for ((i = 0; i < $4; i++)); do
 			if exec 3<>"/dev/tcp/$2/$3"; then
 				echo hi >&3

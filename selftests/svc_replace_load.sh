@@ -1,44 +1,83 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Whole-table replace under continuous traffic: while clients keep opening
-# connections to a Service present before and after, the table is replaced
-# again and again (other Services come and go, endpoints change); not one
-# connection fails.
+# Updates under continuous traffic: while a client keeps opening
+# connections to a Service present before and after, (1) the whole table is
+# replaced again and again (other Services come and go, the stable one's
+# endpoints change), (2) the same changes go in incrementally, (3) only
+# the stable Service's endpoints churn.  Not one connection fails.
+# KSVC_REPLACES sets the changes per phase (make stress: 1,000).
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 3
+R=${KSVC_REPLACES:-15}
+ktap_header 7
 setup_node
 pods 3
 add_pod client "$(pod_ip 9)"
 
-table() {	# table K: the stable Service plus K other ones
+# eps K: the stable Service's endpoints in step K, never none.
+eps() {
+	case $(($1 % 5)) in
+	0) echo "$(pod_ip 1) $(pod_ip 2)" ;;
+	1) echo "$(pod_ip 2) $(pod_ip 3)" ;;
+	2) echo "$(pod_ip 3)" ;;
+	3) echo "$(pod_ip 1) $(pod_ip 2) $(pod_ip 3)" ;;
+	4) echo "$(pod_ip 1)" ;;
+	esac
+}
+table() {	# table K: the stable Service plus K % 7 other ones
 	local k
 	clusterip_svc stable 10.96.2.1
-	slice stable-1 stable "$(pod_ip 1)" "$(pod_ip $((2 + $1 % 2)))"
-	for k in $(seq "$1"); do
+	# shellcheck disable=SC2046
+	slice stable-1 stable $(eps "$1")
+	for k in $(seq $(($1 % 7))); do
 		clusterip_svc "other-$k" "10.96.3.$k"
 		slice "other-$k-1" "other-$k" "$(pod_ip 3)"
 	done
 }
+stable_only() {	# stable_only K: the stable Service alone, endpoints of step K
+	clusterip_svc stable 10.96.2.1
+	# shellcheck disable=SC2046
+	slice stable-1 stable $(eps "$1")
+}
 table 0 | apply --replace >/dev/null || fail apply
 
-tcp_many "$client" 10.96.2.1 80 150 > /tmp/replace-load.$$ &
-load=$!
-replaces=0 failed=0
-while kill -0 $load 2>/dev/null; do
-	if table $((replaces % 7)) | apply --replace >/dev/null; then
-		replaces=$((replaces + 1))
-	else
-		failed=$((failed + 1))
-	fi
+out=/tmp/replace-load.$$
+at_exit "rm -f $out"
+# phase NAME APPLY-ARGS GENERATOR: R changes while the client connects.
+phase() {
+	local name=$1 args=$2 gen=$3 i failed=0 t0 conns bad load
+	: > $out
+	TCP_MANY_TIMEOUT=100000 tcp_many "$client" 10.96.2.1 80 1000000 > $out &
+	load=$!
+	busywait 20000 test -s $out || { fail "$name: no connection before the changes"; return 1; }
+	t0=$SECONDS
+	for ((i = 1; i <= R; i++)); do
+		# shellcheck disable=SC2086
+		$gen "$i" | apply $args >/dev/null || failed=$((failed + 1))
+	done
+	# A few more connections after the last change, then stop the client.
+	conns=$(wc -l < $out)
+	busywait 20000 sh -c "[ \$(wc -l < $out) -ge $((conns + 3)) ]" ||
+		{ fail "$name: the client stopped during the changes"; failed=$((failed + 1)); }
+	ip netns pids "$client" | xargs -r kill 2>/dev/null
+	wait $load 2>/dev/null
+	conns=$(grep -c '^pod[123] ' $out)
+	bad=$(grep -vc '^pod[123] ' $out)
+	diag "$name: $R changes in $((SECONDS - t0)) s, $failed refused; $conns connections, $bad failed; answers: $(cut -d' ' -f1 $out | sort | uniq -c | tr -s ' \n' ' ')"
+	[ "$bad" = 0 ] || diag "$name: $(grep -v '^pod[123] ' $out | head -n 5 | tr '\n' ';')"
+	[ $failed = 0 ] && [ "$bad" = 0 ] && [ "$conns" -gt 0 ]
+}
+check "whole-table replaces: all applied, no connection failed" phase replace --replace table
+check "incremental changes: all applied, no connection failed" phase incremental "" table
+check "endpoint churn on the Service: all applied, no connection failed" phase churn "--prune=false" stable_only
+last() {
+	[ "$(ksvc get endpoints stable -o yaml | grep -o '10\.244\.0\.[0-9]*' | sort -u | tr '\n' ' ')" = \
+		"$(eps "$R" | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
+}
+check "the endpoints are those of the last change" last
+for p in 1 2 3; do	# every endpoint took part
+	check "pod$p answered during the churn" grep -q "^pod$p " $out
 done
-out=$(cat /tmp/replace-load.$$)
-rm -f /tmp/replace-load.$$
-diag "$replaces replaces during $(wc -l <<<"$out") connections; answers: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
-check "the table was replaced at least 10 times under load" test "$replaces" -ge 10
-check "every replace was applied" test "$failed" = 0
-check "no connection to the stable Service failed" \
-	test "$(grep -c '^pod[123] ' <<<"$out")" = 150
 ksft_exit

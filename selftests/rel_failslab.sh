@@ -1,0 +1,191 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Allocation failure, systematically: for each kind of request ksvcctl
+# makes (incremental apply, whole-table replace, a Service split across
+# messages, delete, flush, config, dumps), the 1st, 2nd, 3rd ...
+# allocation made under ksvc's code fails in turn (failslab with fail-nth,
+# confined to the module's text by the stack-trace filter), until one run
+# reaches no further allocation.  KSVC_FAILSLAB_STEP=1 takes every one
+# (make stress); by default every third.  Each failed run must end in an
+# error to the caller, with the tables exactly as before and still routing;
+# a run that absorbs the failure (kvmalloc falling back to vmalloc, a dump
+# retried) must leave exactly the new state.  The VM runner's kmemleak scan
+# after the suite finds anything leaked on the error paths.
+# Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (the
+# debug kernel); skipped elsewhere.
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+
+FS=/sys/kernel/debug/failslab
+[ -d $FS ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+[ -w $FS/require-start ] && [ -e /proc/self/fail-nth ] ||
+	ksft_skip "no failslab with a stack-trace filter in this kernel"
+KSTOOL=$TOP/selftests/kstool
+MAX_N=${KSVC_FAILSLAB_MAX:-400}
+# Every STEP-th allocation (1, 1 + STEP, ...): make check takes every 3rd,
+# make stress every one.
+STEP=${KSVC_FAILSLAB_STEP:-3}
+
+ktap_header 9
+
+# Faults only for allocations with ksvc's code on the stack, each one
+# counted by fail-nth and nothing else (probability 0), quietly.
+text=$(cat /sys/module/ksvc/sections/.text)
+size=$(cat /sys/module/ksvc/coresize)
+echo "$text" > $FS/require-start	# hex, taken as such (kstrtoull base 0)
+printf '0x%x\n' $((text + size)) > $FS/require-end
+echo 32 > $FS/stacktrace-depth
+echo N > $FS/ignore-gfp-wait
+echo 0 > $FS/probability
+echo 0 > $FS/verbose
+at_exit "echo 0 > $FS/require-start; echo 0xffffffffffffffff > $FS/require-end; echo Y > $FS/ignore-gfp-wait"
+
+setup_node
+pods 3
+add_pod cpod "$(pod_ip 9)"
+
+dir=$(mktemp -d)
+at_exit "rm -rf $dir"
+lb() {	# LoadBalancer, ETP Local, affinity, source ranges, a node port
+	cat <<EOT
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lb, namespace: default}
+spec:
+  type: LoadBalancer
+  clusterIP: 10.96.30.2
+  externalTrafficPolicy: Local
+  sessionAffinity: ClientIP
+  loadBalancerSourceRanges: [192.168.50.0/24, 10.244.0.0/16]
+  ports:
+  - {name: http, port: 80, protocol: TCP, nodePort: 30080}
+status:
+  loadBalancer:
+    ingress: [{ip: 203.0.113.7}]
+EOT
+	slice lb-1 lb "$(pod_ip 3)" | sed 's/name: ""/name: http/'
+}
+{
+	clusterip_svc web 10.96.30.1
+	slice web-1 web "$(pod_ip 1)" "$(pod_ip 2)"
+	clusterip_svc gone 10.96.30.3
+	slice gone-1 gone "$(pod_ip 3)"
+	lb
+} > "$dir/base.yaml"
+# The next state: web's endpoints change, gone goes, new comes.
+{
+	clusterip_svc web 10.96.30.1
+	slice web-1 web "$(pod_ip 2)" "$(pod_ip 3)"
+	lb
+	clusterip_svc new 10.96.30.4
+	slice new-1 new "$(pod_ip 1)"
+} > "$dir/next.yaml"
+# A Service too large for one message (appended to within the transaction).
+{
+	clusterip_svc big 10.96.30.9
+	cat <<EOT
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: big-1
+  namespace: default
+  labels: {kubernetes.io/service-name: big}
+addressType: IPv4
+ports: [{name: "", port: 80, protocol: TCP}]
+endpoints:
+EOT
+	for i in $(seq 1200); do
+		printf -- '- addresses: ["10.245.%d.%d"]\n' $((i / 250)) $((i % 250 + 1))
+	done
+} > "$dir/big.yaml"
+
+state() {
+	ksvc get services -A -o yaml
+	ksvc config
+}
+base() {
+	ksvc apply --replace -f "$dir/base.yaml" >/dev/null &&
+		ksvc config --max-services 65536 --drop-invalid yes >/dev/null
+}
+base || fail "base apply"
+before=$(state)
+# The tables route: one TCP connection to web, answered by its endpoints.
+routes() { grep -q '^pod[12] ' <<<"$(ask "$cpod" tcp 10.96.30.1 80 2>/dev/null)"; }
+check "the base table routes" routes
+
+# sweep NAME KSVCCTL-ARGS...: run the request with its 1st, 2nd ... ksvc
+# allocation failing, until a run reaches none.
+sweep() {
+	local name=$1 n rc out after reached injected=0 refused=0 absorbed=0 bad=0
+	shift
+	# What a run without faults leaves, from the base table.
+	base || { fail "$name: base"; return 1; }
+	ksvc "$@" >/dev/null 2>&1 || { fail "$name: without faults: exit $?"; return 1; }
+	after=$(state)
+	base || { fail "$name: base"; return 1; }
+	[ "$(state)" = "$before" ] || { fail "$name: base not restored"; return 1; }
+	for ((n = 1; n <= MAX_N; n += STEP)); do
+		out=$(ip netns exec "$node" "$KSTOOL" fail-nth "$n" "$KSVCCTL" "$@" 2>&1 >/dev/null)
+		rc=$?
+		reached=$(sed -n 's/^fail-nth: //p' <<<"$out" | tail -1)
+		out=$(grep -v '^fail-nth: ' <<<"$out")
+		if [ "$reached" = "not reached" ]; then
+			if [ $rc != 0 ] || [ "$(state)" != "$after" ]; then
+				fail "$name: run $n (no fault) exit $rc: $out"
+				bad=$((bad + 1))
+			fi
+			break
+		fi
+		[ "$reached" = injected ] || { fail "$name: run $n: $out"; return 1; }
+		injected=$((injected + 1))
+		if [ $rc = 0 ]; then
+			# Absorbed (a failure the request survives): the new state.
+			absorbed=$((absorbed + 1))
+			if [ "$(state)" != "$after" ]; then
+				fail "$name: fault $n absorbed but the state is not the new one"
+				bad=$((bad + 1))
+			fi
+		elif grep -q 'applied, but' <<<"$out"; then
+			# The change took and ksvcctl says so (a read after it failed).
+			refused=$((refused + 1))
+			if [ "$(state)" != "$after" ]; then
+				fail "$name: fault $n: '$out' but the state is not the new one"
+				bad=$((bad + 1))
+			fi
+		else
+			refused=$((refused + 1))
+			[ $refused = 1 ] && diag "$name: fault $n: exit $rc: $(head -1 <<<"$out")"
+			if [ "$(state)" != "$before" ]; then
+				fail "$name: fault $n: exit $rc but the tables changed: $out"
+				bad=$((bad + 1))
+			elif [ -z "$out" ]; then
+				fail "$name: fault $n: exit $rc without a message"
+				bad=$((bad + 1))
+			elif ! routes; then
+				fail "$name: fault $n: the old table does not route"
+				bad=$((bad + 1))
+			fi
+		fi
+		if [ "$(state)" != "$before" ]; then
+			base || { fail "$name: base"; return 1; }
+		fi
+	done
+	diag "$name: $injected faults injected: $refused refused cleanly, $absorbed absorbed, $bad wrong"
+	FAULTS=$((FAULTS + injected))
+	[ "$n" -le "$MAX_N" ] || { fail "$name: still allocating after $MAX_N faults"; return 1; }
+	[ $bad = 0 ] && [ $injected -gt 0 ]
+}
+FAULTS=0
+check "incremental apply" sweep apply apply -f "$dir/next.yaml"
+check "whole-table replace" sweep replace apply --replace -f "$dir/next.yaml"
+check "a Service split across messages" sweep big apply --prune=false -f "$dir/big.yaml"
+check "delete" sweep delete delete service gone
+check "flush" sweep flush flush
+check "config" sweep config config --max-services 1000 --drop-invalid no
+check "dump of services and endpoints" sweep dump get endpoints -A -o wide
+diag "$FAULTS faults injected in all"
+check "the base table still routes" routes
+ksft_exit
