@@ -375,19 +375,6 @@ static const char *type_name(const struct ks_service *svc)
 	}
 }
 
-static const char *proto_name(uint8_t p)
-{
-	switch (p) {
-	case IPPROTO_TCP:
-		return "TCP";
-	case IPPROTO_UDP:
-		return "UDP";
-	case IPPROTO_SCTP:
-		return "SCTP";
-	}
-	return "?";
-}
-
 /* Append to a bounded buffer, comma-separated. */
 static void cat(char *buf, size_t len, const char *s)
 {
@@ -446,10 +433,10 @@ static void row_of(const struct ks_service *svc, struct ks_row *r)
 
 		if (p->node_port)
 			snprintf(one, sizeof(one), "%u:%u/%s", p->port,
-				 p->node_port, proto_name(p->proto));
+				 p->node_port, ks_proto_name(p->proto));
 		else
 			snprintf(one, sizeof(one), "%u/%s", p->port,
-				 proto_name(p->proto));
+				 ks_proto_name(p->proto));
 		cat(r->cell[5], sizeof(r->cell[5]), one);
 	}
 	if (!r->cell[5][0])
@@ -473,7 +460,7 @@ static void print_endpoints(const struct ks_service *svc)
 
 		inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
 		printf("    -> %s:%u/%s%s%s%s%s%s conns=%llu\n", a, ep->port,
-		       proto_name(p->proto), p->name[0] ? " port " : "", p->name,
+		       ks_proto_name(p->proto), p->name[0] ? " port " : "", p->name,
 		       ep->flags & KSVC_EP_F_READY ? " ready" : " not-ready",
 		       ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
 		       ep->flags & KSVC_EP_F_LOCAL ? " local" : "",
@@ -754,7 +741,7 @@ static int cmd_stats(int argc, char **argv)
 			printf("  endpoint %s%s%s:%u/%s connections=%llu\n",
 			       ep->addr.family == AF_INET6 ? "[" : "", a,
 			       ep->addr.family == AF_INET6 ? "]" : "", ep->port,
-			       proto_name(svc->ports[ep->port_index].proto),
+			       ks_proto_name(svc->ports[ep->port_index].proto),
 			       (unsigned long long)ep->conns);
 		}
 	}

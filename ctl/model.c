@@ -277,3 +277,17 @@ int ks_service_cmp(const struct ks_service *a, const struct ks_service *b)
 	CMP_ARRAY(a, b, eps, n_eps, ks_endpoint_cmp);
 	return 0;
 }
+
+/* The Kubernetes name of an IPPROTO_* value. */
+const char *ks_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_SCTP:
+		return "SCTP";
+	}
+	return "?";
+}

@@ -113,5 +113,7 @@ int ks_service_cmp(const struct ks_service *a, const struct ks_service *b);
 int ks_cidr_cmp(const struct ks_cidr *a, const struct ks_cidr *b);
 /* "10.0.0.0/8" or "fd00::/64" into c, masked; -1 when it is none. */
 int ks_cidr_parse(const char *s, struct ks_cidr *c);
+/* "TCP", "UDP", "SCTP" ("?" for anything else). */
+const char *ks_proto_name(uint8_t proto);
 
 #endif

@@ -496,11 +496,22 @@ static void ks_get_cidr(struct nlattr *nest, struct ks_cidr *c)
 		c->prefix = nla_get_u8(tb[KSVC_CIDR_A_PREFIX]);
 }
 
+/* A zeroed array with room for every attribute nested in NEST. */
+static void *ks_nested_array(const struct nlattr *nest, size_t size)
+{
+	const struct nlattr *a;
+	size_t n = 0;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		n++;
+	return calloc(n ? n : 1, size);
+}
+
 static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 {
 	struct nlattr *tb[KSVC_PORT_A_MAX + 1], *st[KSVC_STATS_A_MAX + 1];
 	struct nlattr *a;
-	size_t n;
 	int rem;
 
 	if (stb[KSVC_SVC_A_TYPE])
@@ -515,10 +526,7 @@ static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 	if (stb[KSVC_SVC_A_AFFINITY_TIMEOUT] && (svc->flags & KSVC_SVC_F_AFFINITY))
 		svc->affinity_timeout = nla_get_u32(stb[KSVC_SVC_A_AFFINITY_TIMEOUT]);
 	if (stb[KSVC_SVC_A_SOURCE_RANGES]) {
-		n = 0;
-		nla_for_each_nested(a, stb[KSVC_SVC_A_SOURCE_RANGES], rem)
-			n++;
-		svc->ranges = calloc(n ? n : 1, sizeof(*svc->ranges));
+		svc->ranges = ks_nested_array(stb[KSVC_SVC_A_SOURCE_RANGES], sizeof(*svc->ranges));
 		if (!svc->ranges)
 			return -ENOMEM;
 		nla_for_each_nested(a, stb[KSVC_SVC_A_SOURCE_RANGES], rem)
@@ -532,10 +540,7 @@ static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 			svc->rejects = nla_get_u64(st[KSVC_STATS_A_REJECTS]);
 	}
 	if (stb[KSVC_SVC_A_PORTS]) {
-		n = 0;
-		nla_for_each_nested(a, stb[KSVC_SVC_A_PORTS], rem)
-			n++;
-		svc->ports = calloc(n ? n : 1, sizeof(*svc->ports));
+		svc->ports = ks_nested_array(stb[KSVC_SVC_A_PORTS], sizeof(*svc->ports));
 		if (!svc->ports)
 			return -ENOMEM;
 		nla_for_each_nested(a, stb[KSVC_SVC_A_PORTS], rem) {
@@ -557,10 +562,7 @@ static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 	if (stb[KSVC_SVC_A_FRONTENDS]) {
 		struct nlattr *ftb[KSVC_FE_A_MAX + 1];
 
-		n = 0;
-		nla_for_each_nested(a, stb[KSVC_SVC_A_FRONTENDS], rem)
-			n++;
-		svc->fes = calloc(n ? n : 1, sizeof(*svc->fes));
+		svc->fes = ks_nested_array(stb[KSVC_SVC_A_FRONTENDS], sizeof(*svc->fes));
 		if (!svc->fes)
 			return -ENOMEM;
 		nla_for_each_nested(a, stb[KSVC_SVC_A_FRONTENDS], rem) {

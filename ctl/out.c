@@ -270,19 +270,6 @@ static void j_node(FILE *f, const struct onode *n, int ind)
 
 /* ---- objects ---------------------------------------------------------- */
 
-const char *ks_proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "TCP";
-	case IPPROTO_UDP:
-		return "UDP";
-	case IPPROTO_SCTP:
-		return "SCTP";
-	}
-	return "?";
-}
-
 static const char *addr_str(const struct ks_addr *a, char *buf)
 {
 	return inet_ntop(a->family, a->a, buf, INET6_ADDRSTRLEN);

@@ -43,6 +43,5 @@ void ks_out_list(FILE *f, const struct ks_state *st,
 /* Counters of every service and endpoint, as one JSON object. */
 void ks_out_stats_json(FILE *f, const struct ks_state *st);
 
-const char *ks_proto_name(uint8_t proto);
 
 #endif

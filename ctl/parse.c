@@ -664,19 +664,6 @@ static uint8_t want_proto(struct obj *o, const struct node *map,
 	return 0;
 }
 
-static const char *proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "TCP";
-	case IPPROTO_UDP:
-		return "UDP";
-	case IPPROTO_SCTP:
-		return "SCTP";
-	}
-	return "?";
-}
-
 /*
  * One of a few words; returns its index, -1 when absent, -2 when wrong
  * (reported with what, e.g. "Cluster or Local").
@@ -952,7 +939,7 @@ static int svc_port(struct obj *o, struct svc_tmp *t, const struct node *n,
 			oerr(o, get(n, "port"),
 			     PATH(path, "spec.ports[%zu].port", i),
 			     "%u/%s is also spec.ports[%zu]", p->port,
-			     proto_name(p->proto), j);
+			     ks_proto_name(p->proto), j);
 			break;
 		}
 		if (p->node_port && t->ports[j].node_port == p->node_port &&
@@ -960,7 +947,7 @@ static int svc_port(struct obj *o, struct svc_tmp *t, const struct node *n,
 			oerr(o, get(n, "nodePort"),
 			     PATH(path, "spec.ports[%zu].nodePort", i),
 			     "%u/%s is also the node port of spec.ports[%zu]",
-			     p->node_port, proto_name(p->proto), j);
+			     p->node_port, ks_proto_name(p->proto), j);
 			break;
 		}
 	}
@@ -2341,7 +2328,7 @@ static void claim_error(struct ks_input *in, struct ks_errors *errs,
 			 c->port_idx);
 		serr(in, errs, c->sv, c->sv->np_pos[c->port_idx], path,
 		     "node port %u/%s is already used by Service %s/%s",
-		     c->port, proto_name(c->proto), owner->s.ns,
+		     c->port, ks_proto_name(c->proto), owner->s.ns,
 		     owner->s.name);
 		return;
 	}
@@ -2364,7 +2351,7 @@ static void claim_error(struct ks_input *in, struct ks_errors *errs,
 	inet_ntop(c->addr.family, c->addr.a, addr, sizeof(addr));
 	serr(in, errs, c->sv, src->pos, path,
 	     "%s port %u/%s is already used by Service %s/%s", addr, c->port,
-	     proto_name(c->proto), owner->s.ns, owner->s.name);
+	     ks_proto_name(c->proto), owner->s.ns, owner->s.name);
 }
 
 /*
