@@ -81,8 +81,12 @@ const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
 	ep = ksvc_pick(svc, port_index, family, local_only);
 	if (!ep)
 		return NULL;
-	/* Remember the choice; without memory, the connection still goes. */
-	if (atomic_read(&kn->aff.nelems) >= KSVC_AFF_MAX)
+	/*
+	 * Remember the choice; without memory, the connection still goes.
+	 * Replacing a stale entry does not grow the table: only a new
+	 * client is turned away when it is full.
+	 */
+	if (!a && atomic_read(&kn->aff.nelems) >= KSVC_AFF_MAX)
 		return ep;
 	na = kzalloc(sizeof(*na), GFP_ATOMIC);
 	if (!na)

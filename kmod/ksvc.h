@@ -118,6 +118,7 @@ struct ksvc_svc {
 	u64 id;				/* kept across updates, for affinity */
 	u8 type;
 	u8 algo;
+	u8 np_families;			/* BIT(ksvc_fam()) of its cluster IPs */
 	u32 flags;
 	u32 affinity_timeout;		/* seconds */
 	char *external_name;

@@ -63,6 +63,7 @@ struct ksvc_match {
 
 /* Which service, if any, does this connection's original destination name? */
 static bool ksvc_match(struct net *net, struct ksvc_net *kn,
+		       const struct ksvc_cfg *cfg,
 		       const struct nf_conntrack_tuple *t, struct ksvc_match *m)
 {
 	struct ksvc_table *tbl = rcu_dereference(kn->tbl);
@@ -89,8 +90,8 @@ static bool ksvc_match(struct net *net, struct ksvc_net *kn,
 	nkey.port = t->dst.u.all;
 	nkey.proto = t->dst.protonum;
 	np = rhashtable_lookup(&tbl->nps, &nkey, ksvc_np_params);
-	if (np && ksvc_is_node_addr(net, rcu_dereference(kn->cfg),
-				    t->src.l3num, &t->dst.u3)) {
+	if (np && (np->svc->np_families & BIT(ksvc_fam(t->src.l3num))) &&
+	    ksvc_is_node_addr(net, cfg, t->src.l3num, &t->dst.u3)) {
 		m->svc = np->svc;
 		m->port_index = np->port_index;
 		m->kind = KSVC_FE_NODE_PORT;
@@ -177,11 +178,12 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	if (!ct || ctinfo != IP_CT_NEW)
 		return NF_ACCEPT;
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	if (!ksvc_match(state->net, kn, t, &m))
-		return NF_ACCEPT;
+	/* One configuration for the whole decision. */
 	cfg = rcu_dereference(kn->cfg);
 	if (!cfg)
 		cfg = &ksvc_cfg_defaults;
+	if (!ksvc_match(state->net, kn, cfg, t, &m))
+		return NF_ACCEPT;
 
 	if (!ksvc_source_allowed(m.svc, m.kind, t)) {
 		atomic64_inc(&m.svc->rejects);
@@ -247,7 +249,7 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	if (!ksvc_match(state->net, kn, orig, &m))
+	if (!ksvc_match(state->net, kn, rcu_dereference(kn->cfg), orig, &m))
 		return NF_ACCEPT;
 
 	masq = nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3);
@@ -449,7 +451,7 @@ static int ksvc_ct_stale(struct nf_conn *ct, void *data)
 	if (orig->dst.protonum != IPPROTO_UDP)
 		return 0;
 	rcu_read_lock();
-	if (ksvc_match(kn->net, kn, orig, &m)) {
+	if (ksvc_match(kn->net, kn, rcu_dereference(kn->cfg), orig, &m)) {
 		/*
 		 * Usable for anyone: a flow held on a remote endpoint by
 		 * policy Local is not stale while that endpoint serves.

@@ -204,6 +204,17 @@ void ksvc_svc_finalize(struct ksvc_svc *svc)
 	u32 i;
 
 	sort(svc->eps, svc->n_eps, sizeof(*svc->eps), ksvc_ep_cmp, NULL);
+	/*
+	 * A node port serves the families the service has cluster IPs in, as
+	 * kube-proxy's per-family proxiers do: IPv6 to the node port of an
+	 * IPv4-only service is not the service's (a host socket may own it).
+	 */
+	svc->np_families = 0;
+	for (i = 0; i < svc->n_fes; i++)
+		if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP)
+			svc->np_families |= BIT(ksvc_fam(svc->fes[i].key.family));
+	if (!svc->np_families)
+		svc->np_families = BIT(0) | BIT(1);
 	for (i = 0; i < svc->n_ports; i++)
 		memset(svc->ports[i].fam, 0, sizeof(svc->ports[i].fam));
 	for (i = svc->n_eps; i-- > 0;) {

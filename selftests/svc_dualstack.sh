@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # A dual-stack Service (clusterIPs of both families, one EndpointSlice per
 # family) answers on both, each family reaching the pods' address of that
-# family.
+# family, on its cluster IPs and its node port.  The node port of an
+# IPv4-only Service is not taken over in IPv6: a host socket there answers.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 2
+ktap_header 5
 setup_node
 setup_node6
 for i in 1 2; do
@@ -21,11 +22,27 @@ apiVersion: v1
 kind: Service
 metadata: {name: dual, namespace: default}
 spec:
+  type: NodePort
   ipFamilyPolicy: RequireDualStack
   ipFamilies: [IPv4, IPv6]
   clusterIP: 10.96.10.1
   clusterIPs: [10.96.10.1, "fd00:96::20"]
-  ports: [{name: http, port: 80, protocol: TCP}]
+  ports: [{name: http, port: 80, protocol: TCP, nodePort: 30101}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: v4only, namespace: default}
+spec:
+  type: NodePort
+  clusterIP: 10.96.10.2
+  ports: [{name: http, port: 80, protocol: TCP, nodePort: 30100}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: v4only-1, namespace: default, labels: {kubernetes.io/service-name: v4only}}
+addressType: IPv4
+ports: [{name: http, port: 80, protocol: TCP}]
+endpoints: [{addresses: ["$(pod_ip 1)"]}]
 ---
 apiVersion: discovery.k8s.io/v1
 kind: EndpointSlice
@@ -45,4 +62,11 @@ check "IPv4 cluster IP reaches the pod's IPv4 address" \
 	grep -q "^pod1-v4 $(pod_ip 2)\$" <<<"$(ask "$pod2" tcp 10.96.10.1 80)"
 check "IPv6 cluster IP reaches the pod's IPv6 address" \
 	grep -qF "pod1-v6 $(full6 "$(pod_ip6 2)")" <<<"$(ask6 "$pod2" tcp fd00:96::20 80)"
+check "the dual-stack node port answers in IPv6" \
+	grep -q "^pod1-v6 " <<<"$(ask6 "$client" tcp $NODE_EXT6 30101)"
+check "the IPv4-only node port answers in IPv4" \
+	grep -q "^pod1-v4 " <<<"$(ask "$client" tcp $NODE_EXT 30100)"
+serve6 "$node" tcp 30100 host-v6
+check "its port in IPv6 is left to the host's own socket" \
+	grep -q "^host-v6 " <<<"$(ask6 "$client" tcp $NODE_EXT6 30100 2>&1)"
 ksft_exit
