@@ -24,6 +24,15 @@
 
 #include "ksvc.h"
 
+/* Is addr an address of this network namespace? */
+static bool ksvc_addr_is_local(struct net *net, u8 family,
+			       const union nf_inet_addr *addr)
+{
+	if (family == AF_INET6)
+		return ipv6_chk_addr(net, &addr->in6, NULL, 0);
+	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
+}
+
 /* Is addr one of this node's NodePort addresses? Called under RCU. */
 bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 		       const union nf_inet_addr *addr)
@@ -46,11 +55,10 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 
 		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL))
 			return false;
-		return ipv6_chk_addr(net, &addr->in6, NULL, 0);
-	}
-	if (ipv4_is_loopback(addr->ip) || ipv4_is_linklocal_169(addr->ip))
+	} else if (ipv4_is_loopback(addr->ip) || ipv4_is_linklocal_169(addr->ip)) {
 		return false;
-	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
+	}
+	return ksvc_addr_is_local(net, family, addr);
 }
 
 struct ksvc_match {
@@ -137,9 +145,7 @@ static bool ksvc_from_cluster(struct net *net, const struct ksvc_cfg *cfg,
 	for (i = 0; i < cfg->n_local_cidrs; i++)
 		if (ksvc_cidr_match(&cfg->local_cidrs[i], family, &t->src.u3))
 			return true;
-	if (family == AF_INET6)
-		return ipv6_chk_addr(net, &t->src.u3.in6, NULL, 0);
-	return inet_addr_type(net, t->src.u3.ip) == RTN_LOCAL;
+	return ksvc_addr_is_local(net, family, &t->src.u3);
 }
 
 static bool ksvc_source_allowed(const struct ksvc_svc *svc, u8 kind,
@@ -261,9 +267,8 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 		 */
 		if (!(m.svc->flags & KSVC_SVC_F_EXT_LOCAL))
 			masq = true;
-		else if (orig->src.l3num == AF_INET6 ?
-			 ipv6_chk_addr(state->net, &orig->src.u3.in6, NULL, 0) :
-			 inet_addr_type(state->net, orig->src.u3.ip) == RTN_LOCAL)
+		else if (ksvc_addr_is_local(state->net, orig->src.l3num,
+					    &orig->src.u3))
 			masq = true;
 	}
 	if (!masq)
