@@ -40,13 +40,15 @@ check: deps
 demo: deps
 	scripts/demo
 
-# The long reliability runs, on the debug kernel (STRESS_KERNEL= to change).
+# The long reliability runs, on the debug kernel (STRESS_KERNEL= to change,
+# STRESS_TESTS= to run some of them).
+STRESS_TESTS ?= rel_fuzz.sh rel_churn.sh svc_replace_load.sh rel_failslab.sh
 stress: deps
 	$(MAKE) -s -C ctl
 	$(MAKE) -s -C selftests
 	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 14400 -- \
 		env KSVC_FUZZ_MESSAGES=1000000 KSVC_CHURN=500 KSVC_REPLACES=1000 KSVC_FAILSLAB_STEP=1 KSVC_TEST_TIMEOUT=14000 \
-		selftests/run.sh rel_fuzz.sh rel_churn.sh svc_replace_load.sh rel_failslab.sh
+		selftests/run.sh $(STRESS_TESTS)
 
 # Benchmarks against kube-proxy's modes, in a VM (never part of check;
 # BENCH_QUICK=1 for a short run, see bench/run).
