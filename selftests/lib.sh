@@ -253,23 +253,31 @@ EOT
 }
 
 # tcp_many NS ADDR PORT N: N connections one after the other; prints each
-# answer, or FAIL (within TCP_MANY_TIMEOUT seconds, default 300).  One
-# bash for all of them: the VM is emulated.
+# answer, or a FAIL line that says what went wrong and when (within
+# TCP_MANY_TIMEOUT seconds, default 300).  The first five FAIL lines also
+# go to stderr, into the test's log.  One bash for all of them: the VM is
+# emulated.
 tcp_many() {
 	ip netns exec "$1" timeout "${TCP_MANY_TIMEOUT:-300}" bash -c '
+		e=$(mktemp)
+		trap "rm -f $e" EXIT
 		for ((i = 0; i < $4; i++)); do
-			if exec 3<>"/dev/tcp/$2/$3"; then
+			if { exec 3<>"/dev/tcp/$2/$3"; } 2>"$e"; then
 				echo hi >&3
-				if read -r -t 10 l <&3; then
+				if read -r -t 20 l <&3; then
 					echo "$l"
 				else
-					echo "FAIL read $(date +%T.%N)"
+					rc=$?
+					[ $rc -gt 128 ] && why="no answer in 20 s" || why="closed or reset"
+					echo "FAIL read #$i $(date +%T.%N): $why"
 				fi
 				exec 3<&-
 			else
-				echo "FAIL connect $(date +%T.%N)"
+				echo "FAIL connect #$i $(date +%T.%N): $(sed "s/.*: //" "$e" | tail -n 1)"
 			fi
-		done' _ "$1" "$2" "$3" "$4" 2>/dev/null
+		done' _ "$1" "$2" "$3" "$4" 2>/dev/null |
+	awk -v a="$2:$3" '/^FAIL/ && n++ < 5 { print "tcp_many " a ": " $0 > "/dev/stderr"; fflush("/dev/stderr") }
+		{ print; fflush() }'
 }
 
 # count WORD: how many lines of stdin start with WORD.
