@@ -13,6 +13,12 @@
  *                                    point failing (/proc/PID/fail-nth);
  *                                    exit with CMD's status and say on
  *                                    stderr whether the fault was reached
+ *   kstool serve tcp|udp|sctp PORT TEXT [-6]
+ *                                    a pod's server: answer each connection
+ *                                    (or datagram) with "TEXT PEER", PEER
+ *                                    as socat prints it; TCP and SCTP
+ *                                    read what the client sent before
+ *                                    closing, so it never gets a reset
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -384,8 +392,197 @@ static int bad(void)
 	return 0;
 }
 
+/* ---- a pod's server ---- */
+
+/* The peer as socat prints it: a.b.c.d, or [xxxx:...:xxxx] in full. */
+static void peer_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const uint8_t *a;
+	size_t n = 0;
+	int i;
+
+	if (ss->ss_family != AF_INET6) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, len);
+		return;
+	}
+	a = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+	n += snprintf(buf + n, len - n, "[");
+	for (i = 0; i < 16; i += 2)
+		n += snprintf(buf + n, len - n, "%s%02x%02x", i ? ":" : "", a[i], a[i + 1]);
+	snprintf(buf + n, len - n, "]");
+}
+
+/*
+ * One connection: the answer, our half closed, then whatever the client
+ * sent read until it closes too (5 s at most).  Closing with unread data
+ * would send a reset, and the client might lose the answer with it.
+ */
+static void serve_one(int c, const char *text, const struct sockaddr_storage *ss)
+{
+	char peer[64], line[512], buf[512];
+	struct pollfd pfd = { .fd = c, .events = POLLIN };
+	size_t off = 0;
+	ssize_t n;
+	int len;
+
+	peer_str(ss, peer, sizeof(peer));
+	len = snprintf(line, sizeof(line), "%s %s\n", text, peer);
+	while (off < (size_t)len) {
+		n = write(c, line + off, len - off);
+		if (n <= 0)
+			return;
+		off += n;
+	}
+	shutdown(c, SHUT_WR);
+	while (poll(&pfd, 1, 5000) > 0 && read(c, buf, sizeof(buf)) > 0)
+		;
+	close(c);
+}
+
+/* UDP: each datagram answered from the address it was sent to. */
+static int serve_udp(int fd, const char *text, int v6)
+{
+	int one = 1;
+
+	if (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) :
+		 setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one))) {
+		perror("kstool serve: pktinfo");
+		return 1;
+	}
+	for (;;) {
+		union {
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+			struct cmsghdr align;
+		} cin, cout;
+		char buf[2048], peer[64], line[512];
+		struct sockaddr_storage ss;
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &ss, .msg_namelen = sizeof(ss),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cin.buf, .msg_controllen = sizeof(cin.buf),
+		};
+		struct cmsghdr *cm, *out;
+		size_t clen = 0;
+		int len;
+
+		if (recvmsg(fd, &mh, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("kstool serve: recvmsg");
+			return 1;
+		}
+		peer_str(&ss, peer, sizeof(peer));
+		len = snprintf(line, sizeof(line), "%s %s\n", text, peer);
+		iov.iov_base = line;
+		iov.iov_len = len;
+		memset(&cout, 0, sizeof(cout));
+		out = (struct cmsghdr *)cout.buf;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				pi.ipi_ifindex = 0;
+				pi.ipi_spec_dst = pi.ipi_addr;
+				out->cmsg_level = IPPROTO_IP;
+				out->cmsg_type = IP_PKTINFO;
+				out->cmsg_len = CMSG_LEN(sizeof(pi));
+				memcpy(CMSG_DATA(out), &pi, sizeof(pi));
+				clen = CMSG_SPACE(sizeof(pi));
+			} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				pi.ipi6_ifindex = 0;
+				out->cmsg_level = IPPROTO_IPV6;
+				out->cmsg_type = IPV6_PKTINFO;
+				out->cmsg_len = CMSG_LEN(sizeof(pi));
+				memcpy(CMSG_DATA(out), &pi, sizeof(pi));
+				clen = CMSG_SPACE(sizeof(pi));
+			}
+		}
+		mh.msg_control = clen ? cout.buf : NULL;
+		mh.msg_controllen = clen;
+		mh.msg_namelen = ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+							     sizeof(struct sockaddr_in);
+		if (sendmsg(fd, &mh, 0) < 0)
+			perror("kstool serve: sendmsg");
+	}
+}
+
+static int serve(const char *proto, int port, const char *text, int v6)
+{
+	struct sockaddr_storage ss;
+	int type = SOCK_STREAM, ipproto = 0, one = 1, fd, c;
+	socklen_t sl;
+
+	if (!strcmp(proto, "udp"))
+		type = SOCK_DGRAM;
+	else if (!strcmp(proto, "sctp"))
+		ipproto = IPPROTO_SCTP;
+	else if (strcmp(proto, "tcp")) {
+		fprintf(stderr, "kstool serve: %s: not tcp, udp or sctp\n", proto);
+		return 2;
+	}
+	fd = socket(v6 ? AF_INET6 : AF_INET, type, ipproto);
+	if (fd < 0) {
+		perror("kstool serve: socket");
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&ss, 0, sizeof(ss));
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		sl = sizeof(*a);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl)) {
+		perror("kstool serve: bind");
+		return 1;
+	}
+	if (type == SOCK_DGRAM)
+		return serve_udp(fd, text, v6);
+	if (listen(fd, 128)) {
+		perror("kstool serve: listen");
+		return 1;
+	}
+	signal(SIGCHLD, SIG_IGN);	/* children reaped by the kernel */
+	for (;;) {
+		sl = sizeof(ss);
+		c = accept(fd, (struct sockaddr *)&ss, &sl);
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			perror("kstool serve: accept");
+			return 1;
+		}
+		switch (fork()) {
+		case 0:
+			close(fd);
+			serve_one(c, text, &ss);
+			_exit(0);
+		case -1:
+			perror("kstool serve: fork");
+			break;
+		}
+		close(c);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "-6"))) && !strcmp(argv[1], "serve"))
+		return serve(argv[2], atoi(argv[3]), argv[4], argc == 6);
 	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
 		return tcp_ack(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "fail-nth"))
@@ -398,6 +595,7 @@ int main(int argc, char **argv)
 		return tx_abandon();
 	if (argc == 2 && !strcmp(argv[1], "bad"))
 		return bad();
-	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad | fail-nth N CMD...\n");
+	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad | fail-nth N CMD...\n"
+			"       kstool serve tcp|udp|sctp PORT TEXT [-6]\n");
 	return 2;
 }

@@ -159,19 +159,12 @@ add_pod() {
 
 # serve NS PROTO PORT TEXT: answer every connection (or datagram) with
 # "TEXT <peer address>", so a test sees which pod answered and whom it saw.
+# (kstool, not socat's SYSTEM: socat could close before the answer was
+# out when the client's data reached a shell that had already exited.)
+KSTOOL=$TOP/selftests/kstool
 serve() {
-	local ns=$1 proto=$2 port=$3 text=$4
-	case $proto in
-	tcp)
-		ip netns exec "$ns" socat -T5 "TCP-LISTEN:$port,reuseaddr,fork" \
-			"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 &
-		;;
-	udp)
-		ip netns exec "$ns" socat -T5 "UDP-RECVFROM:$port,reuseaddr,fork" \
-			"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 &
-		;;
-	esac
-	wait_listen "$ns" "$proto" "$port"
+	ip netns exec "$1" "$KSTOOL" serve "$2" "$3" "$4" </dev/null >/dev/null 2>&1 &
+	wait_listen "$1" "$2" "$3"
 }
 
 # ask NS PROTO ADDR PORT: one request, prints the answer line.
@@ -327,14 +320,8 @@ pod_ip6() { echo "$POD_CIDR6$((10 + $1))"; }
 
 # serve6 NS PROTO PORT TEXT: like serve, on IPv6 only.
 serve6() {
-	local ns=$1 proto=$2 port=$3 text=$4
-	case $proto in
-	tcp) ip netns exec "$ns" socat -T5 "TCP6-LISTEN:$port,ipv6only=1,reuseaddr,fork" \
-		"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 & ;;
-	udp) ip netns exec "$ns" socat -T5 "UDP6-RECVFROM:$port,ipv6only=1,reuseaddr,fork" \
-		"SYSTEM:echo $text \$SOCAT_PEERADDR" </dev/null >/dev/null 2>&1 & ;;
-	esac
-	busywait 10000 sh -c "ip netns exec $ns ss -H -$( [ $proto = udp ] && echo u || echo t)ln 'sport = :$port' | grep -q '\\['"
+	ip netns exec "$1" "$KSTOOL" serve "$2" "$3" "$4" -6 </dev/null >/dev/null 2>&1 &
+	busywait 10000 sh -c "ip netns exec $1 ss -H -$( [ "$2" = udp ] && echo u || echo t)ln 'sport = :$3' | grep -q '\\['"
 }
 
 # ask6 NS PROTO ADDR PORT

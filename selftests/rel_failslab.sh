@@ -21,7 +21,6 @@ FS=/sys/kernel/debug/failslab
 [ -d $FS ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 [ -w $FS/require-start ] && [ -e /proc/self/fail-nth ] ||
 	ksft_skip "no failslab with a stack-trace filter in this kernel"
-KSTOOL=$TOP/selftests/kstool
 MAX_N=${KSVC_FAILSLAB_MAX:-400}
 # Every STEP-th allocation (1, 1 + STEP, ...): make check takes every 3rd,
 # make stress every one.

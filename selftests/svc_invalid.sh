@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 require nstat
 require_module
-KSTOOL=$TOP/selftests/kstool
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
 ktap_header 3

@@ -6,7 +6,6 @@
 # refused with the kernel's reason, printed by ksvcctl.
 . "$(dirname "$0")/lib.sh"
 require_module
-KSTOOL=$TOP/selftests/kstool
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
 ktap_header 7
