@@ -91,11 +91,14 @@ busywait() {
 	done
 }
 
-# wait_listen NS PROTO PORT: until something listens there.
+# wait_listen NS PROTO PORT [-6]: until something listens there (tcp, udp
+# or sctp; with -6, on IPv6).
 wait_listen() {
-	local ns=$1 proto=$2 port=$3 flag=-tln
+	local ns=$1 proto=$2 port=$3 flag=-tln match=.
 	[ "$proto" = udp ] && flag=-uln
-	busywait 10000 sh -c "ip netns exec $ns ss -H $flag 'sport = :$port' | grep -q ."
+	[ "$proto" = sctp ] && flag=-Sln
+	[ "${4:-}" = -6 ] && match='\['
+	busywait 10000 sh -c "ip netns exec $ns ss -H $flag 'sport = :$port' | grep -q '$match'"
 }
 
 # ---- tools ----
@@ -157,14 +160,15 @@ add_pod() {
 	ip -n "$ns" route add default via 169.254.1.1 dev eth0
 }
 
-# serve NS PROTO PORT TEXT: answer every connection (or datagram) with
-# "TEXT <peer address>", so a test sees which pod answered and whom it saw.
+# serve NS PROTO PORT TEXT [-6]: answer every connection (or datagram) with
+# "TEXT <peer address>", so a test sees which pod answered and whom it saw
+# (tcp, udp or sctp; with -6, on IPv6 only).
 # (kstool, not socat's SYSTEM: socat could close before the answer was
 # out when the client's data reached a shell that had already exited.)
 KSTOOL=$TOP/selftests/kstool
 serve() {
-	ip netns exec "$1" "$KSTOOL" serve "$2" "$3" "$4" </dev/null >/dev/null 2>&1 &
-	wait_listen "$1" "$2" "$3"
+	ip netns exec "$1" "$KSTOOL" serve "$2" "$3" "$4" ${5:+"$5"} </dev/null >/dev/null 2>&1 &
+	wait_listen "$1" "$2" "$3" ${5:+"$5"}
 }
 
 # ask NS PROTO ADDR PORT: one request, prints the answer line.
@@ -318,11 +322,8 @@ add_pod6() {
 }
 pod_ip6() { echo "$POD_CIDR6$((10 + $1))"; }
 
-# serve6 NS PROTO PORT TEXT: like serve, on IPv6 only.
-serve6() {
-	ip netns exec "$1" "$KSTOOL" serve "$2" "$3" "$4" -6 </dev/null >/dev/null 2>&1 &
-	busywait 10000 sh -c "ip netns exec $1 ss -H -$( [ "$2" = udp ] && echo u || echo t)ln 'sport = :$3' | grep -q '\\['"
-}
+# serve6 NS PROTO PORT TEXT: serve on IPv6 only.
+serve6() { serve "$@" -6; }
 
 # ask6 NS PROTO ADDR PORT
 ask6() {

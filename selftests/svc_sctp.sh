@@ -12,8 +12,7 @@ ktap_header 1
 setup_node
 pods 1
 add_pod cpod "$(pod_ip 9)"
-ip netns exec "$pod1" "$KSTOOL" serve sctp 9000 pod1-sctp </dev/null >/dev/null 2>&1 &
-busywait 10000 sh -c "ip netns exec $pod1 ss -H -Sln | grep -q 9000"
+serve "$pod1" sctp 9000 pod1-sctp
 apply >/dev/null <<EOF2 || fail apply
 apiVersion: v1
 kind: Service
