@@ -5,7 +5,8 @@
 # replaced again and again (other Services come and go, the stable one's
 # endpoints change), (2) the same changes go in incrementally, (3) only
 # the stable Service's endpoints churn.  Not one connection fails.
-# KSVC_REPLACES sets the changes per phase (make stress: 1,000).
+# KSVC_REPLACES sets the changes per phase (make stress: 1,000);
+# KSVC_REPLACES_<phase> (replace, incremental, churn) one phase's alone.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
@@ -45,15 +46,17 @@ table 0 | apply --replace >/dev/null || fail apply
 
 out=/tmp/replace-load.$$
 at_exit "rm -f $out"
-# phase NAME APPLY-ARGS GENERATOR: R changes while the client connects.
+# phase NAME APPLY-ARGS GENERATOR: R (or KSVC_REPLACES_NAME) changes while the client connects.
 phase() {
 	local name=$1 args=$2 gen=$3 i failed=0 t0 conns bad load
+	local var=KSVC_REPLACES_$name n
+	n=${!var:-$R}
 	: > $out
 	TCP_MANY_TIMEOUT=100000 tcp_many "$client" 10.96.2.1 80 1000000 > $out &
 	load=$!
 	busywait 20000 test -s $out || { fail "$name: no connection before the changes"; return 1; }
 	t0=$SECONDS
-	for ((i = 1; i <= R; i++)); do
+	for ((i = 1; i <= n; i++)); do
 		# shellcheck disable=SC2086
 		$gen "$i" | apply $args >/dev/null || failed=$((failed + 1))
 	done
@@ -65,7 +68,7 @@ phase() {
 	wait $load 2>/dev/null
 	conns=$(grep -c '^pod[123] ' $out)
 	bad=$(grep -vc '^pod[123] ' $out)
-	diag "$name: $R changes in $((SECONDS - t0)) s, $failed refused; $conns connections, $bad failed; answers: $(cut -d' ' -f1 $out | sort | uniq -c | tr -s ' \n' ' ')"
+	diag "$name: $n changes in $((SECONDS - t0)) s, $failed refused; $conns connections, $bad failed; answers: $(cut -d' ' -f1 $out | sort | uniq -c | tr -s ' \n' ' ')"
 	[ "$bad" = 0 ] || diag "$name: $(grep -v '^pod[123] ' $out | head -n 5 | tr '\n' ';')"
 	[ $failed = 0 ] && [ "$bad" = 0 ] && [ "$conns" -gt 0 ]
 }
@@ -74,7 +77,7 @@ check "incremental changes: all applied, no connection failed" phase incremental
 check "endpoint churn on the Service: all applied, no connection failed" phase churn "--prune=false" stable_only
 last() {
 	[ "$(ksvc get endpoints stable -o yaml | grep -o '10\.244\.0\.[0-9]*' | sort -u | tr '\n' ' ')" = \
-		"$(eps "$R" | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
+		"$(eps "${KSVC_REPLACES_churn:-$R}" | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
 }
 check "the endpoints are those of the last change" last
 for p in 1 2 3; do	# every endpoint took part
