@@ -20,6 +20,9 @@
 #   BENCH_CONC         concurrent connections of the rate client (2)
 #   BENCH_MEM_N        N where memory per Service/endpoint is split (10000)
 #   BENCH_TPUT_N       N where throughput is measured (1000)
+#   BENCH_PROFILE=1    also profile one rate run per proxy and N (and the
+#                      path without proxy) with perf: lines PROF,P,N,TEXT
+#                      (bench/run --with linux-perf puts perf in the VM)
 set -u
 . "$(dirname "$0")/../selftests/lib.sh"
 B=$TOP/bench
@@ -29,8 +32,8 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_N:=1000}" "${BENCH_DP_N:=1 1000}" "${BENCH_SECS:=2}"
 	: "${BENCH_CAP:=120}" "${BENCH_MEM_N:=1000}" "${BENCH_REP_LIMIT:=20}"
 fi
-NS_CP=${BENCH_N:-1000 10000 100000}
-NS_DP=${BENCH_DP_N:-1 1000 10000}
+NS_CP=${BENCH_N-1000 10000 100000}
+NS_DP=${BENCH_DP_N-1 1000 10000}
 M=${BENCH_M:-10}
 PROXIES=${BENCH_PROXIES:-ksvc iptables nft ipvs}
 CAP=${BENCH_CAP:-600}
@@ -204,6 +207,27 @@ tput() {	# NS ADDR PORT
 	done
 }
 
+# profile P N NS ADDR PORT: where the CPU goes during one rate run, every
+# CPU, kernel and user: the symbols by their own share, then the netfilter
+# and proxy functions with what they call.
+profile() {
+	local d=$G/perf.data
+	[ "${BENCH_PROFILE:-0}" = 1 ] && command -v perf >/dev/null || return 0
+	ip netns exec "$node" conntrack -F >/dev/null 2>&1
+	perf record -q -a -g -F 499 -e cpu-clock -o $d -- \
+		ip netns exec "$3" "$TB" rate "$4" "$5" "$SECS" "$CONC" 2>&1 |
+		awk '$1 == "rate" { print "# profiled run: " $0 }' >&2
+	{
+		echo "self:"
+		perf report -i $d --no-children --sort sym -g none --percent-limit 0.7 --stdio 2>/dev/null
+		echo "with callees:"
+		perf report -i $d --children --sort sym -g none --stdio 2>/dev/null |
+			grep -E 'ksvc|nf_hook|nf_nat|nf_conntrack_in|nf_ct_|nft_|ipt_|ip_vs|iptable_nat|masq' |
+			head -n 25
+	} | grep -v '^#' | grep -v '^$' | sed "s/^/PROF,$1,$2,/"
+	rm -f $d
+}
+
 data_plane() {	# P N
 	local p=$1 n=$2 vip s
 	vip=$(lib "$n" "svc_ip(T)")
@@ -216,6 +240,7 @@ data_plane() {	# P N
 	csv "rate_clusterip,$p,$n,$s,conn/s"
 	s=$(rate "$client" $NODE_EXT $NP | stats)
 	csv "rate_nodeport,$p,$n,$s,conn/s"
+	profile "$p" "$n" "$cpod" "$vip" 80
 	if [ "$n" = "$TPUT_N" ]; then
 		s=$(tput "$cpod" "$vip" 80 | stats)
 		csv "tput,$p,$n,$s,B/s"
@@ -308,6 +333,7 @@ run_one() {
 # ---- main ----
 
 modprobe nf_conntrack 2>/dev/null
+sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1 2>/dev/null
 sysctl -qw net.netfilter.nf_conntrack_max=1048576
 echo 262144 > /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null
 log "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MB"
@@ -324,6 +350,7 @@ s=$(rate "$cpod" 10.244.0.1 8080 | stats)
 csv "rate_direct,none,0,$s,conn/s"
 s=$(tput "$cpod" 10.244.0.1 8080 | stats)
 csv "tput,none,0,$s,B/s"
+profile none 0 "$cpod" 10.244.0.1 8080
 drop_node
 
 for n in $(printf '%s\n' $NS_CP $NS_DP | sort -n -u); do
