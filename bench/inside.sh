@@ -212,7 +212,8 @@ tput() {	# NS ADDR PORT
 # and proxy functions with what they call.
 profile() {
 	local d=$G/perf.data
-	[ "${BENCH_PROFILE:-0}" = 1 ] && command -v perf >/dev/null || return 0
+	[ "${BENCH_PROFILE:-0}" = 1 ] || return 0
+	command -v perf >/dev/null || { log "no perf in the VM: not profiled"; return 0; }
 	ip netns exec "$node" conntrack -F >/dev/null 2>&1
 	perf record -q -a -g -F 499 -e cpu-clock -o $d -- \
 		ip netns exec "$3" "$TB" rate "$4" "$5" "$SECS" "$CONC" 2>&1 |
