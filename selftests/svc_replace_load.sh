@@ -46,11 +46,16 @@ table 0 | apply --replace >/dev/null || fail apply
 
 out=/tmp/replace-load.$$
 at_exit "rm -f $out"
-# phase NAME APPLY-ARGS GENERATOR: R (or KSVC_REPLACES_NAME) changes while the client connects.
+# changes NAME: how many changes phase NAME makes (KSVC_REPLACES_NAME, or R).
+changes() {
+	local var=KSVC_REPLACES_$1
+
+	echo "${!var:-$R}"
+}
+# phase NAME APPLY-ARGS GENERATOR: its changes while the client connects.
 phase() {
-	local name=$1 args=$2 gen=$3 i failed=0 t0 conns bad load
-	local var=KSVC_REPLACES_$name n
-	n=${!var:-$R}
+	local name=$1 args=$2 gen=$3 i failed=0 t0 conns bad load n
+	n=$(changes "$name")
 	: > $out
 	TCP_MANY_TIMEOUT=100000 tcp_many "$client" 10.96.2.1 80 1000000 > $out &
 	load=$!
@@ -77,7 +82,7 @@ check "incremental changes: all applied, no connection failed" phase incremental
 check "endpoint churn on the Service: all applied, no connection failed" phase churn "--prune=false" stable_only
 last() {
 	[ "$(ksvc get endpoints stable -o yaml | grep -o '10\.244\.0\.[0-9]*' | sort -u | tr '\n' ' ')" = \
-		"$(eps "${KSVC_REPLACES_churn:-$R}" | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
+		"$(eps "$(changes churn)" | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
 }
 check "the endpoints are those of the last change" last
 for p in 1 2 3; do	# every endpoint took part
