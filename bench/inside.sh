@@ -20,6 +20,9 @@
 #   BENCH_CONC         concurrent connections of the rate client (2)
 #   BENCH_MEM_N        N where memory per Service/endpoint is split (10000)
 #   BENCH_TPUT_N       N where throughput is measured (1000)
+#   BENCH_PAIR_N       N of the interleaved comparison (the largest data-plane
+#                      N; 0: none), see paired()
+#   BENCH_PAIR_REPS    its repetitions (REPS)
 #   BENCH_PROFILE=1    also profile one rate run per proxy and N (and the
 #                      path without proxy) with perf: lines PROF,P,N,TEXT
 #                      (bench/run --with linux-perf puts perf in the VM)
@@ -43,6 +46,8 @@ SECS=${BENCH_SECS:-5}
 CONC=${BENCH_CONC:-2}
 MEM_N=${BENCH_MEM_N:-10000}
 TPUT_N=${BENCH_TPUT_N:-1000}
+PAIR_N=${BENCH_PAIR_N:-$(printf '%s\n' 0 $NS_DP | sort -n | tail -n 1)}
+PAIR_REPS=${BENCH_PAIR_REPS:-$REPS}
 NP=32700		# the target Service's node port (lib.awk)
 SINK_IP=10.244.255.254
 CPOD_IP=10.245.0.2
@@ -191,18 +196,18 @@ change_full() {	# P FILE
 
 # ---- data plane ----
 
-rate() {	# NS ADDR PORT -> one line per repetition
+rate() {	# NS ADDR PORT [REPS] -> one line per repetition
 	local r
-	for ((r = 0; r < REPS; r++)); do
+	for ((r = 0; r < ${4:-$REPS}; r++)); do
 		ip netns exec "$node" conntrack -F >/dev/null 2>&1
 		ip netns exec "$1" "$TB" rate "$2" "$3" "$SECS" "$CONC" | tee -a $G/dp.log |
 			awk '$1 == "rate" && $6 == 0 { print $2 } $1 == "rate" && $6 != 0 { print $2; print "# " $0 > "/dev/stderr" }'
 	done
 }
 
-tput() {	# NS ADDR PORT
+tput() {	# NS ADDR PORT [REPS]
 	local r
-	for ((r = 0; r < REPS; r++)); do
+	for ((r = 0; r < ${4:-$REPS}; r++)); do
 		ip netns exec "$1" "$TB" stream "$2" "$3" "$SECS" | awk '$1 == "bytes_per_s" { print $2 }'
 	done
 }
@@ -331,6 +336,51 @@ run_one() {
 	drop_node
 }
 
+# ---- side by side, interleaved ----
+
+# The runs above take each proxy in turn, minutes apart, and an emulated
+# CPU on a shared host drifts more than that.  Here every repetition
+# measures, one right after the other in one fresh node: the path with no
+# proxy (no conntrack, no NAT), then ksvc with 1 Service, then ksvc with N
+# Services (the same node, the table replaced).  The ratios are taken per
+# repetition, so a drift between repetitions cancels out.
+one() {	# rate|tput NS ADDR PORT: one repetition, 0 if it printed nothing
+	local v
+	v=$("$@" 1 | head -n 1)
+	echo "${v:-0}"
+}
+
+paired() {	# N
+	local n=$1 r f1 fn vip1 vipn row
+	log "paired: no proxy / ksvc N=1 / ksvc N=$n, $PAIR_REPS interleaved repetitions"
+	f1=$(gen ksvc 1 full 0)
+	fn=$(gen ksvc "$n" full 0)
+	vip1=$(lib 1 "svc_ip(T)")
+	vipn=$(lib "$n" "svc_ip(T)")
+	: > $G/pairs
+	for ((r = 0; r < PAIR_REPS; r++)); do
+		make_node || { log "paired: topology failed"; drop_node; return; }
+		# one figure per column, 0 when a run printed none
+		row="$(one rate "$cpod" 10.244.0.1 8080) $(one tput "$cpod" 10.244.0.1 8080)"
+		load ksvc "$f1" >/dev/null || { log "paired: load of 1 failed"; drop_node; return; }
+		row="$row $(one rate "$cpod" "$vip1" 80)"
+		load ksvc "$fn" >/dev/null || { log "paired: load of $n failed"; drop_node; return; }
+		row="$row $(one rate "$cpod" "$vipn" 80) $(one tput "$cpod" "$vipn" 80)"
+		log "paired #$r (no proxy conn/s B/s, ksvc N=1 conn/s, N=$n conn/s B/s): $row"
+		echo "$row" >> $G/pairs
+		drop_node
+	done
+	# columns: rate none, tput none, rate ksvc 1, rate ksvc n, tput ksvc n
+	csv "pair_rate,none,0,$(awk '{ print $1 }' $G/pairs | stats),conn/s"
+	csv "pair_rate,ksvc,1,$(awk '{ print $3 }' $G/pairs | stats),conn/s"
+	csv "pair_rate,ksvc,$n,$(awk '{ print $4 }' $G/pairs | stats),conn/s"
+	csv "pair_tput,none,0,$(awk '{ print $2 }' $G/pairs | stats),B/s"
+	csv "pair_tput,ksvc,$n,$(awk '{ print $5 }' $G/pairs | stats),B/s"
+	csv "pair_rate_ratio,ksvc,$n,$(awk '$3 > 0 { print $4 / $3 }' $G/pairs | stats),x"
+	csv "pair_tput_ratio,ksvc,$n,$(awk '$2 > 0 { print $5 / $2 }' $G/pairs | stats),x"
+	rm -f "$f1" "$fn"
+}
+
 # ---- main ----
 
 modprobe nf_conntrack 2>/dev/null
@@ -362,5 +412,6 @@ for n in $(printf '%s\n' $NS_CP $NS_DP | sort -n -u); do
 		run_one "$p" "$n" $cp $dp
 	done
 done
+[[ " $PROXIES " == *" ksvc "* ]] && [ "$PAIR_N" -gt 0 ] && paired "$PAIR_N"
 log "done"
 exit 0
