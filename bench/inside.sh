@@ -341,9 +341,10 @@ run_one() {
 # The runs above take each proxy in turn, minutes apart, and an emulated
 # CPU on a shared host drifts more than that.  Here every repetition
 # measures, one right after the other in one fresh node: the path with no
-# proxy (no conntrack, no NAT), then ksvc with 1 Service, then ksvc with N
-# Services (the same node, the table replaced).  The ratios are taken per
-# repetition, so a drift between repetitions cancels out.
+# proxy (no conntrack, no NAT), then ksvc with 1 Service and ksvc with N
+# Services (the same node, the table replaced; in odd repetitions N first).
+# The ratios are taken per repetition, so a drift between repetitions
+# cancels out, and the alternating order cancels an effect of the order.
 one() {	# rate|tput NS ADDR PORT: one repetition, 0 if it printed nothing
 	local v
 	v=$("$@" 1 | head -n 1)
@@ -351,7 +352,7 @@ one() {	# rate|tput NS ADDR PORT: one repetition, 0 if it printed nothing
 }
 
 paired() {	# N
-	local n=$1 r f1 fn vip1 vipn row
+	local n=$1 r f1 fn vip1 vipn row a b t
 	log "paired: no proxy / ksvc N=1 / ksvc N=$n, $PAIR_REPS interleaved repetitions"
 	f1=$(gen ksvc 1 full 0)
 	fn=$(gen ksvc "$n" full 0)
@@ -362,10 +363,17 @@ paired() {	# N
 		make_node || { log "paired: topology failed"; drop_node; return; }
 		# one figure per column, 0 when a run printed none
 		row="$(one rate "$cpod" 10.244.0.1 8080) $(one tput "$cpod" 10.244.0.1 8080)"
-		load ksvc "$f1" >/dev/null || { log "paired: load of 1 failed"; drop_node; return; }
-		row="$row $(one rate "$cpod" "$vip1" 80)"
-		load ksvc "$fn" >/dev/null || { log "paired: load of $n failed"; drop_node; return; }
-		row="$row $(one rate "$cpod" "$vipn" 80) $(one tput "$cpod" "$vipn" 80)"
+		# 1 Service first, then N; the other way round in odd repetitions
+		if ((r % 2 == 0)); then
+			load ksvc "$f1" >/dev/null && a=$(one rate "$cpod" "$vip1" 80) &&
+			load ksvc "$fn" >/dev/null && b=$(one rate "$cpod" "$vipn" 80) &&
+			t=$(one tput "$cpod" "$vipn" 80)
+		else
+			load ksvc "$fn" >/dev/null && b=$(one rate "$cpod" "$vipn" 80) &&
+			t=$(one tput "$cpod" "$vipn" 80) &&
+			load ksvc "$f1" >/dev/null && a=$(one rate "$cpod" "$vip1" 80)
+		fi || { log "paired: a load failed"; drop_node; return; }
+		row="$row $a $b $t"
 		log "paired #$r (no proxy conn/s B/s, ksvc N=1 conn/s, N=$n conn/s B/s): $row"
 		echo "$row" >> $G/pairs
 		drop_node
