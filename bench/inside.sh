@@ -351,6 +351,13 @@ one() {	# rate|tput NS ADDR PORT: one repetition, 0 if it printed nothing
 	echo "${v:-0}"
 }
 
+# ksvc with 1 Service (figure a), with N (figures b and t), in the node
+with_1() { load ksvc "$f1" >/dev/null && a=$(one rate "$cpod" "$vip1" 80); }
+with_n() {
+	load ksvc "$fn" >/dev/null && b=$(one rate "$cpod" "$vipn" 80) &&
+		t=$(one tput "$cpod" "$vipn" 80)
+}
+
 paired() {	# N
 	local n=$1 r f1 fn vip1 vipn row a b t
 	log "paired: no proxy / ksvc N=1 / ksvc N=$n, $PAIR_REPS interleaved repetitions"
@@ -364,15 +371,8 @@ paired() {	# N
 		# one figure per column, 0 when a run printed none
 		row="$(one rate "$cpod" 10.244.0.1 8080) $(one tput "$cpod" 10.244.0.1 8080)"
 		# 1 Service first, then N; the other way round in odd repetitions
-		if ((r % 2 == 0)); then
-			load ksvc "$f1" >/dev/null && a=$(one rate "$cpod" "$vip1" 80) &&
-			load ksvc "$fn" >/dev/null && b=$(one rate "$cpod" "$vipn" 80) &&
-			t=$(one tput "$cpod" "$vipn" 80)
-		else
-			load ksvc "$fn" >/dev/null && b=$(one rate "$cpod" "$vipn" 80) &&
-			t=$(one tput "$cpod" "$vipn" 80) &&
-			load ksvc "$f1" >/dev/null && a=$(one rate "$cpod" "$vip1" 80)
-		fi || { log "paired: a load failed"; drop_node; return; }
+		if ((r % 2 == 0)); then with_1 && with_n; else with_n && with_1; fi ||
+			{ log "paired: a load failed"; drop_node; return; }
 		row="$row $a $b $t"
 		log "paired #$r (no proxy conn/s B/s, ksvc N=1 conn/s, N=$n conn/s B/s): $row"
 		echo "$row" >> $G/pairs
