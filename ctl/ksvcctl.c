@@ -17,6 +17,8 @@
 #include "out.h"
 #include "parse.h"
 #include "plan.h"
+#include "table.h"
+#include "validate.h"
 
 #ifndef KSVCCTL_VERSION
 #define KSVCCTL_VERSION "0.1.0"
@@ -359,231 +361,73 @@ static int cmd_diff(int argc, char **argv)
 	return ret == KS_EXIT_ERROR ? KS_EXIT_USAGE : ret;
 }
 
-/* ---- get ---- */
-
-static const char *type_name(const struct ks_service *svc)
-{
-	switch (svc->type) {
-	case KSVC_SVC_NODE_PORT:
-		return "NodePort";
-	case KSVC_SVC_LOAD_BALANCER:
-		return "LoadBalancer";
-	case KSVC_SVC_EXTERNAL_NAME:
-		return "ExternalName";
-	default:
-		return "ClusterIP";
-	}
-}
-
-/* Append to a bounded buffer, comma-separated. */
-static void cat(char *buf, size_t len, const char *s)
-{
-	size_t n = strlen(buf);
-
-	snprintf(buf + n, len - n, "%s%s", n ? "," : "", s);
-}
-
-static void addrs_of(const struct ks_service *svc, int want_cluster, char *buf,
-		     size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-	size_t i;
-
-	buf[0] = '\0';
-	for (i = 0; i < svc->n_fes; i++) {
-		int cluster = svc->fes[i].kind == KSVC_FE_CLUSTER_IP;
-
-		if (cluster != want_cluster)
-			continue;
-		inet_ntop(svc->fes[i].addr.family, svc->fes[i].addr.a, a, sizeof(a));
-		cat(buf, len, a);
-	}
-}
-
-/* Columns sized to their widest cell, three spaces apart, as kubectl does. */
-#define KS_COLS 7
-struct ks_row {
-	char cell[KS_COLS][512];
-	const struct ks_service *svc;
-};
-
-static void row_of(const struct ks_service *svc, struct ks_row *r)
-{
-	char one[64];
-	size_t j, ready;
-
-	memset(r, 0, sizeof(*r));
-	r->svc = svc;
-	snprintf(r->cell[0], sizeof(r->cell[0]), "%s", svc->ns);
-	snprintf(r->cell[1], sizeof(r->cell[1]), "%s", svc->name);
-	snprintf(r->cell[2], sizeof(r->cell[2]), "%s", type_name(svc));
-	addrs_of(svc, 1, r->cell[3], sizeof(r->cell[3]));
-	addrs_of(svc, 0, r->cell[4], sizeof(r->cell[4]));
-	if (svc->type == KSVC_SVC_HEADLESS)
-		snprintf(r->cell[3], sizeof(r->cell[3]), "None");
-	if (svc->type == KSVC_SVC_EXTERNAL_NAME) {
-		snprintf(r->cell[3], sizeof(r->cell[3]), "<none>");
-		snprintf(r->cell[4], sizeof(r->cell[4]), "%s", svc->external_name);
-	}
-	if (!r->cell[4][0])
-		snprintf(r->cell[4], sizeof(r->cell[4]), "%s",
-			 svc->type == KSVC_SVC_LOAD_BALANCER ? "<pending>" : "<none>");
-	for (j = 0; j < svc->n_ports; j++) {
-		const struct ks_port *p = &svc->ports[j];
-
-		if (p->node_port)
-			snprintf(one, sizeof(one), "%u:%u/%s", p->port,
-				 p->node_port, ks_proto_name(p->proto));
-		else
-			snprintf(one, sizeof(one), "%u/%s", p->port,
-				 ks_proto_name(p->proto));
-		cat(r->cell[5], sizeof(r->cell[5]), one);
-	}
-	if (!r->cell[5][0])
-		snprintf(r->cell[5], sizeof(r->cell[5]), "<none>");
-	for (j = 0, ready = 0; j < svc->n_eps; j++)
-		ready += !!(svc->eps[j].flags & KSVC_EP_F_READY);
-	if (svc->type == KSVC_SVC_EXTERNAL_NAME || svc->type == KSVC_SVC_HEADLESS)
-		snprintf(r->cell[6], sizeof(r->cell[6]), "<dns only>");
-	else
-		snprintf(r->cell[6], sizeof(r->cell[6]), "%zu", ready);
-}
-
-static void print_endpoints(const struct ks_service *svc)
-{
-	char a[INET6_ADDRSTRLEN];
-	size_t j;
-
-	for (j = 0; j < svc->n_eps; j++) {
-		const struct ks_endpoint *ep = &svc->eps[j];
-		const struct ks_port *p = &svc->ports[ep->port_index];
-
-		inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
-		printf("    -> %s:%u/%s%s%s%s%s%s conns=%llu\n", a, ep->port,
-		       ks_proto_name(p->proto), p->name[0] ? " port " : "", p->name,
-		       ep->flags & KSVC_EP_F_READY ? " ready" : " not-ready",
-		       ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
-		       ep->flags & KSVC_EP_F_LOCAL ? " local" : "",
-		       (unsigned long long)ep->conns);
-	}
-}
-
-/* Filters of get: namespace (all: every one) and name (NULL: any). */
-static int selected(const struct ks_service *svc, const char *ns, int all,
-		    const char *name)
-{
-	return (all || !strcmp(svc->ns, ns)) &&
-	       (!name || !strcmp(svc->name, name));
-}
-
-static void print_table(struct ks_row *rows, size_t n, int ncols,
-			const char *const *head, int all, int headers,
-			int wide)
-{
-	size_t w[KS_COLS] = { 0 }, i;
-	int c;
-
-	for (c = all ? 0 : 1; c < ncols; c++) {
-		w[c] = headers ? strlen(head[c]) : 0;
-		for (i = 0; i < n; i++)
-			if (strlen(rows[i].cell[c]) > w[c])
-				w[c] = strlen(rows[i].cell[c]);
-	}
-	if (headers) {
-		for (c = all ? 0 : 1; c < ncols; c++)
-			printf("%-*s%s", c + 1 < ncols ? (int)w[c] : 0, head[c],
-			       c + 1 < ncols ? "   " : "\n");
-	}
-	for (i = 0; i < n; i++) {
-		for (c = all ? 0 : 1; c < ncols; c++)
-			printf("%-*s%s", c + 1 < ncols ? (int)w[c] : 0,
-			       rows[i].cell[c], c + 1 < ncols ? "   " : "\n");
-		if (wide)
-			print_endpoints(rows[i].svc);
-	}
-}
-
-static void print_services(const struct ks_state *st, const char *ns, int all,
-			   const char *name, int headers, int wide)
-{
-	static const char *const head[KS_COLS] = {
-		"NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP",
-		"PORT(S)", "ENDPOINTS",
-	};
-	struct ks_row *rows;
-	size_t i, n = 0;
-
-	rows = calloc(st->n_svcs ? st->n_svcs : 1, sizeof(*rows));
-	if (!rows)
-		return;
-	for (i = 0; i < st->n_svcs; i++)
-		if (selected(&st->svcs[i], ns, all, name))
-			row_of(&st->svcs[i], &rows[n++]);
-	print_table(rows, n, KS_COLS, head, all, headers, wide);
-	free(rows);
-}
+/* ---- validate ---- */
 
 /*
- * kubectl get endpoints: the ready addr:port pairs, at most three, then
- * "+ N more...".
+ * apply's checks without the kernel: no netlink socket is opened, so it
+ * runs where the module is not loaded (or cannot be).
  */
-#define KS_EP_SHOWN 3
-static void endpoints_cell(const struct ks_service *svc, char *buf,
-			   size_t len)
+static int cmd_validate(int argc, char **argv)
 {
-	char a[INET6_ADDRSTRLEN], one[INET6_ADDRSTRLEN + 16];
-	size_t j, shown = 0, more = 0;
+	static const struct option opts[] = {
+		{ "filename", required_argument, NULL, 'f' },
+		{ "skip-invalid", no_argument, NULL, 's' },
+		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "node-name", required_argument, NULL, 'N' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ks_validate_opts vo = { 0 };
+	struct ks_errors errs;
+	struct ks_input *in;
+	int c, nfiles = 0, ret;
 
-	buf[0] = '\0';
-	for (j = 0; j < svc->n_eps; j++) {
-		const struct ks_endpoint *ep = &svc->eps[j];
-
-		if (!(ep->flags & KSVC_EP_F_READY))
-			continue;
-		if (shown == KS_EP_SHOWN) {
-			more++;
-			continue;
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	in = ks_input_new();
+	if (!in)
+		return KS_EXIT_ERROR;
+	ks_errors_init(&errs);
+	while ((c = getopt_long(argc, argv, "f:qv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			ks_input_add_path(in, optarg, &errs);
+			nfiles++;
+			break;
+		case 's':
+			vo.parse.skip_invalid = 1;
+			break;
+		case 'E':
+			vo.allow_empty = 1;
+			break;
+		case 'N':
+			vo.parse.node_name = optarg;
+			break;
+		case 'q':
+			vo.quiet = 1;
+			break;
+		case 'v':
+			vo.parse.verbose = 1;
+			break;
+		default:
+			ret = usage_error("%s", "bad option");
+			goto out;
 		}
-		inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
-		snprintf(one, sizeof(one), ep->addr.family == AF_INET6 ?
-			 "[%s]:%u" : "%s:%u", a, ep->port);
-		cat(buf, len, one);
-		shown++;
 	}
-	if (!shown)
-		snprintf(buf, len, "<none>");
-	else if (more)
-		snprintf(buf + strlen(buf), len - strlen(buf),
-			 " + %zu more...", more);
+	if (!nfiles || optind < argc) {
+		ret = usage_error("%s", nfiles ? "unexpected argument" :
+				  "-f FILE|DIR|- is required");
+		goto out;
+	}
+	ret = ks_validate(in, &vo, &errs, stdout, stderr);
+out:
+	ks_errors_free(&errs);
+	ks_input_free(in);
+	return ret;
 }
 
-static void print_endpoints_table(const struct ks_state *st, const char *ns,
-				  int all, const char *name, int headers,
-				  int wide)
-{
-	static const char *const head[] = { "NAMESPACE", "NAME", "ENDPOINTS" };
-	struct ks_row *rows;
-	size_t i, n = 0;
-
-	rows = calloc(st->n_svcs ? st->n_svcs : 1, sizeof(*rows));
-	if (!rows)
-		return;
-	for (i = 0; i < st->n_svcs; i++) {
-		const struct ks_service *svc = &st->svcs[i];
-		struct ks_row *r = &rows[n];
-
-		if (!selected(svc, ns, all, name) ||
-		    svc->type == KSVC_SVC_EXTERNAL_NAME)
-			continue;
-		r->svc = svc;
-		snprintf(r->cell[0], sizeof(r->cell[0]), "%s", svc->ns);
-		snprintf(r->cell[1], sizeof(r->cell[1]), "%s", svc->name);
-		endpoints_cell(svc, r->cell[2], sizeof(r->cell[2]));
-		n++;
-	}
-	print_table(rows, n, 3, head, all, headers, wide);
-	free(rows);
-}
+/* ---- get ---- */
 
 static int cmd_get(int argc, char **argv)
 {
@@ -651,7 +495,7 @@ static int cmd_get(int argc, char **argv)
 		return ret;
 	}
 	for (j = 0; name && j < st.n_svcs; j++)
-		found |= selected(&st.svcs[j], ns, all, name);
+		found |= ks_table_selected(&st.svcs[j], ns, all, name);
 	if (name && !found) {
 		fprintf(stderr, "ksvcctl: get: service %s%s%s not found\n",
 			all ? "" : ns, all ? "" : "/", name);
@@ -676,10 +520,10 @@ static int cmd_get(int argc, char **argv)
 			oo.node_name = cfg.node_name;
 		ks_out_list(stdout, &st, &oo);
 	} else if (eps) {
-		print_endpoints_table(&st, ns, all, name, headers,
+		ks_table_endpoints(stdout, &st, ns, all, name, headers,
 				      !strcmp(out, "wide"));
 	} else {
-		print_services(&st, ns, all, name, headers,
+		ks_table_services(stdout, &st, ns, all, name, headers,
 			       !strcmp(out, "wide"));
 	}
 	ks_state_free(&st);
@@ -960,6 +804,13 @@ static const struct ks_cmd ks_cmds[] = {
 	  "-f FILE|DIR|- [-f ...] [--prune=false] [--skip-invalid] [--node-name NAME] [-v]",
 	  "Show what apply would change, service by service.  Exit status: 0 no\n"
 	  "difference, 1 differences, 2 or more an error (as kubectl diff)." },
+	{ "validate", cmd_validate,
+	  "-f FILE|DIR|- [-f ...] [--skip-invalid] [--allow-empty] [--node-name NAME] [-q] [-v]",
+	  "Check the input as apply would, without the module: every parse and\n"
+	  "cross-object check, the same errors, then what apply would program (as\n"
+	  "get services -A -o wide shows it; -q: only the verdict).  Exit status as\n"
+	  "apply's: 0 valid, 1 invalid, 5 some objects would be skipped\n"
+	  "(--skip-invalid).  Without --node-name no endpoint is marked local." },
 	{ "get", cmd_get,
 	  "services|endpoints [NAME] [-n NAMESPACE | -A] [-o wide|json|yaml] [--no-headers]",
 	  "Show the services the kernel holds, or their ready endpoints.  -o yaml|json\n"
