@@ -285,7 +285,11 @@ static int apply_or_diff(int argc, char **argv, int diff)
 		goto out;
 	}
 	if (!want.n_svcs && !allow_empty && prune && !diff) {
-		fprintf(stderr, "ksvcctl: apply: the input holds no Service; refusing to delete every service (--allow-empty to mean it)\n");
+		char why[256];
+
+		ks_input_why_empty(in, why, sizeof(why));
+		fprintf(stderr, "ksvcctl: apply: %s; refusing to delete every service (--allow-empty to mean it)\n",
+			why);
 		ret = KS_EXIT_ERROR;
 		goto out;
 	}

@@ -370,6 +370,7 @@ struct ks_input {
 	size_t n_pods, cap_pods;
 	char **notes;			/* objects skipped, for -v */
 	size_t n_notes, cap_notes;
+	size_t n_foreign;		/* Services of another proxy, skipped */
 	uint32_t seq;
 	size_t n_errors;		/* errors of every add call */
 };
@@ -431,7 +432,11 @@ struct pctx {
 	int bad;		/* the document is broken: ignore the rest */
 	int stop;		/* ... or even stop reading the file */
 	/* What the document had added when it began, to undo it. */
-	size_t errs0, svcs0, slices0, eps0, pods0, notes0;
+	size_t errs0, svcs0, slices0, eps0, pods0, notes0, foreign0;
+	/* The input, to quote a line in a syntax error. */
+	const char *buf;	/* a buffer's text, or NULL: a file */
+	size_t len;
+	int is_stdin;
 };
 
 static void perr(struct pctx *p, int line, int col, const char *fmt, ...)
@@ -524,7 +529,9 @@ static const struct node *want(struct obj *o, const struct node *n, int type,
 	if (!n)
 		return NULL;
 	if (n->type != type) {
-		oerr(o, n, path, "expected a %s", type_names[type]);
+		oerr(o, n, path, "expected a %s, got a %s%s",
+		     type_names[type], is_null(n) ? "null" : type_names[n->type],
+		     is_null(n) ? " value" : "");
 		return NULL;
 	}
 	return n;
@@ -1195,6 +1202,38 @@ static const uint8_t svc_type_map[] = {
 	KSVC_SVC_EXTERNAL_NAME,
 };
 
+/*
+ * A DNS-1123 subdomain, as the API server checks spec.externalName (after
+ * taking off one trailing dot): labels of 1-63 characters, a-z, 0-9 and
+ * '-' inside, joined by '.', 253 characters in all.
+ */
+static int dns_subdomain(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (!n || n > KSVC_NODE_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (!label || s[i - 1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (c == '-') {
+			if (!label)
+				return 0;
+		} else if ((c < 'a' || c > 'z') && (c < '0' || c > '9')) {
+			return 0;
+		}
+		if (++label > 63)
+			return 0;
+	}
+	return s[n - 1] != '-';
+}
+
 static void svc_external_name(struct obj *o, const struct node *spec,
 			      struct ks_service *s)
 {
@@ -1204,8 +1243,15 @@ static void svc_external_name(struct obj *o, const struct node *spec,
 		oerr(o, NULL, "spec.externalName", "missing");
 		return;
 	}
-	if (want_str(o, n, "spec.externalName", KSVC_NODE_NAME_MAX))
-		memcpy(s->external_name, n->u.s, n->n + 1);
+	if (!want_str(o, n, "spec.externalName", KSVC_NODE_NAME_MAX))
+		return;
+	if (!dns_subdomain(n->u.s, n->n - (n->n > 1 && n->u.s[n->n - 1] == '.'))) {
+		oerr(o, n, "spec.externalName",
+		     "%.*s is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)",
+		     SHOWN(n));
+		return;
+	}
+	memcpy(s->external_name, n->u.s, n->n + 1);
 }
 
 static void parse_service(struct obj *o, const struct node *meta,
@@ -1220,6 +1266,7 @@ static void parse_service(struct obj *o, const struct node *meta,
 		note(o->p->in, "%s:%d:%d: Service %s/%s: skipped: label %s is set",
 		     o->p->file, o->node->line, o->node->col, o->ns, o->name,
 		     LABEL_PROXY);
+		o->p->in->n_foreign++;
 		return;
 	}
 	/* Large: keep it off the stack. */
@@ -1467,6 +1514,7 @@ static void parse_endpoints(struct obj *o, const struct node *meta)
 		note(in, "%s:%d:%d: Endpoints %s/%s: skipped: label %s is set",
 		     o->p->file, o->node->line, o->node->col, o->ns, o->name,
 		     LABEL_PROXY);
+		o->p->in->n_foreign++;
 		return;
 	}
 	subs = want(o, get(o->node, "subsets"), N_SEQ, "subsets");
@@ -1828,6 +1876,7 @@ static void doc_begin(struct pctx *p)
 	p->eps0 = p->in->n_eps;
 	p->pods0 = p->in->n_pods;
 	p->notes0 = p->in->n_notes;
+	p->foreign0 = p->in->n_foreign;
 }
 
 /* Undo what the document's streamed items added (errors optional). */
@@ -1838,6 +1887,7 @@ static void doc_undo(struct pctx *p, int errors)
 	p->in->n_eps = p->eps0;
 	p->in->n_pods = p->pods0;
 	notes_truncate(p->in, p->notes0);
+	p->in->n_foreign = p->foreign0;
 	if (errors)
 		errors_truncate(p->errs, p->errs0);
 }
@@ -2051,20 +2101,80 @@ static void on_event(struct pctx *p, const yaml_event_t *ev)
 	}
 }
 
+/*
+ * LINE of the input, for a syntax error: from the buffer, or read again
+ * from the file (not from stdin, which is gone).  Trimmed, at most len-1
+ * bytes; "" when there is none.
+ */
+static void source_line(const struct pctx *p, int line, char *buf, size_t len)
+{
+	const char *s = p->buf, *e;
+	char tmp[4096];
+	FILE *f = NULL;
+	int n = 1;
+
+	buf[0] = 0;
+	if (!s) {
+		if (p->is_stdin || !(f = fopen(p->file, "rb")))
+			return;
+		while (fgets(tmp, sizeof(tmp), f) && n < line)
+			n += !!strchr(tmp, '\n');
+		fclose(f);
+		if (n != line)
+			return;
+		s = tmp;
+		e = s + strcspn(s, "\r\n");
+	} else {
+		e = p->buf + p->len;
+		for (; n < line && s < e; s++)
+			n += *s == '\n';
+		if (n != line)
+			return;
+		e = memchr(s, '\n', e - s) ? memchr(s, '\n', e - s) : e;
+	}
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	snprintf(buf, len, "%.*s%s", (int)(e - s > 60 ? 60 : e - s), s,
+		 e - s > 60 ? "..." : "");
+	/* Only printable text goes into a one-line message. */
+	for (; *buf; buf++)
+		if ((unsigned char)*buf < 0x20 || *buf == 0x7f)
+			*buf = '?';
+}
+
+/*
+ * libyaml's problem mark is where it noticed, often past the mistake: an
+ * unclosed quote or flow collection is noticed at the end of the stream
+ * or on a later line.  For those its context mark (where the scalar or
+ * collection began) is the line a person must fix.  A block collection's
+ * context is where the collection began, far from the mistake: there the
+ * problem mark is the better place.
+ */
 static void syntax_error(struct pctx *p, const yaml_parser_t *yp)
 {
 	const char *problem = yp->problem ? yp->problem : "cannot parse";
+	const char *ctx = yp->context;
+	yaml_mark_t at = yp->problem_mark;
+	char text[80];
 
-	if (yp->error == YAML_READER_ERROR)
+	if (yp->error == YAML_READER_ERROR) {
 		ks_errors_add(p->errs, "%s: byte %zu: %s", p->file,
 			      yp->problem_offset, problem);
-	else
-		perr(p, (int)yp->problem_mark.line + 1,
-		     (int)yp->problem_mark.column + 1, "%s", problem);
+		return;
+	}
+	if (ctx && (strstr(ctx, "quoted scalar") || strstr(ctx, "flow ") ||
+		    strstr(ctx, "simple key")))
+		at = yp->context_mark;
+	source_line(p, (int)at.line + 1, text, sizeof(text));
+	perr(p, (int)at.line + 1, (int)at.column + 1, "%s%s%s%s%s", problem,
+	     ctx ? " " : "", ctx ? ctx : "", text[0] ? ": " : "", text);
 }
 
 static int parse_stream(struct ks_input *in, yaml_parser_t *yp,
-			const char *name, struct ks_errors *errs)
+			const char *name, const char *buf, size_t len,
+			int is_stdin, struct ks_errors *errs)
 {
 	struct pctx p;
 	size_t n0 = errs->n;
@@ -2072,6 +2182,9 @@ static int parse_stream(struct ks_input *in, yaml_parser_t *yp,
 	memset(&p, 0, sizeof(p));
 	p.in = in;
 	p.errs = errs;
+	p.buf = buf;
+	p.len = len;
+	p.is_stdin = is_stdin;
 	grow(&in->files, &in->cap_files, in->n_files + 1, sizeof(*in->files));
 	in->files[in->n_files] = xstrdup(name);
 	p.file = in->files[in->n_files];
@@ -2112,7 +2225,7 @@ int ks_input_add_buffer(struct ks_input *in, const char *name,
 		exit(1);
 	}
 	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
-	r = parse_stream(in, &yp, name, errs);
+	r = parse_stream(in, &yp, name, buf, len, 0, errs);
 	yaml_parser_delete(&yp);
 	return r;
 }
@@ -2136,7 +2249,8 @@ int ks_input_add_file(struct ks_input *in, const char *path,
 		exit(1);
 	}
 	yaml_parser_set_input_file(&yp, f);
-	r = parse_stream(in, &yp, is_stdin ? "<stdin>" : path, errs);
+	r = parse_stream(in, &yp, is_stdin ? "<stdin>" : path, NULL, 0,
+			 is_stdin, errs);
 	yaml_parser_delete(&yp);
 	if (ferror(f)) {
 		ks_errors_add(errs, "%s: read error", path);
@@ -2790,6 +2904,20 @@ static void join(struct ks_input *in, struct in_svc **svcs,
 		log_unmatched(vlog, in, eps[je], "Endpoints", NULL);
 	free((void *)src.idx);
 	free(files);
+}
+
+size_t ks_input_foreign(const struct ks_input *in)
+{
+	return in->n_foreign;
+}
+
+void ks_input_why_empty(const struct ks_input *in, char *buf, size_t len)
+{
+	if (in->n_foreign)
+		snprintf(buf, len, "every Service of the input (%zu) belongs to another proxy (label %s), none to ksvc",
+			 in->n_foreign, LABEL_PROXY);
+	else
+		snprintf(buf, len, "the input holds no Service");
 }
 
 int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,

@@ -119,4 +119,18 @@ int ks_input_add_buffer(struct ks_input *in, const char *name,
 int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,
 		   struct ks_state *out, struct ks_errors *errs);
 
+/*
+ * How many Services were skipped as another proxy's (their label
+ * service.kubernetes.io/service-proxy-name is set), so that an input of
+ * only those is not called one that "holds no Service".
+ */
+size_t ks_input_foreign(const struct ks_input *in);
+
+/*
+ * Why an input that gave no Service gives none, for apply's and
+ * validate's refusal: "holds no Service", or that its N Services all
+ * belong to another proxy.
+ */
+void ks_input_why_empty(const struct ks_input *in, char *buf, size_t len);
+
 #endif

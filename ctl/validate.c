@@ -29,7 +29,11 @@ int ks_validate(struct ks_input *in, const struct ks_validate_opts *o,
 		goto out;
 	}
 	if (!want.n_svcs && !o->allow_empty) {
-		fprintf(err, "ksvcctl: validate: the input holds no Service: apply would refuse to delete every service (--allow-empty to mean it)\n");
+		char why[256];
+
+		ks_input_why_empty(in, why, sizeof(why));
+		fprintf(err, "ksvcctl: validate: %s; apply would refuse to delete every service (--allow-empty to mean it)\n",
+			why);
 		ret = KS_EXIT_ERROR;
 		goto out;
 	}

@@ -508,6 +508,14 @@ static void test_external_name_manifest(void)
 	CHECK(r.ret == 0 && r.st.n_svcs == 1);
 	show_errors(&r);
 	result_free(&r);
+	/* One trailing dot is allowed (a fully qualified name), as are digits. */
+	parse_str(&r, "fqdn.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n"
+		  "spec:\n  type: ExternalName\n"
+		  "  externalName: db-1.eu-west-1.rds.amazonaws.com.\n");
+	CHECK(r.ret == 0 && r.st.n_svcs == 1);
+	show_errors(&r);
+	result_free(&r);
 }
 
 static void test_lb_ingress(void)
@@ -844,6 +852,23 @@ static const struct err_case err_cases[] = {
 	      "1234567890123456789012345678901234567890123456789012345678901234567890"
 	      "12345678901234567890123456789012345678901234\n"),
 	  "svc.yaml:7:17: Service default/web: spec.externalName: longer than 253 characters" },
+	/* A placeholder left in a copied manifest: the API server refuses it. */
+	{ "externalName placeholder",
+	  SVC("  type: ExternalName\n  externalName: <RDS-Endpoint>\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: <RDS-Endpoint> is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
+	{ "externalName upper case",
+	  SVC("  type: ExternalName\n  externalName: DB.example.com\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: DB.example.com is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
+	{ "externalName empty label",
+	  SVC("  type: ExternalName\n  externalName: db..example.com\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: db..example.com is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
+	{ "externalName label ends in a dash",
+	  SVC("  type: ExternalName\n  externalName: db-.example.com\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: db-.example.com is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
+	{ "externalName label of 64",
+	  SVC("  type: ExternalName\n  externalName: "
+	      "a234567890123456789012345678901234567890123456789012345678901234.com\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: a234567890123456789012345678901234567890123456789012345678901234 is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
 	{ "missing name",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  namespace: shop\nspec:\n  clusterIP: 10.0.0.1\n",
 	  "svc.yaml:1:1: Service shop/<none>: metadata.name: missing" },
@@ -852,7 +877,7 @@ static const struct err_case err_cases[] = {
 	  "svc.yaml:1:1: Service default/<none>: metadata.name: missing" },
 	{ "name is a mapping",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: {first: web}\nspec:\n  clusterIP: 10.0.0.1\n",
-	  "svc.yaml:4:9: Service default/<none>: metadata.name: expected a string" },
+	  "svc.yaml:4:9: Service default/<none>: metadata.name: expected a string, got a mapping" },
 	{ "name too long",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n"
 	  "  name: a234567890123456789012345678901234567890123456789012345678901234\n"
@@ -871,13 +896,13 @@ static const struct err_case err_cases[] = {
 	  "svc.yaml:4:9: Service default/<none>: metadata.name: contains a NUL character" },
 	{ "spec is a list",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n- clusterIP: 10.0.0.1\n",
-	  "svc.yaml:6:1: Service default/web: spec: expected a mapping" },
+	  "svc.yaml:6:1: Service default/web: spec: expected a mapping, got a list" },
 	{ "ports is a mapping",
 	  SVC("  clusterIP: 10.0.0.1\n  ports:\n    port: 80\n"),
-	  "svc.yaml:8:5: Service default/web: spec.ports: expected a list" },
+	  "svc.yaml:8:5: Service default/web: spec.ports: expected a list, got a mapping" },
 	{ "labels is a list",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: [a]\nspec:\n  clusterIP: 10.0.0.1\n",
-	  "svc.yaml:5:11: Service default/web: metadata.labels: expected a mapping" },
+	  "svc.yaml:5:11: Service default/web: metadata.labels: expected a mapping, got a list" },
 	{ "apiVersion",
 	  "apiVersion: v2\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: 10.0.0.1\n",
 	  "svc.yaml:1:13: Service default/web: apiVersion: v2 is not supported (use v1)" },
@@ -964,10 +989,10 @@ static const struct err_case err_cases[] = {
 	  "svc.yaml:1:13: EndpointSlice default/web-1: apiVersion: discovery.k8s.io/v1beta1 is not supported (use discovery.k8s.io/v1)" },
 	{ "selector value",
 	  SVC("  clusterIP: 10.0.0.1\n  selector:\n    app: {name: web}\n"),
-	  "svc.yaml:8:10: Service default/web: spec.selector[app]: expected a string" },
+	  "svc.yaml:8:10: Service default/web: spec.selector[app]: expected a string, got a mapping" },
 	{ "selector is a list",
 	  SVC("  clusterIP: 10.0.0.1\n  selector: [app]\n"),
-	  "svc.yaml:7:13: Service default/web: spec.selector: expected a mapping" },
+	  "svc.yaml:7:13: Service default/web: spec.selector: expected a mapping, got a list" },
 	{ "publishNotReadyAddresses",
 	  SVC("  clusterIP: 10.0.0.1\n  publishNotReadyAddresses: 1\n"),
 	  "svc.yaml:7:29: Service default/web: spec.publishNotReadyAddresses: expected true or false" },
@@ -985,7 +1010,7 @@ static const struct err_case err_cases[] = {
 	  "svc.yaml:6:32: Endpoints default/web: subsets[0].ports[0].protocol: tcp is not a protocol (TCP, UDP, SCTP)" },
 	{ "Endpoints subsets not a list",
 	  EPS("  addresses: []\n"),
-	  "svc.yaml:6:3: Endpoints default/web: subsets: expected a list" },
+	  "svc.yaml:6:3: Endpoints default/web: subsets: expected a list, got a mapping" },
 	{ "Endpoints name not a DNS label",
 	  "apiVersion: v1\nkind: Endpoints\nmetadata: {name: Web}\n",
 	  "svc.yaml:3:18: Endpoints default/Web: metadata.name: Web is not a DNS label (a-z, 0-9 and '-' inside)" },
@@ -1018,10 +1043,10 @@ static const struct err_case err_cases[] = {
 	  "svc.yaml:4:17: Pod default/web-0: status.phase: Done is not a Pod phase (Pending, Running, Succeeded, Failed, Unknown)" },
 	{ "Pod label value",
 	  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  labels: {app: [web]}\n",
-	  "svc.yaml:5:17: Pod default/web-0: metadata.labels[app]: expected a string" },
+	  "svc.yaml:5:17: Pod default/web-0: metadata.labels[app]: expected a string, got a list" },
 	{ "Pod deletionTimestamp",
 	  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  deletionTimestamp: {}\n",
-	  "svc.yaml:5:22: Pod default/web-0: metadata.deletionTimestamp: expected a string" },
+	  "svc.yaml:5:22: Pod default/web-0: metadata.deletionTimestamp: expected a string, got a mapping" },
 	{ "Pod namespace",
 	  "apiVersion: v1\nkind: Pod\nmetadata: {name: web-0, namespace: Shop}\n",
 	  "svc.yaml:3:36: Pod Shop/web-0: metadata.namespace: Shop is not a DNS label (a-z, 0-9 and '-' inside)" },
@@ -1037,13 +1062,13 @@ static const struct err_case err_cases[] = {
 	  "svc.yaml:7:31: duplicate key \"clusterIP\"" },
 	{ "syntax error",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n   namespace: x\n",
-	  "svc.yaml:5:13: mapping values are not allowed in this context" },
+	  "svc.yaml:5:13: mapping values are not allowed in this context: namespace: x" },
 	{ "syntax error in flow",
 	  "{\"kind\": \"Service\", \"metadata\": {\"name\": \"web\"}\n",
-	  "svc.yaml:2:1: did not find expected ',' or '}'" },
+	  "svc.yaml:1:1: did not find expected ',' or '}' while parsing a flow mapping: {\"kind\": \"Service\", \"metadata\": {\"name\": \"web\"}" },
 	{ "tab indentation",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n",
-	  "svc.yaml:4:1: found character that cannot start any token" },
+	  "svc.yaml:4:1: found character that cannot start any token while scanning for the next token: name: web" },
 	{ "invalid UTF-8",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  name: \xff\n",
 	  "svc.yaml: byte 47: invalid leading UTF-8 octet" },

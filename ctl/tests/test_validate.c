@@ -173,6 +173,25 @@ static void test_empty(void)
 	run_free(&r);
 }
 
+/* An input whose only Service is another proxy's says so. */
+static void test_only_foreign(void)
+{
+	struct ks_validate_opts o = { 0 };
+	struct run r;
+
+	validate(&r, &o, NULL, "@other.yaml",
+		 "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
+		 "  labels:\n    service.kubernetes.io/service-proxy-name: other\n"
+		 "spec:\n  clusterIP: 10.96.0.10\n  ports:\n  - port: 80\n",
+		 NULL);
+	CHECK(r.ret == KS_EXIT_ERROR);
+	CHECK(strstr(r.err, "ksvcctl: validate: every Service of the input (1) belongs to another proxy (label service.kubernetes.io/service-proxy-name), none to ksvc;") == r.err);
+	CHECK(strstr(r.err, "holds no Service") == NULL);
+	if (failed)
+		printf("# err:\n%s", r.err);
+	run_free(&r);
+}
+
 /* Every hostile input of the corpus: refused, first error as in its .err. */
 static int corpus_input(const struct dirent *de)
 {
@@ -237,6 +256,7 @@ static const struct {
 	{ "validate: an invalid object is apply's error", test_invalid_is_apply_error },
 	{ "validate: --skip-invalid exits 5 and lists the rest", test_skip_invalid_partial },
 	{ "validate: no Service is refused unless --allow-empty", test_empty },
+	{ "validate: only another proxy's Services: said so", test_only_foreign },
 };
 
 int main(int argc, char **argv)
