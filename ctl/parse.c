@@ -33,6 +33,7 @@
 #include <netinet/in.h>
 #include <yaml.h>
 
+#include "jsonseq.h"
 #include "parse.h"
 
 #define MAX_DEPTH	64	/* kubectl's output nests about 15 deep */
@@ -433,6 +434,8 @@ struct pctx {
 	int stop;		/* ... or even stop reading the file */
 	/* What the document had added when it began, to undo it. */
 	size_t errs0, svcs0, slices0, eps0, pods0, notes0, foreign0;
+	size_t streamed;	/* items of the root List processed already */
+	const struct ks_jsonseq *js;	/* maps libyaml's marks to the input */
 	/* The input, to quote a line in a syntax error. */
 	const char *buf;	/* a buffer's text, or NULL: a file */
 	size_t len;
@@ -476,6 +479,7 @@ struct obj {
 	const char *kind;
 	const char *ns, *name;	/* for messages: never NULL */
 	int errors;
+	const struct node *list_av;	/* a typed List's apiVersion */
 };
 
 static void oerr(struct obj *o, const struct node *at, const char *path,
@@ -1741,14 +1745,48 @@ static void parse_pod(struct obj *o, const struct node *meta)
 
 /* ---- objects and Lists ------------------------------------------------ */
 
-static void process_object(struct pctx *p, const struct node *n,
-			   const char *where);
+/*
+ * A typed List (ServiceList, EndpointSliceList, ... as the API server's
+ * list responses and client libraries write them) carries kind and
+ * apiVersion once, on the list: its items have neither.  NULL fields: a
+ * plain List (kubectl's), whose items name themselves.
+ */
+struct list_ctx {
+	char kind[64];			/* the items' kind, "" if unknown */
+	const struct node *api_version;
+};
 
-/* Kind, apiVersion, metadata: what every object needs to be named. */
+static void process_object(struct pctx *p, const struct node *n,
+			   const char *where, const struct list_ctx *lc);
+
+static int is_list_kind(const struct node *kind)
+{
+	return kind && kind->type == N_SCALAR && kind->n >= 4 &&
+	       !strcmp(kind->u.s + kind->n - 4, "List");
+}
+
+/* What a List of this kind and apiVersion implies for its items. */
+static void list_ctx_of(struct list_ctx *lc, const struct node *kind,
+			const struct node *av)
+{
+	memset(lc, 0, sizeof(*lc));
+	if (is_list_kind(kind) && kind->n > 4 && kind->n - 4 < sizeof(lc->kind) &&
+	    strlen(kind->u.s) == kind->n)
+		snprintf(lc->kind, sizeof(lc->kind), "%.*s", (int)kind->n - 4,
+			 kind->u.s);
+	if (lc->kind[0] && av && av->type == N_SCALAR)
+		lc->api_version = av;
+}
+
+/*
+ * The items of a List.  first: the index of items[0] of this node (items
+ * before it were streamed already, see add_node).
+ */
 static void process_items(struct pctx *p, const struct node *n,
-			  const char *where)
+			  const char *where, size_t first)
 {
 	const struct node *items = get(n, "items");
+	struct list_ctx lc;
 	char path[64];
 	size_t i;
 
@@ -1759,17 +1797,12 @@ static void process_items(struct pctx *p, const struct node *n,
 		     where, *where ? "." : "");
 		return;
 	}
+	list_ctx_of(&lc, get(n, "kind"), get(n, "apiVersion"));
 	for (i = 0; i < items->n; i++) {
 		snprintf(path, sizeof(path), "%s%sitems[%zu]", where,
-			 *where ? "." : "", i);
-		process_object(p, item(items, i), path);
+			 *where ? "." : "", first + i);
+		process_object(p, item(items, i), path, &lc);
 	}
-}
-
-static int is_list_kind(const struct node *kind)
-{
-	return kind && kind->type == N_SCALAR && kind->n >= 4 &&
-	       !strcmp(kind->u.s + kind->n - 4, "List");
 }
 
 static void process_typed(struct obj *o, const char *api_version)
@@ -1789,6 +1822,8 @@ static void process_typed(struct obj *o, const char *api_version)
 	}
 	want(o, get(meta, "labels"), N_MAP, "metadata.labels");
 	av = get(o->node, "apiVersion");
+	if (!av)
+		av = o->list_av;
 	if (!av)
 		oerr(o, NULL, "apiVersion", "missing");
 	else if (want_str(o, av, "apiVersion", SHOW) &&
@@ -1816,10 +1851,10 @@ static void process_typed(struct obj *o, const char *api_version)
 }
 
 static void process_object(struct pctx *p, const struct node *n,
-			   const char *where)
+			   const char *where, const struct list_ctx *lc)
 {
 	const char *sep = *where ? "." : "";
-	struct obj o = { p, n, NULL, "default", "<none>", 0 };
+	struct obj o = { p, n, NULL, "default", "<none>", 0, NULL };
 	const struct node *kind, *meta;
 
 	if (n->type != N_MAP) {
@@ -1830,6 +1865,12 @@ static void process_object(struct pctx *p, const struct node *n,
 		return;
 	}
 	kind = get(n, "kind");
+	if (!kind && lc && lc->kind[0]) {
+		/* An item of a typed List: the list names its kind. */
+		o.kind = lc->kind;
+		o.list_av = lc->api_version;
+		goto typed;
+	}
 	if (!kind || kind->type != N_SCALAR) {
 		perr(p, (kind ? kind : n)->line, (kind ? kind : n)->col,
 		     "%s%skind: %s", where, sep,
@@ -1837,10 +1878,14 @@ static void process_object(struct pctx *p, const struct node *n,
 		return;
 	}
 	if (is_list_kind(kind)) {
-		process_items(p, n, where);
+		process_items(p, n, where, *where ? 0 : p->streamed);
 		return;
 	}
 	o.kind = kind->u.s;
+	/* The list's apiVersion for an item that has none. */
+	if (lc && !strcmp(o.kind, lc->kind))
+		o.list_av = lc->api_version;
+typed:
 	if (!strcmp(o.kind, "Service")) {
 		process_typed(&o, "v1");
 		return;
@@ -1858,8 +1903,11 @@ static void process_object(struct pctx *p, const struct node *n,
 		o.name = get(meta, "name")->u.s;
 	if (get(meta, "namespace") && get(meta, "namespace")->type == N_SCALAR)
 		o.ns = get(meta, "namespace")->u.s;
-	note(p->in, "%s:%d:%d: %.*s %.*s/%.*s: skipped: not a Service, EndpointSlice, Endpoints or Pod",
-	     p->file, n->line, n->col, SHOW, o.kind, SHOW, o.ns, SHOW, o.name);
+	/* No namespace: cluster-scoped (a Node), or the default one. */
+	note(p->in, "%s:%d:%d: %.*s %.*s%s%.*s: skipped: not a Service, EndpointSlice, Endpoints or Pod",
+	     p->file, n->line, n->col, SHOW, o.kind,
+	     SHOW, get(meta, "namespace") ? o.ns : "",
+	     get(meta, "namespace") ? "/" : "", SHOW, o.name);
 }
 
 /* ---- from libyaml events to trees ------------------------------------- */
@@ -1877,6 +1925,7 @@ static void doc_begin(struct pctx *p)
 	p->pods0 = p->in->n_pods;
 	p->notes0 = p->in->n_notes;
 	p->foreign0 = p->in->n_foreign;
+	p->streamed = 0;
 }
 
 /* Undo what the document's streamed items added (errors optional). */
@@ -1899,9 +1948,10 @@ static void doc_end(struct pctx *p)
 	} else if (p->root && !is_list_kind(get(p->root, "kind"))) {
 		/* Items streamed from a document that is no List. */
 		doc_undo(p, 1);
-		process_object(p, p->root, "");
+		p->streamed = 0;
+		process_object(p, p->root, "", NULL);
 	} else if (p->root) {
-		process_object(p, p->root, "");
+		process_object(p, p->root, "", NULL);
 	}
 	arena_free(&p->doc);
 	/* A syntax error between documents must not undo this one. */
@@ -1912,6 +1962,38 @@ static void doc_fail(struct pctx *p, const struct node *at, const char *msg)
 {
 	perr(p, at->line, at->col, "%s", msg);
 	p->bad = 1;
+}
+
+/* A field of the root mapping, among those read so far. */
+static const struct node *root_field(const struct pctx *p, const char *key)
+{
+	size_t i, end = p->depth > 1 ? p->frames[1].base : p->n_pend;
+
+	for (i = p->frames[0].base; i + 1 < end; i += 2)
+		if (scalar_is(p->pend[i], key))
+			return p->pend[i + 1];
+	return NULL;
+}
+
+/*
+ * An item without kind or apiVersion needs the List's, which YAML may
+ * give after the items (kubectl sorts the keys: "items" before "kind").
+ * Until the List's are known, such an item and the rest of the items stay
+ * in the tree, to be processed at the end of the document.
+ */
+static int stream_stops(struct pctx *p, const struct node *n)
+{
+	const struct node *kind = root_field(p, "kind");
+	struct frame *f = &p->frames[p->depth - 1];
+
+	if (n->type != N_MAP || (get(n, "kind") && get(n, "apiVersion")))
+		return 0;
+	if (kind && (!is_list_kind(kind) || kind->n == 4 ||
+		     root_field(p, "apiVersion")))
+		return 0;
+	f->items = 0;
+	p->streamed = f->n_items;
+	return 1;
 }
 
 /* A complete node: into its parent, or processed at once (List items). */
@@ -1929,11 +2011,13 @@ static void add_node(struct pctx *p, struct node *n)
 		doc_fail(p, n, "mapping keys must be strings");
 		return;
 	}
-	if (f->items) {
+	if (f->items && !stream_stops(p, n)) {
 		char where[32];
+		struct list_ctx lc;
 
+		list_ctx_of(&lc, root_field(p, "kind"), root_field(p, "apiVersion"));
 		snprintf(where, sizeof(where), "items[%zu]", f->n_items++);
-		process_object(p, n, where);
+		process_object(p, n, where, &lc);
 		arena_release(&p->doc, f->mark);
 		return;
 	}
@@ -1941,13 +2025,24 @@ static void add_node(struct pctx *p, struct node *n)
 	p->pend[p->n_pend++] = n;
 }
 
+/* A libyaml mark as 1-based line and column of the input. */
+static void input_pos(const struct pctx *p, const yaml_mark_t *m, int *line,
+		      int *col)
+{
+	size_t l = m->line, c = m->column;
+
+	if (p->js)
+		ks_jsonseq_mark(p->js, &l, &c);
+	*line = (int)l + 1;
+	*col = (int)c + 1;
+}
+
 static struct node *new_node(struct pctx *p, int type, const yaml_mark_t *m)
 {
 	struct node *n = arena_zalloc(&p->doc, sizeof(*n));
 
 	n->type = type;
-	n->line = m->line + 1;
-	n->col = m->column + 1;
+	input_pos(p, m, &n->line, &n->col);
 	return n;
 }
 
@@ -2158,23 +2253,26 @@ static void syntax_error(struct pctx *p, const yaml_parser_t *yp)
 	const char *ctx = yp->context;
 	yaml_mark_t at = yp->problem_mark;
 	char text[80];
+	int line, col;
 
 	if (yp->error == YAML_READER_ERROR) {
 		ks_errors_add(p->errs, "%s: byte %zu: %s", p->file,
 			      yp->problem_offset, problem);
 		return;
 	}
-	if (ctx && (strstr(ctx, "quoted scalar") || strstr(ctx, "flow ") ||
-		    strstr(ctx, "simple key")))
+	if (ctx && (strstr(ctx, "quoted scalar") || strstr(ctx, "flow mapping") ||
+		    strstr(ctx, "flow sequence") || strstr(ctx, "simple key")))
 		at = yp->context_mark;
-	source_line(p, (int)at.line + 1, text, sizeof(text));
-	perr(p, (int)at.line + 1, (int)at.column + 1, "%s%s%s%s%s", problem,
+	input_pos(p, &at, &line, &col);
+	source_line(p, line, text, sizeof(text));
+	perr(p, line, col, "%s%s%s%s%s", problem,
 	     ctx ? " " : "", ctx ? ctx : "", text[0] ? ": " : "", text);
 }
 
 static int parse_stream(struct ks_input *in, yaml_parser_t *yp,
-			const char *name, const char *buf, size_t len,
-			int is_stdin, struct ks_errors *errs)
+			const struct ks_jsonseq *js, const char *name,
+			const char *buf, size_t len, int is_stdin,
+			struct ks_errors *errs)
 {
 	struct pctx p;
 	size_t n0 = errs->n;
@@ -2182,6 +2280,7 @@ static int parse_stream(struct ks_input *in, yaml_parser_t *yp,
 	memset(&p, 0, sizeof(p));
 	p.in = in;
 	p.errs = errs;
+	p.js = js;
 	p.buf = buf;
 	p.len = len;
 	p.is_stdin = is_stdin;
@@ -2217,6 +2316,7 @@ static int parse_stream(struct ks_input *in, yaml_parser_t *yp,
 int ks_input_add_buffer(struct ks_input *in, const char *name,
 			const char *buf, size_t len, struct ks_errors *errs)
 {
+	struct ks_jsonseq js;
 	yaml_parser_t yp;
 	int r;
 
@@ -2224,9 +2324,11 @@ int ks_input_add_buffer(struct ks_input *in, const char *name,
 		fputs("ksvcctl: out of memory\n", stderr);
 		exit(1);
 	}
-	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
-	r = parse_stream(in, &yp, name, buf, len, 0, errs);
+	ks_jsonseq_init_buffer(&js, buf, len);
+	yaml_parser_set_input(&yp, ks_jsonseq_read, &js);
+	r = parse_stream(in, &yp, &js, name, buf, len, 0, errs);
 	yaml_parser_delete(&yp);
+	ks_jsonseq_free(&js);
 	return r;
 }
 
@@ -2234,6 +2336,7 @@ int ks_input_add_file(struct ks_input *in, const char *path,
 		      struct ks_errors *errs)
 {
 	int is_stdin = !strcmp(path, "-");
+	struct ks_jsonseq js;
 	yaml_parser_t yp;
 	FILE *f;
 	int r;
@@ -2248,10 +2351,12 @@ int ks_input_add_file(struct ks_input *in, const char *path,
 		fputs("ksvcctl: out of memory\n", stderr);
 		exit(1);
 	}
-	yaml_parser_set_input_file(&yp, f);
-	r = parse_stream(in, &yp, is_stdin ? "<stdin>" : path, NULL, 0,
+	ks_jsonseq_init_file(&js, f);
+	yaml_parser_set_input(&yp, ks_jsonseq_read, &js);
+	r = parse_stream(in, &yp, &js, is_stdin ? "<stdin>" : path, NULL, 0,
 			 is_stdin, errs);
 	yaml_parser_delete(&yp);
+	ks_jsonseq_free(&js);
 	if (ferror(f)) {
 		ks_errors_add(errs, "%s: read error", path);
 		in->n_errors++;

@@ -563,6 +563,7 @@ static void test_skips_verbose(void)
 	CHECK(strstr(log, "list.yaml:575:3: EndpointSlice default/gone-abcde: skipped: no Service default/gone\n") != NULL);
 	CHECK(strstr(log, "list.yaml:590:3: EndpointSlice default/external-db-fqdn: skipped: addressType FQDN\n") != NULL);
 	CHECK(strstr(log, "multi.yaml:51:1: ConfigMap demo/settings: skipped: not a Service, EndpointSlice, Endpoints or Pod\n") != NULL);
+	CHECK(strstr(log, " Node node-1: skipped: not a Service, EndpointSlice, Endpoints or Pod\n") != NULL);
 	if (failed)
 		printf("# log:\n%s", log);
 	fclose(o.log);
@@ -616,6 +617,105 @@ static void test_typed_lists(void)
 }
 
 /* A document with "items" but not a List: the items are not objects. */
+/*
+ * The API server's list responses (GET /api/v1/services, client
+ * libraries) name kind and apiVersion on the list only.
+ */
+static void test_typed_list_bare_items(void)
+{
+	struct result r;
+
+	parse_str(&r, "services.json",
+		  "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"812\"},\n"
+		  "\"items\":[{\"metadata\":{\"name\":\"a\",\"namespace\":\"x\"},\n"
+		  " \"spec\":{\"clusterIP\":\"10.0.0.1\",\"ports\":[{\"port\":80,\"protocol\":\"TCP\"}]}}]}\n"
+		  "{\"kind\":\"EndpointSliceList\",\"apiVersion\":\"discovery.k8s.io/v1\",\"metadata\":{},\n"
+		  "\"items\":[{\"metadata\":{\"name\":\"a-1\",\"namespace\":\"x\",\"labels\":{\"kubernetes.io/service-name\":\"a\"}},\n"
+		  " \"addressType\":\"IPv4\",\"ports\":[{\"port\":8080}],\"endpoints\":[{\"addresses\":[\"10.2.0.1\"]}]}]}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	CHECK(ep_flags(svc(&r, "x", "a"), 0, "10.2.0.1", 8080) == (RDY | SRV));
+	result_free(&r);
+
+	/* YAML sorted as kubectl sorts keys: the list's kind after its items. */
+	parse_str(&r, "pods.yaml",
+		  "apiVersion: v1\nitems:\n"
+		  "- metadata: {name: a, namespace: x}\n"
+		  "  spec: {clusterIP: 10.0.0.1, selector: {app: a}, ports: [{port: 80, targetPort: 8080}]}\n"
+		  "kind: ServiceList\nmetadata: {}\n"
+		  "---\n"
+		  "apiVersion: v1\nitems:\n"
+		  "- kind: Pod\n  metadata: {name: a-0, namespace: x, labels: {app: a}}\n"
+		  "  status: {podIP: 10.2.0.7, phase: Running, conditions: [{type: Ready, status: \"True\"}]}\n"
+		  "- metadata: {name: a-1, namespace: x, labels: {app: a}}\n"
+		  "  status: {podIP: 10.2.0.8, phase: Running, conditions: [{type: Ready, status: \"True\"}]}\n"
+		  "kind: PodList\nmetadata: {}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	CHECK(ep_flags(svc(&r, "x", "a"), 0, "10.2.0.7", 8080) == (RDY | SRV));
+	CHECK(ep_flags(svc(&r, "x", "a"), 0, "10.2.0.8", 8080) == (RDY | SRV));
+	result_free(&r);
+
+	/* A plain List names no kind for its items: each must. */
+	parse_str(&r, "list.yaml",
+		  "apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n");
+	CHECK(r.ret == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL, "list.yaml:4:3: items[0].kind: missing");
+	result_free(&r);
+
+	/* An item of another kind in a typed List keeps its own apiVersion check. */
+	parse_str(&r, "wrong.yaml",
+		  "apiVersion: v1\nkind: ServiceList\nitems:\n"
+		  "- kind: EndpointSlice\n  metadata: {name: a-1, labels: {kubernetes.io/service-name: a}}\n"
+		  "  addressType: IPv4\n  endpoints: []\n");
+	CHECK(r.ret == 1);
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL, "wrong.yaml:4:3: EndpointSlice default/a-1: apiVersion: missing");
+	result_free(&r);
+}
+
+/* Concatenated JSON objects, as kubectl accepts them. */
+static void test_json_stream(void)
+{
+	struct result r;
+
+	parse_str(&r, "stream.json",
+		  "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"},"
+		  "\"spec\":{\"clusterIP\":\"10.0.0.1\",\"ports\":[{\"port\":80}]}}"
+		  "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"b\"},"
+		  "\"spec\":{\"clusterIP\":\"10.0.0.2\",\"ports\":[{\"port\":80}]}}\n"
+		  "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"c\",\"annotations\":{\"x\":\"}{\\\"\"}},\n"
+		  "  \"spec\":{\"clusterIP\":\"10.0.0.3\",\"ports\":[{\"port\":80}]}}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	CHECK(r.st.n_svcs == 3);
+	CHECK(svc(&r, "default", "c") != NULL);
+	result_free(&r);
+
+	/* Positions are those of the input, not of the documents made of it. */
+	parse_str(&r, "stream.json",
+		  "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"},"
+		  "\"spec\":{\"clusterIP\":\"10.0.0.1\",\"ports\":[{\"port\":80}]}}"
+		  "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"b\"},"
+		  "\"spec\":{\"clusterIP\":\"10.0.0.2\",\"ports\":[{\"port\":0}]}}\n"
+		  "  {\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"c\"},\n"
+		  "   \"spec\":{\"clusterIP\":\"10.0.0.3\",\"ports\":[{\"port\":70000}]}}\n"
+		  "  {\"kind\": [1,\n");
+	CHECK(r.ret == 3);
+	CHECK_STR(r.errs.n_msgs > 0 ? r.errs.msgs[0] : NULL,
+		  "stream.json:1:223: Service default/b: spec.ports[0].port: 0 is not a port number (1-65535)");
+	CHECK_STR(r.errs.n_msgs > 1 ? r.errs.msgs[1] : NULL,
+		  "stream.json:3:52: Service default/c: spec.ports[0].port: 70000 is not a port number (1-65535)");
+	CHECK_STR(r.errs.n_msgs > 2 ? r.errs.msgs[2] : NULL,
+		  "stream.json:5:1: did not find expected node content while parsing a flow node");
+	show_errors(&r);
+	result_free(&r);
+
+	/* YAML is not touched: a second mapping is still no document. */
+	parse_str(&r, "two.yaml", "a: 1\nb: 2\n{c: 3}\n");
+	CHECK(r.ret == 1);
+	result_free(&r);
+}
+
 static void test_items_not_list(void)
 {
 	struct result r;
@@ -1832,6 +1932,8 @@ static const struct test tests[] = {
 	{ "skipped objects, verbose notes", test_skips_verbose },
 	{ "service-proxy-name label", test_proxy_name_label },
 	{ "ServiceList and EndpointSliceList", test_typed_lists },
+	{ "typed Lists name their items' kind and apiVersion", test_typed_list_bare_items },
+	{ "a stream of JSON objects", test_json_stream },
 	{ "items in a document that is no List", test_items_not_list },
 	{ "empty inputs", test_empty_inputs },
 	{ "missing file", test_missing_file },
