@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the control-plane selftests (sourced after ../lib.sh).  They
+# run in a VM that scripts/k8s-run and `scripts/vm --k8s` started beside a
+# real kube-apiserver: $KSVC_K8S holds kubectl and a kubeconfig, and the
+# VM's virtio NIC reaches 10.0.2.100:6443 (the API server) and nothing else.
+#
+# The tests play the kubelet, and only the kubelet: they create the Node
+# objects and Pods (with spec.nodeName: there is no scheduler), set Pod
+# status through the status subresource, and build the pods' network
+# namespaces.  Everything else is the real control plane: the API server
+# assigns cluster IPs and node ports, the EndpointSlice controller writes
+# the slices ksvc reads.
+
+K8S_API=10.0.2.100
+K8S_UPLINK_IP=10.0.2.15
+K8S_RELEASE=$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$TOP/test/k8s/go.mod")
+
+# k8s_require: fail (not skip) outside the harness: a control-plane test
+# that silently skipped would pass CI without testing anything.
+k8s_require() {
+	if [ -z "${KSVC_K8S:-}" ] || [ ! -x "$KSVC_K8S/kubectl" ]; then
+		echo "# needs the control plane: run it through scripts/k8s-run and scripts/vm --k8s" >&2
+		exit $KSFT_FAIL
+	fi
+}
+
+# kubectl ARGS...: the control plane's own kubectl (never the machine's),
+# from the node namespace, through the uplink.
+kubectl() {
+	ip netns exec "$node" "$KSVC_K8S/kubectl" --kubeconfig "$KSVC_K8S/admin.conf" \
+		--request-timeout=30s "$@"
+}
+
+# k8s_uplink: move the VM's NIC into the node namespace: a static address,
+# a /32 route to the API server's forwarded address, no default route.
+# What leaves through it is masqueraded to the node's uplink address, as a
+# CNI's outgoing NAT does for traffic that leaves the pod network (QEMU's
+# user network answers only the addresses it gave out).
+k8s_uplink() {
+	local dev= i
+	modprobe virtio_net || return 1
+	for i in $(seq 1 50); do
+		dev=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
+		[ -n "$dev" ] && break
+		sleep 0.1
+	done
+	[ -n "$dev" ] || { diag "no virtio NIC in the VM"; return 1; }
+	ip link set "$dev" netns "$node" || return 1
+	ip -n "$node" link set "$dev" name uplink0
+	ip -n "$node" addr add $K8S_UPLINK_IP/32 dev uplink0
+	ip -n "$node" link set uplink0 up
+	ip -n "$node" route add $K8S_API/32 dev uplink0
+	ip netns exec "$node" nft -f - <<-EOF
+	table ip uplink {
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			oifname "uplink0" masquerade
+		}
+	}
+	EOF
+	busywait 60000 kubectl get --raw /readyz >/dev/null
+}
+
+# k8s_node NAME ADDRESS POD-CIDR: the Node object a kubelet would register,
+# with its address in status.
+k8s_node() {
+	kubectl apply -f - >/dev/null <<-EOF || return 1
+	apiVersion: v1
+	kind: Node
+	metadata:
+	  name: $1
+	  labels:
+	    kubernetes.io/hostname: $1
+	    kubernetes.io/os: linux
+	spec:
+	  podCIDR: $3
+	  podCIDRs: [$3]
+	EOF
+	kubectl patch node "$1" --subresource=status --type=merge -p "{\"status\":{
+		\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"$2\"},{\"type\":\"Hostname\",\"address\":\"$1\"}],
+		\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\",\"message\":\"ksvc test\"}]}}" >/dev/null
+}
+
+# k8s_pod NAME NODE LABEL IP [NAMESPACE]: a Pod bound to NODE, then what its
+# kubelet reports once the container runs: phase Running, its IP, Ready.
+k8s_pod() {
+	local ns=${5:-default}
+	kubectl apply -n "$ns" -f - >/dev/null <<-EOF || return 1
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: $1
+	  labels: {${3%%=*}: ${3#*=}}
+	spec:
+	  nodeName: $2
+	  containers:
+	  - name: server
+	    image: ksvc.test/kstool
+	    ports: [{containerPort: 80}]
+	EOF
+	kubectl patch pod "$1" -n "$ns" --subresource=status --type=merge -p "{\"status\":{
+		\"phase\":\"Running\",\"podIP\":\"$4\",\"podIPs\":[{\"ip\":\"$4\"}],
+		\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"},{\"type\":\"ContainersReady\",\"status\":\"True\"}]}}" >/dev/null
+}
+
+# k8s_slice_ready SERVICE N [NAMESPACE]: wait until the EndpointSlice
+# controller lists N ready endpoints for SERVICE.
+k8s_slice_ready() {
+	busywait 60000 k8s_ready_is "$1" "$2" "${3:-default}"
+}
+k8s_ready_is() {
+	test "$(kubectl get endpointslices -n "$3" -l "kubernetes.io/service-name=$1" \
+		-o jsonpath='{range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]}{"\n"}{end}' |
+		grep -c .)" = "$2"
+}
+
+# k8s_sync: what the node agent will do; until then, the pipeline the
+# README gives a node without an agent.
+k8s_sync() {
+	kubectl get services,endpointslices -A -o yaml > /tmp/k8s-objects.yaml || return 1
+	ksvc apply -f /tmp/k8s-objects.yaml
+}
