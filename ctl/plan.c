@@ -199,13 +199,37 @@ static void svc_diff(FILE *f, const struct ks_service *w,
 	}
 }
 
+/*
+ * A service that is added or deleted, whole: its type and everything in
+ * it, as a difference from (or to) an empty service of the same type.
+ */
+static void svc_whole(FILE *f, char sign, const struct ks_service *s)
+{
+	struct ks_service none;
+
+	memset(&none, 0, sizeof(none));
+	none.type = s->type;
+	none.flags = s->flags;
+	fprintf(f, "%c service %s/%s\n", sign, s->ns, s->name);
+	fprintf(f, "    %c type %s", sign, type_str(s->type));
+	if (s->flags)
+		fprintf(f, " flags %#x", s->flags);
+	if (s->external_name[0])
+		fprintf(f, " externalName %s", s->external_name);
+	fputc('\n', f);
+	if (sign == '+')
+		svc_diff(f, s, &none);
+	else
+		svc_diff(f, &none, s);
+}
+
 void ks_plan_print_diff(const struct ks_plan *plan, const struct ks_state *have,
 			FILE *f)
 {
 	size_t i;
 
 	for (i = 0; i < plan->n_del; i++)
-		fprintf(f, "- service %s/%s\n", plan->del[i]->ns, plan->del[i]->name);
+		svc_whole(f, '-', plan->del[i]);
 	for (i = 0; i < plan->n_change; i++) {
 		const struct ks_service *w = plan->change[i];
 		const struct ks_service *h = ks_state_find(have, w->ns, w->name);
@@ -215,7 +239,7 @@ void ks_plan_print_diff(const struct ks_plan *plan, const struct ks_state *have,
 			svc_diff(f, w, h);
 	}
 	for (i = 0; i < plan->n_add; i++)
-		fprintf(f, "+ service %s/%s\n", plan->add[i]->ns, plan->add[i]->name);
+		svc_whole(f, '+', plan->add[i]);
 	fprintf(f, "%zu to add, %zu to change, %zu to delete, %zu unchanged\n",
 		plan->n_add, plan->n_change, plan->n_del, plan->n_same);
 }

@@ -707,7 +707,6 @@ static void test_json_stream(void)
 		  "stream.json:3:52: Service default/c: spec.ports[0].port: 70000 is not a port number (1-65535)");
 	CHECK_STR(r.errs.n_msgs > 2 ? r.errs.msgs[2] : NULL,
 		  "stream.json:5:1: did not find expected node content while parsing a flow node");
-	show_errors(&r);
 	result_free(&r);
 
 	/* YAML is not touched: a second mapping is still no document. */
@@ -1821,6 +1820,30 @@ static void test_plan_diff_text(void)
 		  "    + endpoint 10.1.0.1:8080 port[0] ready serving\n"
 		  "    - endpoint 10.1.0.2:8080 port[0] ready serving\n"
 		  "0 to add, 1 to change, 0 to delete, 0 unchanged\n");
+	free(buf);
+	ks_plan_free(&plan);
+	result_free(&b);
+
+	/* A new service shows what it brings, a deleted one what goes. */
+	parse_str(&b, "b.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+		  "spec: {type: NodePort, clusterIP: 10.0.0.2, ports: [{port: 5432, nodePort: 30432}]}\n");
+	CHECK(!ks_plan_make(&a.st, &b.st, 1, &plan));
+	f = open_memstream(&buf, &len);
+	ks_plan_print_diff(&plan, &b.st, f);
+	fclose(f);
+	CHECK_STR(buf,
+		  "- service default/db\n"
+		  "    - type NodePort\n"
+		  "    - port[0] 5432/TCP nodePort 30432\n"
+		  "    - cluster IP 10.0.0.2\n"
+		  "+ service default/web\n"
+		  "    + type ClusterIP\n"
+		  "    + port[0] h 80/TCP\n"
+		  "    + cluster IP 10.0.0.1\n"
+		  "    + external IP 192.0.2.1\n"
+		  "    + endpoint 10.1.0.1:8080 port[0] ready serving\n"
+		  "1 to add, 0 to change, 1 to delete, 0 unchanged\n");
 	free(buf);
 	ks_plan_free(&plan);
 	result_free(&a);
