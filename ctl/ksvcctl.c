@@ -24,21 +24,90 @@
 #define KSVCCTL_VERSION "0.1.0"
 #endif
 
+/*
+ * One table of options per command: getopt's, the usage line, the bash
+ * completion (ksvcctl __complete) and the man page check (make -C ctl
+ * test) all come from it, so none of them can forget an option again.
+ */
+struct ks_opt {
+	const char *name;	/* --name */
+	int val;		/* getopt's value; a short option if 'short' */
+	int flags;		/* KS_OPT_* */
+	const char *arg;	/* the argument in the usage; NULL: none */
+	const char *values;	/* completion: words, "@files", NULL: free */
+};
+enum {
+	KS_OPT_SHORT = 1,	/* -c as well as --name */
+	KS_OPT_REQUIRED = 2,	/* shown without brackets */
+	KS_OPT_REPEAT = 4,	/* "[-f ...]" */
+	KS_OPT_HIDDEN = 8,	/* accepted, not shown (a synonym) */
+};
+
 struct ks_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *usage;
+	const char *args;	/* positional arguments, before the options */
+	const struct ks_opt *opts;	/* ends with a NULL name */
 	const char *help;
 };
 
 static const struct ks_cmd *ks_current;
 
+/* The usage line of a command, from its table. */
+static void usage_line(FILE *f, const struct ks_cmd *c)
+{
+	const struct ks_opt *o;
+	char flag[64];
+
+	fputs(c->args, f);
+	for (o = c->opts; o && o->name; o++) {
+		if (o->flags & KS_OPT_HIDDEN)
+			continue;
+		if (o->flags & KS_OPT_SHORT)
+			snprintf(flag, sizeof(flag), "-%c", o->val);
+		else
+			snprintf(flag, sizeof(flag), "--%s", o->name);
+		fprintf(f, "%s%s%s%s%s%s", *c->args || o != c->opts ? " " : "",
+			o->flags & KS_OPT_REQUIRED ? "" : "[", flag,
+			o->arg ? " " : "", o->arg ? o->arg : "",
+			o->flags & KS_OPT_REQUIRED ? "" : "]");
+		if (o->flags & KS_OPT_REPEAT)
+			fprintf(f, " [%s ...]", flag);
+	}
+}
+
+/* getopt_long over the current command's table. */
+static int ks_getopt(int argc, char **argv)
+{
+	static struct option lo[32];
+	static char so[64];
+	static int built;
+	const struct ks_opt *o;
+	size_t n = 0, k = 0;
+
+	if (!built) {
+		for (o = ks_current->opts; o && o->name && n + 1 < 32; o++, n++) {
+			lo[n].name = o->name;
+			lo[n].has_arg = o->arg ? required_argument : no_argument;
+			lo[n].val = o->val;
+			if ((o->flags & KS_OPT_SHORT) && k + 3 < sizeof(so)) {
+				so[k++] = (char)o->val;
+				if (o->arg)
+					so[k++] = ':';
+			}
+		}
+		built = 1;
+	}
+	return getopt_long(argc, argv, so, lo, NULL);
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "ksvcctl %s: ", ks_current->name);
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: ksvcctl %s %s\n", ks_current->name,
-		ks_current->usage);
+	fprintf(stderr, "\nUsage: ksvcctl %s ", ks_current->name);
+	usage_line(stderr, ks_current);
+	fputc('\n', stderr);
 	return KS_EXIT_USAGE;
 }
 
@@ -48,8 +117,9 @@ static int want_help(int argc, char **argv)
 
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("Usage: ksvcctl %s %s\n\n%s\n", ks_current->name,
-			       ks_current->usage, ks_current->help);
+			printf("Usage: ksvcctl %s ", ks_current->name);
+			usage_line(stdout, ks_current);
+			printf("\n\n%s\n", ks_current->help);
 			return 1;
 		}
 	return 0;
@@ -180,17 +250,6 @@ static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
 #define KS_DIFFERS 100	/* diff's result, not an exit code */
 static int apply_or_diff(int argc, char **argv, int diff)
 {
-	static const struct option opts[] = {
-		{ "filename", required_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "replace", no_argument, NULL, 'R' },
-		{ "prune", required_argument, NULL, 'P' },
-		{ "skip-invalid", no_argument, NULL, 's' },
-		{ "allow-empty", no_argument, NULL, 'E' },
-		{ "node-name", required_argument, NULL, 'N' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ks_parse_opts po = { 0 };
 	int dry = diff, replace = 0, prune = 1, allow_empty = 0, nfiles = 0;
 	const char *cmd = diff ? "diff" : "apply";
@@ -210,7 +269,7 @@ static int apply_or_diff(int argc, char **argv, int diff)
 		return KS_EXIT_ERROR;
 	ks_errors_init(&errs);
 	ks_state_init(&want);
-	while ((c = getopt_long(argc, argv, "f:v", opts, NULL)) != -1) {
+	while ((c = ks_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			ks_input_add_path(in, optarg, &errs);
@@ -373,15 +432,6 @@ static int cmd_diff(int argc, char **argv)
  */
 static int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "filename", required_argument, NULL, 'f' },
-		{ "skip-invalid", no_argument, NULL, 's' },
-		{ "allow-empty", no_argument, NULL, 'E' },
-		{ "node-name", required_argument, NULL, 'N' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ks_validate_opts vo = { 0 };
 	struct ks_errors errs;
 	struct ks_input *in;
@@ -393,7 +443,7 @@ static int cmd_validate(int argc, char **argv)
 	if (!in)
 		return KS_EXIT_ERROR;
 	ks_errors_init(&errs);
-	while ((c = getopt_long(argc, argv, "f:qv", opts, NULL)) != -1) {
+	while ((c = ks_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			ks_input_add_path(in, optarg, &errs);
@@ -435,13 +485,6 @@ out:
 
 static int cmd_get(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "namespace", required_argument, NULL, 'n' },
-		{ "all-namespaces", no_argument, NULL, 'A' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "no-headers", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *ns = "default", *out = "", *what, *name = NULL;
 	int all = 0, headers = 1, c, ret, eps, i, found = 0;
 	struct ks_config cfg;
@@ -451,7 +494,7 @@ static int cmd_get(int argc, char **argv)
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	while ((c = getopt_long(argc, argv, "n:Ao:", opts, NULL)) != -1) {
+	while ((c = ks_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'n':
 			ns = optarg;
@@ -539,10 +582,6 @@ static int cmd_get(int argc, char **argv)
 
 static int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
 	const char *out = "";
@@ -552,7 +591,7 @@ static int cmd_stats(int argc, char **argv)
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((c = ks_getopt(argc, argv)) != -1) {
 		if (c != 'o')
 			return usage_error("%s", "bad option");
 		out = optarg;
@@ -608,7 +647,7 @@ static int cmd_delete(int argc, char **argv)
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	while ((c = getopt(argc, argv, "n:")) != -1) {
+	while ((c = ks_getopt(argc, argv)) != -1) {
 		if (c != 'n')
 			return usage_error("%s", "bad option");
 		ns = optarg;
@@ -685,15 +724,6 @@ static int parse_u32(const char *s, uint32_t *v)
 
 static int cmd_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "node-name", required_argument, NULL, 'N' },
-		{ "nodeport-addresses", required_argument, NULL, 'a' },
-		{ "drop-invalid", required_argument, NULL, 'd' },
-		{ "max-services", required_argument, NULL, 's' },
-		{ "max-endpoints", required_argument, NULL, 'e' },
-		{ "local-cidrs", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ks_config cfg = { .drop_invalid = -1 };
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
@@ -702,7 +732,7 @@ static int cmd_config(int argc, char **argv)
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ks_getopt(argc, argv)) != -1) {
 		set = 1;
 		switch (c) {
 		case 'N':
@@ -791,10 +821,60 @@ static int cmd_config(int argc, char **argv)
 }
 
 static int cmd_help(int argc, char **argv);
+static int cmd_complete(int argc, char **argv);
+
+#define OPT_FILE { "filename", 'f', KS_OPT_SHORT | KS_OPT_REQUIRED | KS_OPT_REPEAT, \
+		   "FILE|DIR|-", "@files" }
+#define OPT_SKIP { "skip-invalid", 's', 0, NULL, NULL }
+#define OPT_EMPTY { "allow-empty", 'E', 0, NULL, NULL }
+#define OPT_NODE { "node-name", 'N', 0, "NAME", NULL }
+#define OPT_VERBOSE { "verbose", 'v', KS_OPT_SHORT, NULL, NULL }
+#define OPT_PRUNE { "prune", 'P', 0, "true|false", "true false" }
+
+static const struct ks_opt apply_opts[] = {
+	OPT_FILE,
+	{ "dry-run", 'n', 0, NULL, NULL },
+	{ "replace", 'R', 0, NULL, NULL },
+	OPT_PRUNE, OPT_SKIP, OPT_EMPTY, OPT_NODE, OPT_VERBOSE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct ks_opt diff_opts[] = {
+	OPT_FILE, OPT_PRUNE, OPT_SKIP, OPT_NODE, OPT_VERBOSE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct ks_opt validate_opts[] = {
+	OPT_FILE, OPT_SKIP, OPT_EMPTY, OPT_NODE,
+	{ "quiet", 'q', KS_OPT_SHORT, NULL, NULL },
+	OPT_VERBOSE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct ks_opt get_opts[] = {
+	{ "namespace", 'n', KS_OPT_SHORT, "NAMESPACE", NULL },
+	{ "all-namespaces", 'A', KS_OPT_SHORT, NULL, NULL },
+	{ "output", 'o', KS_OPT_SHORT, "wide|json|yaml", "wide json yaml" },
+	{ "no-headers", 'H', 0, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct ks_opt stats_opts[] = {
+	{ "output", 'o', KS_OPT_SHORT, "json", "json" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct ks_opt delete_opts[] = {
+	{ "namespace", 'n', KS_OPT_SHORT, "NAMESPACE", NULL },
+	{ NULL, 0, 0, NULL, NULL },
+};
+static const struct ks_opt config_opts[] = {
+	OPT_NODE,
+	{ "nodeport-addresses", 'a', 0, "ADDR,...", NULL },
+	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
+	{ "drop-invalid", 'd', 0, "yes|no", "yes no" },
+	{ "max-services", 's', 0, "N", NULL },
+	{ "max-endpoints", 'e', 0, "N", NULL },
+	{ NULL, 0, 0, NULL, NULL },
+};
 
 static const struct ks_cmd ks_cmds[] = {
-	{ "apply", cmd_apply,
-	  "-f FILE|DIR|- [-f ...] [--dry-run] [--replace] [--prune=false] [--skip-invalid] [--allow-empty] [--node-name NAME] [-v]",
+	{ "apply", cmd_apply, "", apply_opts,
 	  "Converge the kernel's tables to exactly the Services given, with their\n"
 	  "endpoints from EndpointSlices, else Endpoints, else the Pods their selector\n"
 	  "picks (kubectl get -o yaml|json output, a List, or manifests; -f repeatable;\n"
@@ -804,33 +884,33 @@ static const struct ks_cmd ks_cmds[] = {
 	  "error leaves the tables as they were.  --replace swaps the whole table at\n"
 	  "once.  --dry-run prints the plan.  --skip-invalid applies the valid objects\n"
 	  "and exits 5.  -v says which objects were skipped and why." },
-	{ "diff", cmd_diff,
-	  "-f FILE|DIR|- [-f ...] [--prune=false] [--skip-invalid] [--node-name NAME] [-v]",
-	  "Show what apply would change, service by service.  Exit status: 0 no\n"
-	  "difference, 1 differences, 2 or more an error (as kubectl diff)." },
-	{ "validate", cmd_validate,
-	  "-f FILE|DIR|- [-f ...] [--skip-invalid] [--allow-empty] [--node-name NAME] [-q] [-v]",
+	{ "diff", cmd_diff, "", diff_opts,
+	  "Show what apply would change, service by service (a new or deleted one\n"
+	  "whole).  Exit status: 0 no difference, 1 differences, 2 or more an error\n"
+	  "(as kubectl diff)." },
+	{ "validate", cmd_validate, "", validate_opts,
 	  "Check the input as apply would, without the module: every parse and\n"
 	  "cross-object check, the same errors, then what apply would program (as\n"
 	  "get services -A -o wide shows it; -q: only the verdict).  Exit status as\n"
 	  "apply's: 0 valid, 1 invalid, 5 some objects would be skipped\n"
 	  "(--skip-invalid).  Without --node-name no endpoint is marked local." },
-	{ "get", cmd_get,
-	  "services|endpoints [NAME] [-n NAMESPACE | -A] [-o wide|json|yaml] [--no-headers]",
-	  "Show the services the kernel holds, or their ready endpoints.  -o yaml|json\n"
-	  "prints a List of Services and EndpointSlices (endpoints: EndpointSlices\n"
-	  "only) that apply reads back into the same state." },
-	{ "stats", cmd_stats, "[-o json]",
+	{ "get", cmd_get, "services|endpoints [NAME]", get_opts,
+	  "Show the services the kernel holds, or their ready endpoints (-A: in every\n"
+	  "namespace).  -o yaml|json prints a List of Services and EndpointSlices\n"
+	  "(endpoints: EndpointSlices only) that apply reads back into the same state." },
+	{ "stats", cmd_stats, "", stats_opts,
 	  "Show the counters: new connections and rejects per service, new\n"
 	  "connections per endpoint." },
-	{ "delete", cmd_delete, "service NAME [-n NAMESPACE]",
+	{ "delete", cmd_delete, "service NAME", delete_opts,
 	  "Delete one service." },
-	{ "flush", cmd_flush, "", "Delete every service." },
-	{ "config", cmd_config,
-	  "[--node-name NAME] [--nodeport-addresses ADDR,...] [--drop-invalid yes|no] [--max-services N] [--max-endpoints N]",
-	  "Show or set the node configuration of this network namespace." },
-	{ "version", cmd_version, "", "Show tool, module and protocol versions." },
-	{ "help", cmd_help, "[COMMAND]", "Show this help, or a command's." },
+	{ "flush", cmd_flush, "", NULL, "Delete every service." },
+	{ "config", cmd_config, "", config_opts,
+	  "Show or set the node configuration of this network namespace: the node\n"
+	  "name, the node-port addresses, the pod CIDRs (traffic from them, or from\n"
+	  "the node, is in-cluster), the drop of forwarded INVALID packets, limits." },
+	{ "version", cmd_version, "", NULL,
+	  "Show tool, module and protocol versions." },
+	{ "help", cmd_help, "[COMMAND]", NULL, "Show this help, or a command's." },
 };
 
 #define N_CMDS (sizeof(ks_cmds) / sizeof(ks_cmds[0]))
@@ -841,8 +921,9 @@ static int cmd_help(int argc, char **argv)
 
 	for (i = 0; argc > 1 && i < N_CMDS; i++)
 		if (!strcmp(argv[1], ks_cmds[i].name)) {
-			printf("Usage: ksvcctl %s %s\n\n%s\n", ks_cmds[i].name,
-			       ks_cmds[i].usage, ks_cmds[i].help);
+			printf("Usage: ksvcctl %s ", ks_cmds[i].name);
+			usage_line(stdout, &ks_cmds[i]);
+			printf("\n\n%s\n", ks_cmds[i].help);
 			return KS_EXIT_OK;
 		}
 	if (argc > 1) {
@@ -850,11 +931,59 @@ static int cmd_help(int argc, char **argv)
 		return KS_EXIT_USAGE;
 	}
 	printf("Usage: ksvcctl COMMAND [ARGS]   (ksvcctl COMMAND --help for more)\n\nCommands:\n");
-	for (i = 0; i < N_CMDS; i++)
-		printf("  %-8s %s\n", ks_cmds[i].name, ks_cmds[i].usage);
+	for (i = 0; i < N_CMDS; i++) {
+		printf("  %-8s ", ks_cmds[i].name);
+		usage_line(stdout, &ks_cmds[i]);
+		putchar('\n');
+	}
 	printf("\nExit status: 0 ok, 1 error, 2 usage, 3 module not loaded, 4 permission denied,\n"
 	       "5 some invalid objects skipped (--skip-invalid).\n");
 	return KS_EXIT_OK;
+}
+
+/*
+ * ksvcctl __complete [COMMAND [OPTION]]: what bash completion offers,
+ * from the tables: the commands; a command's options; the values of an
+ * option ("@files" for file names, "@free" for anything, nothing and exit
+ * 1 when it is no option of the command or takes no argument).
+ */
+static int cmd_complete(int argc, char **argv)
+{
+	const struct ks_cmd *c = NULL;
+	const struct ks_opt *o;
+	size_t i;
+
+	if (argc < 2) {
+		for (i = 0; i < N_CMDS; i++)
+			printf("%s\n", ks_cmds[i].name);
+		return KS_EXIT_OK;
+	}
+	for (i = 0; i < N_CMDS; i++)
+		if (!strcmp(argv[1], ks_cmds[i].name))
+			c = &ks_cmds[i];
+	if (!c)
+		return KS_EXIT_ERROR;
+	for (o = c->opts; argc == 2 && o && o->name; o++) {
+		if (o->flags & KS_OPT_SHORT)
+			printf("-%c\n", o->val);
+		printf("--%s\n", o->name);
+	}
+	if (argc == 2) {
+		printf("--help\n");
+		return KS_EXIT_OK;
+	}
+	for (o = c->opts; o && o->name; o++) {
+		char s[3] = { '-', (char)o->val, 0 };
+		int is_long = !strncmp(argv[2], "--", 2) &&
+			      !strcmp(argv[2] + 2, o->name);
+		int is_short = (o->flags & KS_OPT_SHORT) && !strcmp(argv[2], s);
+
+		if (!o->arg || !(is_long || is_short))
+			continue;
+		printf("%s\n", o->values ? o->values : "@free");
+		return KS_EXIT_OK;
+	}
+	return KS_EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
@@ -867,6 +996,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(0, NULL);
+	if (!strcmp(argv[1], "__complete"))
+		return cmd_complete(argc - 1, argv + 1);
 	for (i = 0; i < N_CMDS; i++)
 		if (!strcmp(argv[1], ks_cmds[i].name)) {
 			ks_current = &ks_cmds[i];
