@@ -102,7 +102,13 @@ int ks_addr_cmp(const struct ks_addr *a, const struct ks_addr *b)
 int ks_frontend_cmp(const struct ks_frontend *a, const struct ks_frontend *b)
 {
 	CMP_FIELD(a, b, kind);
+	CMP_FIELD(a, b, also);
 	return ks_addr_cmp(&a->addr, &b->addr);
+}
+
+int ks_frontend_is(const struct ks_frontend *fe, uint8_t kind)
+{
+	return fe->kind == kind || (kind < 8 && (fe->also & (1u << kind)));
 }
 
 int ks_endpoint_cmp(const struct ks_endpoint *a, const struct ks_endpoint *b)

@@ -24,7 +24,8 @@ struct ks_port {
 };
 
 struct ks_frontend {
-	uint8_t kind;		/* enum ksvc_fe_kind */
+	uint8_t kind;		/* enum ksvc_fe_kind: whose rules apply */
+	uint8_t also;		/* bits 1 << kind of the other kinds it is */
 	struct ks_addr addr;
 };
 
@@ -103,6 +104,8 @@ struct ks_service *ks_state_find(const struct ks_state *st, const char *ns,
 /* Canonical orders, also used by the parser and the planner. */
 int ks_addr_cmp(const struct ks_addr *a, const struct ks_addr *b);
 int ks_frontend_cmp(const struct ks_frontend *a, const struct ks_frontend *b);
+/* The frontend is of that kind, or also of it (what the Service says). */
+int ks_frontend_is(const struct ks_frontend *fe, uint8_t kind);
 int ks_endpoint_cmp(const struct ks_endpoint *a, const struct ks_endpoint *b);
 /*
  * 0 when two services would program the kernel identically (both sorted):

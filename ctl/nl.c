@@ -320,7 +320,9 @@ static int ks_put_svc_head(struct nl_msg *msg, const struct ks_service *svc)
 			if (!nest ||
 			    nla_put_u8(msg, KSVC_FE_A_KIND, svc->fes[i].kind) ||
 			    ks_put_addr(msg, KSVC_FE_A_ADDR4, KSVC_FE_A_ADDR6,
-					&svc->fes[i].addr))
+					&svc->fes[i].addr) ||
+			    (svc->fes[i].also &&
+			     nla_put_u8(msg, KSVC_FE_A_ALSO, svc->fes[i].also)))
 				return -EMSGSIZE;
 			nla_nest_end(msg, nest);
 		}
@@ -572,6 +574,8 @@ static int ks_dump_head(struct ks_service *svc, struct nlattr **stb)
 				return -EINVAL;
 			if (ftb[KSVC_FE_A_KIND])
 				fe->kind = nla_get_u8(ftb[KSVC_FE_A_KIND]);
+			if (ftb[KSVC_FE_A_ALSO])
+				fe->also = nla_get_u8(ftb[KSVC_FE_A_ALSO]);
 			ks_get_addr(ftb[KSVC_FE_A_ADDR4], ftb[KSVC_FE_A_ADDR6],
 				    &fe->addr);
 		}

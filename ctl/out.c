@@ -344,7 +344,7 @@ static struct onode *service_obj(const struct ks_service *svc)
 				     "IPv4" : "IPv6");
 		l = NULL;
 		for (i = 0; i < svc->n_fes; i++) {
-			if (svc->fes[i].kind != KSVC_FE_EXTERNAL_IP)
+			if (!ks_frontend_is(&svc->fes[i], KSVC_FE_EXTERNAL_IP))
 				continue;
 			if (!l)
 				l = oseq(spec, "externalIPs");
@@ -390,7 +390,7 @@ static struct onode *service_obj(const struct ks_service *svc)
 		}
 	}
 	for (i = 0; i < svc->n_fes; i++) {
-		if (svc->fes[i].kind != KSVC_FE_LOAD_BALANCER)
+		if (!ks_frontend_is(&svc->fes[i], KSVC_FE_LOAD_BALANCER))
 			continue;
 		if (!lb)
 			lb = oseq(omap(omap(obj, "status"), "loadBalancer"),

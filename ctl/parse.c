@@ -766,6 +766,10 @@ struct svc_tmp {
 /*
  * The same address listed twice (say an externalIP that is also the
  * load-balancer IP) is one frontend: the kernel keys frontends by address.
+ * The first kind (cluster IPs come first) is the one whose rules apply,
+ * as in kube-proxy, whose rules for the cluster IP come before those for
+ * external and load-balancer IPs; the others are kept in "also", to show
+ * what the Service says.
  */
 static void add_fe(struct obj *o, struct svc_tmp *t, uint8_t kind,
 		   const struct ks_addr *a, const struct node *n,
@@ -774,8 +778,11 @@ static void add_fe(struct obj *o, struct svc_tmp *t, uint8_t kind,
 	size_t i;
 
 	for (i = 0; i < t->n_fes; i++)
-		if (!ks_addr_cmp(&t->fes[i].addr, a))
+		if (!ks_addr_cmp(&t->fes[i].addr, a)) {
+			if (t->fes[i].kind != kind)
+				t->fes[i].also |= 1u << kind;
 			return;
+		}
 	if (t->n_fes == KSVC_MAX_FRONTENDS) {
 		oerr(o, n, path,
 		     "more than %d frontends (cluster, external and load-balancer IPs)",

@@ -126,9 +126,15 @@ static void fe_line(FILE *f, char sign, const struct ks_frontend *fe)
 	};
 	char a[INET6_ADDRSTRLEN];
 
+	uint8_t k;
+
 	inet_ntop(fe->addr.family, fe->addr.a, a, sizeof(a));
-	fprintf(f, "    %c %s %s\n", sign,
+	fprintf(f, "    %c %s %s", sign,
 		fe->kind <= KSVC_FE_KIND_MAX ? kinds[fe->kind] : "frontend", a);
+	for (k = 0; k <= KSVC_FE_KIND_MAX; k++)
+		if (k != fe->kind && ks_frontend_is(fe, k))
+			fprintf(f, " (also %s)", kinds[k]);
+	fputc('\n', f);
 }
 
 static void ep_line(FILE *f, char sign, const struct ks_service *svc,

@@ -41,9 +41,12 @@ static void addrs_of(const struct ks_service *svc, int want_cluster, char *buf,
 
 	buf[0] = '\0';
 	for (i = 0; i < svc->n_fes; i++) {
-		int cluster = svc->fes[i].kind == KSVC_FE_CLUSTER_IP;
+		const struct ks_frontend *fe = &svc->fes[i];
+		int ext = ks_frontend_is(fe, KSVC_FE_EXTERNAL_IP) ||
+			  ks_frontend_is(fe, KSVC_FE_LOAD_BALANCER);
 
-		if (cluster != want_cluster)
+		/* A load-balancer IP equal to the cluster IP is in both. */
+		if (want_cluster ? fe->kind != KSVC_FE_CLUSTER_IP : !ext)
 			continue;
 		inet_ntop(svc->fes[i].addr.family, svc->fes[i].addr.a, a, sizeof(a));
 		cat(buf, len, a);

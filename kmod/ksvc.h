@@ -60,6 +60,7 @@ struct ksvc_fe {
 	struct ksvc_svc *svc;
 	u8 port_index;
 	u8 kind;		/* enum ksvc_fe_kind */
+	u8 also;		/* KSVC_FE_A_ALSO: shown, never routed on */
 };
 
 struct ksvc_np {

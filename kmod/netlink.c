@@ -40,6 +40,7 @@ static const struct nla_policy ksvc_fe_policy[KSVC_FE_A_MAX + 1] = {
 	[KSVC_FE_A_KIND] = NLA_POLICY_MAX(NLA_U8, KSVC_FE_KIND_MAX),
 	[KSVC_FE_A_ADDR4] = { .type = NLA_BE32 },
 	[KSVC_FE_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+	[KSVC_FE_A_ALSO] = NLA_POLICY_MASK(NLA_U8, (1 << (KSVC_FE_KIND_MAX + 1)) - 1),
 };
 
 static const struct nla_policy ksvc_ep_policy[KSVC_EP_A_MAX + 1] = {
@@ -338,7 +339,7 @@ static int ksvc_parse_fes(struct ksvc_svc *svc, struct nlattr *list,
 	union nf_inet_addr addr;
 	struct nlattr *a;
 	u32 n = 0, i, j;
-	u8 family, kind;
+	u8 family, kind, also;
 	int rem, err;
 
 	nla_for_each_nested(a, list, rem) {
@@ -352,6 +353,12 @@ static int ksvc_parse_fes(struct ksvc_svc *svc, struct nlattr *list,
 			return err;
 		kind = tb[KSVC_FE_A_KIND] ? nla_get_u8(tb[KSVC_FE_A_KIND]) :
 					     KSVC_FE_CLUSTER_IP;
+		also = tb[KSVC_FE_A_ALSO] ? nla_get_u8(tb[KSVC_FE_A_ALSO]) : 0;
+		if (also & BIT(kind)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_FE_A_ALSO],
+					    "a frontend's other kinds include its own");
+			return -EINVAL;
+		}
 		for (i = 0; i < svc->n_ports; i++) {
 			struct ksvc_fe *fe = &svc->fes[n * svc->n_ports + i];
 
@@ -361,6 +368,7 @@ static int ksvc_parse_fes(struct ksvc_svc *svc, struct nlattr *list,
 			fe->key.proto = svc->ports[i].proto;
 			fe->port_index = i;
 			fe->kind = kind;
+			fe->also = also;
 		}
 		for (j = 0; j < n; j++) {
 			if (svc->fes[j * svc->n_ports].key.family == family &&
@@ -1027,7 +1035,8 @@ static int ksvc_put_svc_head(struct sk_buff *msg, const struct ksvc_svc *svc)
 		nest = nla_nest_start(msg, KSVC_SVC_A_FRONTEND);
 		if (!nest || nla_put_u8(msg, KSVC_FE_A_KIND, fe->kind) ||
 		    ksvc_put_addr(msg, KSVC_FE_A_ADDR4, KSVC_FE_A_ADDR6,
-				  fe->key.family, &fe->key.addr))
+				  fe->key.family, &fe->key.addr) ||
+		    (fe->also && nla_put_u8(msg, KSVC_FE_A_ALSO, fe->also)))
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);
 	}

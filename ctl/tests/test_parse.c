@@ -715,6 +715,46 @@ static void test_json_stream(void)
 	result_free(&r);
 }
 
+/*
+ * A load-balancer IP equal to the cluster IP: one frontend, served as the
+ * cluster IP (kube-proxy's rules for it come first), shown as both.
+ */
+static void test_lb_ip_is_cluster_ip(void)
+{
+	struct ks_out_opts oo = { .what = KS_OUT_SERVICES };
+	const struct ks_service *s;
+	struct result r, back;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	parse_str(&r, "lb.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+		  "spec: {type: LoadBalancer, clusterIP: 10.0.0.1, externalIPs: [192.0.2.7],\n"
+		  "  ports: [{port: 80, nodePort: 30080}]}\n"
+		  "status: {loadBalancer: {ingress: [{ip: 10.0.0.1}, {ip: 192.0.2.7}]}}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	s = svc(&r, "default", "web");
+	CHECK(s && s->n_fes == 2);
+	CHECK(s && s->fes[0].kind == KSVC_FE_CLUSTER_IP &&
+	      s->fes[0].also == 1 << KSVC_FE_LOAD_BALANCER);
+	CHECK(s && s->fes[1].kind == KSVC_FE_EXTERNAL_IP &&
+	      s->fes[1].also == 1 << KSVC_FE_LOAD_BALANCER);
+	f = open_memstream(&buf, &len);
+	ks_out_list(f, &r.st, &oo);
+	fclose(f);
+	CHECK(strstr(buf, "- ip: \"10.0.0.1\"\n") != NULL);
+	CHECK(strstr(buf, "- ip: \"192.0.2.7\"\n") != NULL);
+	/* ... and reads back the same */
+	parse_str(&back, "back.yaml", buf);
+	CHECK(back.ret == 0 && back.st.n_svcs == 1 &&
+	      !ks_service_cmp(&back.st.svcs[0], s));
+	free(buf);
+	result_free(&back);
+	result_free(&r);
+}
+
 static void test_items_not_list(void)
 {
 	struct result r;
@@ -1957,6 +1997,7 @@ static const struct test tests[] = {
 	{ "ServiceList and EndpointSliceList", test_typed_lists },
 	{ "typed Lists name their items' kind and apiVersion", test_typed_list_bare_items },
 	{ "a stream of JSON objects", test_json_stream },
+	{ "a load-balancer IP that is the cluster IP", test_lb_ip_is_cluster_ip },
 	{ "items in a document that is no List", test_items_not_list },
 	{ "empty inputs", test_empty_inputs },
 	{ "missing file", test_missing_file },

@@ -148,6 +148,14 @@ enum ksvc_fe_attr {
 	KSVC_FE_A_KIND,		/* u8: enum ksvc_fe_kind */
 	KSVC_FE_A_ADDR4,	/* be32 */
 	KSVC_FE_A_ADDR6,	/* 16 bytes */
+	/*
+	 * u8: a bit (1 << kind) for each other kind of frontend the Service
+	 * gives this address, whose rules this frontend's kind overrides (a
+	 * load-balancer IP equal to the cluster IP is served as the cluster
+	 * IP, as kube-proxy's rule order does).  Kept and dumped, so that
+	 * what the Service says is shown; the datapath does not read it.
+	 */
+	KSVC_FE_A_ALSO,
 
 	__KSVC_FE_A_MAX
 };
