@@ -61,8 +61,8 @@ k8s_uplink() {
 	busywait 60000 kubectl get --raw /readyz >/dev/null
 }
 
-# k8s_node NAME ADDRESS POD-CIDR: the Node object a kubelet would register,
-# with its address in status.
+# k8s_node NAME ADDRESS POD-CIDR [ZONE]: the Node object a kubelet would
+# register (zone label, by default zone-a), with its address in status.
 k8s_node() {
 	kubectl apply -f - >/dev/null <<-EOF || return 1
 	apiVersion: v1
@@ -72,6 +72,7 @@ k8s_node() {
 	  labels:
 	    kubernetes.io/hostname: $1
 	    kubernetes.io/os: linux
+	    topology.kubernetes.io/zone: ${4:-zone-a}
 	spec:
 	  podCIDR: $3
 	  podCIDRs: [$3]
@@ -101,6 +102,13 @@ k8s_pod() {
 	kubectl patch pod "$1" -n "$ns" --subresource=status --type=merge -p "{\"status\":{
 		\"phase\":\"Running\",\"podIP\":\"$4\",\"podIPs\":[{\"ip\":\"$4\"}],
 		\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"},{\"type\":\"ContainersReady\",\"status\":\"True\"}]}}" >/dev/null
+}
+
+# k8s_lb_status SERVICE IP [NAMESPACE]: what a cloud's load-balancer
+# controller writes once it has an address for the Service.
+k8s_lb_status() {
+	kubectl patch service "$1" -n "${3:-default}" --subresource=status --type=merge \
+		-p "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"$2\",\"ipMode\":\"VIP\"}]}}}" >/dev/null
 }
 
 # k8s_slice_ready SERVICE N [NAMESPACE]: wait until the EndpointSlice
