@@ -256,7 +256,8 @@ static struct nlattr *nest(struct nl_msg *m, int type)
 enum breakage {
 	OK, NO_NAME, LONG_NAME, EP_PORT_INDEX, BAD_PROTO, EP_FLAGS, NO_NESTED_FLAG,
 	UNKNOWN_ATTR, FE_TWO_ADDRS, FE_MULTICAST, SHORT_ADDR, STATS_SET,
-	NODEPORT_DUP, APPEND_NO_TX, ZERO_PORT, FE_WITHOUT_PORTS,
+	NODEPORT_DUP, APPEND_NO_TX, ZERO_PORT, FE_WITHOUT_PORTS, FE_ALSO_SELF,
+	FE_ALSO_MASK,
 };
 
 static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
@@ -306,6 +307,10 @@ static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
 		nla_put_u32(m, KSVC_FE_A_ADDR4, htonl(0xe0000001));
 	else
 		nla_put_u32(m, KSVC_FE_A_ADDR4, vip);
+	if (b == FE_ALSO_SELF)
+		nla_put_u8(m, KSVC_FE_A_ALSO, 1 << KSVC_FE_CLUSTER_IP);
+	if (b == FE_ALSO_MASK)
+		nla_put_u8(m, KSVC_FE_A_ALSO, 0x80);
 	if (b == FE_TWO_ADDRS) {
 		uint8_t a6[16] = { 0xfd, [15] = 1 };
 
@@ -370,6 +375,8 @@ static int bad(void)
 		{ "append-without-transaction", APPEND_NO_TX },
 		{ "zero-port", ZERO_PORT },
 		{ "frontend-without-ports", FE_WITHOUT_PORTS },
+		{ "frontend-also-itself", FE_ALSO_SELF },
+		{ "frontend-also-unknown-kind", FE_ALSO_MASK },
 	};
 	struct nl_msg *m;
 	size_t i;

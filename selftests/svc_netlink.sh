@@ -37,6 +37,8 @@ all_refused() {
 	expect append-without-transaction "Invalid argument" "append must follow" &&
 	expect zero-port "Numerical result out of range\|Invalid argument" "" &&
 	expect frontend-without-ports "Invalid argument" "needs at least one port" &&
+	expect frontend-also-itself "Invalid argument" "other kinds include its own" &&
+	expect frontend-also-unknown-kind "Invalid argument" "" &&
 	expect flush-with-attribute "Invalid argument" "" &&
 	expect tx-unknown-flag "Invalid argument" "" &&
 	expect commit-without-begin "No such file or directory" "no transaction is open"
