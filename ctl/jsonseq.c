@@ -73,6 +73,11 @@ static void track(struct ks_jsonseq *j, int c)
 			j->esc = 1;
 		else if (c == '"')
 			j->in_str = 0;
+	} else if (j->in_sq) {
+		/* YAML's single quotes ('' inside is two toggles) */
+		j->in_sq = c != '\'';
+	} else if (c == '\'') {
+		j->in_sq = 1;
 	} else if (c == '"') {
 		j->in_str = 1;
 	} else if (c == '{' || c == '[') {
@@ -103,6 +108,13 @@ int ks_jsonseq_read(void *data, unsigned char *buffer, size_t size,
 		c = next_byte(j);
 		if (c == EOF)
 			break;
+		/* A UTF-8 byte order mark decides nothing (libyaml skips it). */
+		if (!j->mode && j->bom < 3 && c == (unsigned char)"\xef\xbb\xbf"[j->bom] &&
+		    j->line == 0 && j->col == 0) {
+			j->bom++;
+			buffer[n++] = (unsigned char)c;
+			continue;
+		}
 		if (!j->mode && !blank(c))
 			j->mode = c == '{' || c == '[' ? 1 : 2;
 		if (j->mode == 1 && j->closed && !j->in_str && !blank(c) &&
@@ -116,7 +128,8 @@ int ks_jsonseq_read(void *data, unsigned char *buffer, size_t size,
 			track(j, c);
 			continue;
 		}
-		if (j->mode == 1)
+		/* Positions count from the start, blanks before the JSON too. */
+		if (j->mode != 2)
 			track(j, c);
 		buffer[n++] = (unsigned char)c;
 	}

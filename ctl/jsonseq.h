@@ -30,7 +30,8 @@ struct ks_jsonseq {
 	const unsigned char *buf;	/* a buffer */
 	size_t len, pos;
 	int mode;			/* 0 undecided, 1 JSON, 2 other */
-	int depth, in_str, esc, closed;
+	int depth, in_str, esc, in_sq, closed;
+	int bom;			/* bytes of a UTF-8 BOM seen */
 	size_t line, col;		/* of the next input byte, 0-based */
 	unsigned char out[8];		/* what is still to be handed out */
 	size_t n_out, i_out;

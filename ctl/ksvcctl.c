@@ -674,6 +674,9 @@ static int cmd_flush(int argc, char **argv)
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
+	/* Deleting everything must not be what a mistyped option does. */
+	if (argc > 1)
+		return usage_error("unexpected argument '%s'", argv[1]);
 	ret = open_nl(&nl, "flush");
 	if (ret)
 		return ret;

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <yaml.h>
 
@@ -1215,8 +1216,9 @@ static const uint8_t svc_type_map[] = {
 
 /*
  * A DNS-1123 subdomain, as the API server checks spec.externalName (after
- * taking off one trailing dot): labels of 1-63 characters, a-z, 0-9 and
- * '-' inside, joined by '.', 253 characters in all.
+ * taking off one trailing dot, IsDNS1123Subdomain): labels of a-z, 0-9
+ * and '-' inside, none empty, joined by '.', 253 characters in all (no
+ * limit per label there).
  */
 static int dns_subdomain(const char *s, size_t n)
 {
@@ -1239,10 +1241,9 @@ static int dns_subdomain(const char *s, size_t n)
 		} else if ((c < 'a' || c > 'z') && (c < '0' || c > '9')) {
 			return 0;
 		}
-		if (++label > 63)
-			return 0;
+		label++;
 	}
-	return s[n - 1] != '-';
+	return label && s[n - 1] != '-';
 }
 
 static void svc_external_name(struct obj *o, const struct node *spec,
@@ -1525,7 +1526,6 @@ static void parse_endpoints(struct obj *o, const struct node *meta)
 		note(in, "%s:%d:%d: Endpoints %s/%s: skipped: label %s is set",
 		     o->p->file, o->node->line, o->node->col, o->ns, o->name,
 		     LABEL_PROXY);
-		o->p->in->n_foreign++;
 		return;
 	}
 	subs = want(o, get(o->node, "subsets"), N_SEQ, "subsets");
@@ -2204,74 +2204,152 @@ static void on_event(struct pctx *p, const yaml_event_t *ev)
 }
 
 /*
- * LINE of the input, for a syntax error: from the buffer, or read again
- * from the file (not from stdin, which is gone).  Trimmed, at most len-1
- * bytes; "" when there is none.
+ * The input's text, for a syntax error: the buffer, or a regular file
+ * read again (never stdin or a pipe: they cannot be read twice, and
+ * opening a FIFO again would wait for a writer).  NULL when there is none;
+ * *own is what to free.
  */
-static void source_line(const struct pctx *p, int line, char *buf, size_t len)
+static const char *source_text(const struct pctx *p, size_t *len, char **own)
 {
-	const char *s = p->buf, *e;
-	char tmp[4096];
-	FILE *f = NULL;
-	int n = 1;
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	*own = NULL;
+	if (p->buf) {
+		*len = p->len;
+		return p->buf;
+	}
+	if (p->is_stdin || stat(p->file, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size > (1 << 30))
+		return NULL;
+	f = fopen(p->file, "rb");
+	if (!f)
+		return NULL;
+	*own = xmalloc((size_t)st.st_size + 1);
+	n = fread(*own, 1, (size_t)st.st_size, f);
+	fclose(f);
+	*len = n;
+	return *own;
+}
+
+/* Byte offset of LINE:COL (1-based; columns count characters); len past the end. */
+static size_t text_offset(const char *s, size_t len, int line, int col)
+{
+	size_t i = 0;
+	int l = 1, c = 1;
+
+	for (; i < len && l < line; i++)
+		l += s[i] == '\n';
+	if (l < line)
+		return len;
+	for (; i < len && c < col && s[i] != '\n'; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+/* LINE:COL of byte offset off. */
+static void text_pos(const char *s, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+/* LINE of the text, trimmed, at most len-1 bytes; "" past the end. */
+static void source_line(const char *s, size_t n, int line, char *buf, size_t len)
+{
+	size_t off = text_offset(s, n, line, 1), end;
+	int l, c;
 
 	buf[0] = 0;
-	if (!s) {
-		if (p->is_stdin || !(f = fopen(p->file, "rb")))
-			return;
-		while (fgets(tmp, sizeof(tmp), f) && n < line)
-			n += !!strchr(tmp, '\n');
-		fclose(f);
-		if (n != line)
-			return;
-		s = tmp;
-		e = s + strcspn(s, "\r\n");
-	} else {
-		e = p->buf + p->len;
-		for (; n < line && s < e; s++)
-			n += *s == '\n';
-		if (n != line)
-			return;
-		e = memchr(s, '\n', e - s) ? memchr(s, '\n', e - s) : e;
-	}
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		e--;
-	snprintf(buf, len, "%.*s%s", (int)(e - s > 60 ? 60 : e - s), s,
-		 e - s > 60 ? "..." : "");
+	if (off >= n)
+		return;
+	text_pos(s, off, &l, &c);
+	if (l != line)
+		return;
+	end = off;
+	while (end < n && s[end] != '\n')
+		end++;
+	while (off < end && (s[off] == ' ' || s[off] == '\t'))
+		off++;
+	while (end > off && (s[end - 1] == ' ' || s[end - 1] == '\t' ||
+			     s[end - 1] == '\r'))
+		end--;
+	snprintf(buf, len, "%.*s%s", (int)(end - off > 60 ? 60 : end - off),
+		 s + off, end - off > 60 ? "..." : "");
 	/* Only printable text goes into a one-line message. */
 	for (; *buf; buf++)
 		if ((unsigned char)*buf < 0x20 || *buf == 0x7f)
 			*buf = '?';
 }
 
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /*
- * libyaml's problem mark is where it noticed, often past the mistake: an
- * unclosed quote or flow collection is noticed at the end of the stream
- * or on a later line.  For those its context mark (where the scalar or
- * collection began) is the line a person must fix.  A block collection's
- * context is where the collection began, far from the mistake: there the
- * problem mark is the better place.
+ * libyaml's problem mark is where it noticed, often past the mistake.
+ * An unclosed quote is noticed at the end of the stream: its context mark
+ * (where the scalar began) is the place to fix, and so is an unclosed
+ * YAML flow collection's.  In JSON, a flow error where a token was found
+ * is a missing ',' (or ':'): it belongs right after the token before;
+ * one at the end of the input is an unclosed '{' or '[', at its context
+ * mark.  A block collection's context is where the collection began, far
+ * from the mistake: there the problem mark is the better place.
  */
 static void syntax_error(struct pctx *p, const yaml_parser_t *yp)
 {
 	const char *problem = yp->problem ? yp->problem : "cannot parse";
-	const char *ctx = yp->context;
+	const char *ctx = yp->context, *s;
 	yaml_mark_t at = yp->problem_mark;
-	char text[80];
-	int line, col;
+	int line, col, flow, json;
+	size_t n = 0, off;
+	char text[80], *own;
 
 	if (yp->error == YAML_READER_ERROR) {
 		ks_errors_add(p->errs, "%s: byte %zu: %s", p->file,
 			      yp->problem_offset, problem);
 		return;
 	}
-	if (ctx && (strstr(ctx, "quoted scalar") || strstr(ctx, "flow mapping") ||
-		    strstr(ctx, "flow sequence") || strstr(ctx, "simple key")))
+	flow = ctx && (strstr(ctx, "flow mapping") || strstr(ctx, "flow sequence"));
+	json = p->js && p->js->mode == 1;
+	if (ctx && (strstr(ctx, "quoted scalar") || strstr(ctx, "simple key") ||
+		    (flow && !json)))
 		at = yp->context_mark;
 	input_pos(p, &at, &line, &col);
-	source_line(p, line, text, sizeof(text));
+	s = source_text(p, &n, &own);
+	if (s && flow && json) {
+		off = text_offset(s, n, line, col);
+		while (off < n && blank(s[off]))
+			off++;
+		if (off < n) {
+			/* a token where a ',' belongs: just after the one before */
+			while (off > 0 && blank(s[off - 1]))
+				off--;
+			text_pos(s, off, &line, &col);
+		} else {
+			at = yp->context_mark;
+			input_pos(p, &at, &line, &col);
+		}
+	}
+	if (s)
+		source_line(s, n, line, text, sizeof(text));
+	else
+		text[0] = 0;
+	free(own);
 	perr(p, line, col, "%s%s%s%s%s", problem,
 	     ctx ? " " : "", ctx ? ctx : "", text[0] ? ": " : "", text);
 }

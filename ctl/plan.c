@@ -216,6 +216,7 @@ static void svc_whole(FILE *f, char sign, const struct ks_service *s)
 	memset(&none, 0, sizeof(none));
 	none.type = s->type;
 	none.flags = s->flags;
+	memcpy(none.external_name, s->external_name, sizeof(none.external_name));
 	fprintf(f, "%c service %s/%s\n", sign, s->ns, s->name);
 	fprintf(f, "    %c type %s", sign, type_str(s->type));
 	if (s->flags)

@@ -10,8 +10,9 @@ ktap_header 3
 out=$("$KSVCCTL" version 2>&1)
 diag "$out"
 ver=$(cat "$TOP/VERSION")
+proto=$(awk '$2 == "KSVC_GENL_VERSION" { print $3 }' "$TOP/uapi/linux/ksvc.h")
 check "ksvcctl version shows the module's version and protocol" \
-	grep -q "^module $ver (protocol 1), table generation [0-9]" <<<"$out"
+	grep -q "^module $ver (protocol $proto), table generation [0-9]" <<<"$out"
 
 new_ns other
 check "the family answers in another network namespace" \

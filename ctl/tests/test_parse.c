@@ -709,6 +709,33 @@ static void test_json_stream(void)
 		  "stream.json:5:1: did not find expected node content while parsing a flow node");
 	result_free(&r);
 
+	/* Blank lines and a byte order mark before the JSON count. */
+	parse_str(&r, "blank.json",
+		  "\xef\xbb\xbf\n\n\n{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"},\n"
+		  "\"spec\":{\"clusterIP\":\"bad\"}}\n{\"kind\":\"Service\"}");
+	CHECK(r.ret == 2);
+	CHECK_STR(r.errs.n_msgs > 0 ? r.errs.msgs[0] : NULL,
+		  "blank.json:5:21: Service default/a: spec.clusterIP: bad is not an IP address");
+	CHECK_STR(r.errs.n_msgs > 1 ? r.errs.msgs[1] : NULL,
+		  "blank.json:6:1: Service default/<none>: metadata.name: missing");
+	result_free(&r);
+
+	/* A missing ',' in pretty JSON: right after the value before it. */
+	parse_str(&r, "comma.json",
+		  "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Service\",\n"
+		  "  \"spec\": {\n    \"type\": \"ClusterIP\"\n    \"clusterIP\": \"10.0.0.1\"\n  }\n}\n");
+	CHECK_STR(r.errs.n_msgs ? r.errs.msgs[0] : NULL,
+		  "comma.json:5:24: did not find expected ',' or '}' while parsing a flow mapping: \"type\": \"ClusterIP\"");
+	result_free(&r);
+
+	/* Flow-style YAML: braces in single quotes are text, not structure. */
+	parse_str(&r, "flow.yaml",
+		  "{apiVersion: v1, kind: Service, metadata: {name: a, annotations: {x: '}}}{''z'}},\n"
+		  " spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}}\n");
+	CHECK(r.ret == 0);
+	show_errors(&r);
+	result_free(&r);
+
 	/* YAML is not touched: a second mapping is still no document. */
 	parse_str(&r, "two.yaml", "a: 1\nb: 2\n{c: 3}\n");
 	CHECK(r.ret == 1);
@@ -1004,10 +1031,9 @@ static const struct err_case err_cases[] = {
 	{ "externalName label ends in a dash",
 	  SVC("  type: ExternalName\n  externalName: db-.example.com\n"),
 	  "svc.yaml:7:17: Service default/web: spec.externalName: db-.example.com is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
-	{ "externalName label of 64",
-	  SVC("  type: ExternalName\n  externalName: "
-	      "a234567890123456789012345678901234567890123456789012345678901234.com\n"),
-	  "svc.yaml:7:17: Service default/web: spec.externalName: a234567890123456789012345678901234567890123456789012345678901234 is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
+	{ "externalName two trailing dots",
+	  SVC("  type: ExternalName\n  externalName: db.example.com..\n"),
+	  "svc.yaml:7:17: Service default/web: spec.externalName: db.example.com.. is not a DNS name (lower-case labels of a-z, 0-9 and '-', joined by '.', as the API server requires)" },
 	{ "missing name",
 	  "apiVersion: v1\nkind: Service\nmetadata:\n  namespace: shop\nspec:\n  clusterIP: 10.0.0.1\n",
 	  "svc.yaml:1:1: Service shop/<none>: metadata.name: missing" },
@@ -1887,7 +1913,42 @@ static void test_plan_diff_text(void)
 	free(buf);
 	ks_plan_free(&plan);
 	result_free(&a);
+
+	/* An ExternalName: its name once, nothing more. */
+	parse_str(&a, "a.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+		  "spec: {type: ExternalName, externalName: db.example.com}\n");
+	CHECK(!ks_plan_make(&a.st, &b.st, 1, &plan));
+	f = open_memstream(&buf, &len);
+	ks_plan_print_diff(&plan, &b.st, f);
+	fclose(f);
+	CHECK_STR(buf,
+		  "~ service default/db\n"
+		  "    type NodePort -> ExternalName\n"
+		  "    externalName  -> db.example.com\n"
+		  "    - port[0] 5432/TCP nodePort 30432\n"
+		  "    - cluster IP 10.0.0.2\n"
+		  "0 to add, 1 to change, 0 to delete, 0 unchanged\n");
+	free(buf);
+	ks_plan_free(&plan);
+	result_free(&a);
 	result_free(&b);
+	ks_state_init(&b.st);
+	parse_str(&a, "a.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+		  "spec: {type: ExternalName, externalName: db.example.com}\n");
+	CHECK(!ks_plan_make(&a.st, &b.st, 1, &plan));
+	f = open_memstream(&buf, &len);
+	ks_plan_print_diff(&plan, &b.st, f);
+	fclose(f);
+	CHECK_STR(buf,
+		  "+ service default/db\n"
+		  "    + type ExternalName externalName db.example.com\n"
+		  "1 to add, 0 to change, 0 to delete, 0 unchanged\n");
+	free(buf);
+	ks_plan_free(&plan);
+	result_free(&a);
+	ks_state_free(&b.st);
 }
 
 /* ---- output: get -o yaml|json reads back into the same state ---------- */

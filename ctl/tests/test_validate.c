@@ -190,6 +190,15 @@ static void test_only_foreign(void)
 	if (failed)
 		printf("# err:\n%s", r.err);
 	run_free(&r);
+
+	/* Endpoints of another proxy are no Services of it. */
+	validate(&r, &o, NULL, "@other.yaml",
+		 "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: web\n"
+		 "  labels:\n    service.kubernetes.io/service-proxy-name: other\n"
+		 "subsets: []\n", NULL);
+	CHECK(r.ret == KS_EXIT_ERROR);
+	CHECK(strstr(r.err, "the input holds no Service;") != NULL);
+	run_free(&r);
 }
 
 /* Every hostile input of the corpus: refused, first error as in its .err. */

@@ -22,7 +22,8 @@
 #define _UAPI_LINUX_KSVC_H
 
 #define KSVC_GENL_NAME		"ksvc"
-#define KSVC_GENL_VERSION	1
+/* 2: KSVC_FE_A_ALSO (a module of protocol 1 refuses it, strict) */
+#define KSVC_GENL_VERSION	2
 
 enum ksvc_cmd {
 	KSVC_CMD_UNSPEC,
