@@ -38,6 +38,8 @@ kubectl() {
 # user network answers only the addresses it gave out).
 k8s_uplink() {
 	local dev= i
+	# Built in, or modules (6.1): the PCI transport first, then the NIC.
+	modprobe -q virtio_pci 2>/dev/null
 	modprobe virtio_net || return 1
 	for i in $(seq 1 50); do
 		dev=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
