@@ -167,7 +167,8 @@ struct ksvc_change {
 	struct list_head list;
 	struct ksvc_name key;
 	struct ksvc_svc *svc;		/* NULL: delete */
-	struct ksvc_svc *old;		/* what it replaced, while committing */
+	struct ksvc_svc *old;		/* what it replaces, while committing */
+	u32 seq;			/* its place in the batch */
 };
 
 struct ksvc_tx {
@@ -206,15 +207,12 @@ static inline struct ksvc_net *ksvc_pernet(struct net *net)
 extern const struct rhashtable_params ksvc_fe_params;
 extern const struct rhashtable_params ksvc_np_params;
 extern const struct rhashtable_params ksvc_svc_params;
-struct ksvc_table *ksvc_table_new(void);
+struct ksvc_table *ksvc_table_new(u32 n_svcs);
 void ksvc_table_free(struct ksvc_table *tbl);
 struct ksvc_svc *ksvc_svc_alloc(u32 n_ports, u32 n_addrs, u32 n_eps);
 int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more);
 void ksvc_svc_free(struct ksvc_svc *svc);
 void ksvc_svc_finalize(struct ksvc_svc *svc);
-int ksvc_table_upsert(struct ksvc_table *tbl, struct ksvc_svc *svc,
-		      struct ksvc_svc **oldp, struct netlink_ext_ack *extack);
-void ksvc_table_remove(struct ksvc_table *tbl, struct ksvc_svc *svc);
 struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
 				 const struct ksvc_name *key);
 int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,

@@ -88,7 +88,8 @@ static bool ksvc_match(struct net *net, struct ksvc_net *kn,
 	key.proto = t->dst.protonum;
 	key.family = t->src.l3num;
 	fe = rhashtable_lookup(&tbl->fes, &key, ksvc_fe_params);
-	if (fe) {
+	/* An entry without a service holds room for a commit: no match. */
+	if (fe && fe->svc) {
 		m->svc = fe->svc;
 		m->port_index = fe->port_index;
 		m->kind = fe->kind;
@@ -98,7 +99,7 @@ static bool ksvc_match(struct net *net, struct ksvc_net *kn,
 	nkey.port = t->dst.u.all;
 	nkey.proto = t->dst.protonum;
 	np = rhashtable_lookup(&tbl->nps, &nkey, ksvc_np_params);
-	if (np && (np->svc->np_families & BIT(ksvc_fam(t->src.l3num))) &&
+	if (np && np->svc && (np->svc->np_families & BIT(ksvc_fam(t->src.l3num))) &&
 	    ksvc_is_node_addr(net, cfg, t->src.l3num, &t->dst.u3)) {
 		m->svc = np->svc;
 		m->port_index = np->port_index;
@@ -387,7 +388,7 @@ int ksvc_hooks_enable(struct ksvc_net *kn)
 	if (kn->hooks_on)
 		return 0;
 	if (!rcu_access_pointer(kn->tbl)) {
-		struct ksvc_table *tbl = ksvc_table_new();
+		struct ksvc_table *tbl = ksvc_table_new(0);
 
 		if (!tbl)
 			return -ENOMEM;

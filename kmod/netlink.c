@@ -158,7 +158,7 @@ static int ksvc_parse_addr(struct nlattr *a4, struct nlattr *a6, u8 *family,
 		*family = AF_INET;
 		addr->ip = nla_get_in_addr(a4);
 		if (!addr->ip || ipv4_is_multicast(addr->ip) ||
-		    addr->ip == htonl(INADDR_BROADCAST)) {
+		    ipv4_is_lbcast(addr->ip)) {
 			NL_SET_ERR_MSG_ATTR(extack, a4, "not a unicast address");
 			return -EINVAL;
 		}
@@ -170,6 +170,32 @@ static int ksvc_parse_addr(struct nlattr *a4, struct nlattr *a6, u8 *family,
 			NL_SET_ERR_MSG_ATTR(extack, a6, "not a unicast address");
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+/*
+ * A Service's or a pod's address: unicast, and neither loopback nor
+ * link-local, as the API server's validation of Service and endpoint IPs
+ * insists (a packet to those never leaves the host, or the link).
+ */
+static int ksvc_parse_routable(struct nlattr *a4, struct nlattr *a6, u8 *family,
+			       union nf_inet_addr *addr,
+			       struct netlink_ext_ack *extack, struct nlattr *nest)
+{
+	int err = ksvc_parse_addr(a4, a6, family, addr, extack, nest);
+
+	if (err)
+		return err;
+	if (*family == AF_INET ? ipv4_is_loopback(addr->ip) :
+				 ipv6_addr_loopback(&addr->in6)) {
+		NL_SET_ERR_MSG_ATTR(extack, a4 ? a4 : a6, "a loopback address");
+		return -EINVAL;
+	}
+	if (*family == AF_INET ? ipv4_is_linklocal_169(addr->ip) :
+	    ipv6_addr_type(&addr->in6) & IPV6_ADDR_LINKLOCAL) {
+		NL_SET_ERR_MSG_ATTR(extack, a4 ? a4 : a6, "a link-local address");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -347,8 +373,8 @@ static int ksvc_parse_fes(struct ksvc_svc *svc, struct nlattr *list,
 				       extack);
 		if (err)
 			return err;
-		err = ksvc_parse_addr(tb[KSVC_FE_A_ADDR4], tb[KSVC_FE_A_ADDR6],
-				      &family, &addr, extack, a);
+		err = ksvc_parse_routable(tb[KSVC_FE_A_ADDR4], tb[KSVC_FE_A_ADDR6],
+					  &family, &addr, extack, a);
 		if (err)
 			return err;
 		kind = tb[KSVC_FE_A_KIND] ? nla_get_u8(tb[KSVC_FE_A_KIND]) :
@@ -390,6 +416,8 @@ static int ksvc_parse_eps(struct ksvc_svc *svc, struct nlattr *list,
 	struct nlattr *a;
 	int rem, err;
 
+	u32 n0 = svc->n_eps;
+
 	nla_for_each_nested(a, list, rem) {
 		struct ksvc_ep *ep = &svc->eps[svc->n_eps];
 		u8 pi;
@@ -397,22 +425,24 @@ static int ksvc_parse_eps(struct ksvc_svc *svc, struct nlattr *list,
 		err = nla_parse_nested(tb, KSVC_EP_A_MAX, a, ksvc_ep_policy,
 				       extack);
 		if (err)
-			return err;
+			goto err;
 		if (!tb[KSVC_EP_A_PORT_INDEX] || !tb[KSVC_EP_A_PORT]) {
 			NL_SET_ERR_MSG_ATTR(extack, a, "an endpoint needs a port index and a port");
-			return -EINVAL;
+			err = -EINVAL;
+			goto err;
 		}
 		pi = nla_get_u8(tb[KSVC_EP_A_PORT_INDEX]);
 		if (pi >= svc->n_ports) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_EP_A_PORT_INDEX],
 					    "endpoint refers to a port the service does not have");
-			return -EINVAL;
+			err = -EINVAL;
+			goto err;
 		}
 		memset(ep, 0, sizeof(*ep));
-		err = ksvc_parse_addr(tb[KSVC_EP_A_ADDR4], tb[KSVC_EP_A_ADDR6],
-				      &ep->family, &ep->addr, extack, a);
+		err = ksvc_parse_routable(tb[KSVC_EP_A_ADDR4], tb[KSVC_EP_A_ADDR6],
+					  &ep->family, &ep->addr, extack, a);
 		if (err)
-			return err;
+			goto err;
 		ep->port_index = pi;
 		ep->port = htons(nla_get_u16(tb[KSVC_EP_A_PORT]));
 		if (tb[KSVC_EP_A_FLAGS])
@@ -420,6 +450,10 @@ static int ksvc_parse_eps(struct ksvc_svc *svc, struct nlattr *list,
 		svc->n_eps++;
 	}
 	return 0;
+err:
+	/* An append that fails leaves what was staged before it. */
+	svc->n_eps = n0;
+	return err;
 }
 
 static u32 ksvc_count_nested(struct nlattr *list)
@@ -437,9 +471,9 @@ static u32 ksvc_count_nested(struct nlattr *list)
 
 /* A service from KSVC_A_SERVICE, built off to the side. */
 static struct ksvc_svc *ksvc_parse_svc(struct nlattr **stb, struct nlattr *nest,
-				       struct netlink_ext_ack *extack)
+				       u32 max_eps, struct netlink_ext_ack *extack)
 {
-	u32 n_ports, n_addrs, n_eps;
+	u32 n_ports, n_addrs, n_eps, n_ranges;
 	struct ksvc_svc *svc;
 	struct ksvc_name key;
 	int err;
@@ -464,6 +498,17 @@ static struct ksvc_svc *ksvc_parse_svc(struct nlattr **stb, struct nlattr *nest,
 				    "too many frontends");
 		return ERR_PTR(-E2BIG);
 	}
+	if (n_eps > max_eps) {
+		NL_SET_ERR_MSG_ATTR(extack, stb[KSVC_SVC_A_ENDPOINTS],
+				    "too many endpoints for the limit (ksvcctl config --max-endpoints)");
+		return ERR_PTR(-ENOSPC);
+	}
+	n_ranges = ksvc_count_nested(stb[KSVC_SVC_A_SOURCE_RANGES]);
+	if (n_ranges > KSVC_MAX_SOURCE_RANGES) {
+		NL_SET_ERR_MSG_ATTR(extack, stb[KSVC_SVC_A_SOURCE_RANGES],
+				    "too many prefixes");
+		return ERR_PTR(-E2BIG);
+	}
 	svc = ksvc_svc_alloc(n_ports, n_addrs, n_eps);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
@@ -472,16 +517,15 @@ static struct ksvc_svc *ksvc_parse_svc(struct nlattr **stb, struct nlattr *nest,
 	svc->affinity_timeout = KSVC_DEFAULT_AFFINITY_TIMEOUT;
 	if (stb[KSVC_SVC_A_AFFINITY_TIMEOUT])
 		svc->affinity_timeout = nla_get_u32(stb[KSVC_SVC_A_AFFINITY_TIMEOUT]);
-	if (stb[KSVC_SVC_A_SOURCE_RANGES]) {
-		svc->ranges = kcalloc(KSVC_MAX_SOURCE_RANGES, sizeof(*svc->ranges),
+	if (n_ranges) {
+		svc->ranges = kcalloc(n_ranges, sizeof(*svc->ranges),
 				      GFP_KERNEL_ACCOUNT);
 		if (!svc->ranges) {
 			err = -ENOMEM;
 			goto err;
 		}
 		err = ksvc_parse_cidrs(stb[KSVC_SVC_A_SOURCE_RANGES], svc->ranges,
-				       KSVC_MAX_SOURCE_RANGES, &svc->n_ranges,
-				       extack);
+				       n_ranges, &svc->n_ranges, extack);
 		if (err)
 			goto err;
 	}
@@ -580,7 +624,7 @@ static int ksvc_nl_svc_append(struct ksvc_net *kn, struct genl_info *info,
 	struct ksvc_name key;
 	struct ksvc_svc *svc;
 	struct ksvc_tx *tx;
-	u32 n;
+	u32 n, i;
 	int err;
 
 	err = ksvc_parse_name(stb, &key, info->extack, nest);
@@ -595,8 +639,11 @@ static int ksvc_nl_svc_append(struct ksvc_net *kn, struct genl_info *info,
 				    "append must follow the same service's add in one transaction");
 		return -EINVAL;
 	}
-	if (stb[KSVC_SVC_A_PORTS] || stb[KSVC_SVC_A_FRONTENDS]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, stb[KSVC_SVC_A_APPEND],
+	for (i = 0; i <= KSVC_SVC_A_MAX; i++) {
+		if (!stb[i] || i == KSVC_SVC_A_NAMESPACE || i == KSVC_SVC_A_NAME ||
+		    i == KSVC_SVC_A_APPEND || i == KSVC_SVC_A_ENDPOINTS)
+			continue;
+		NL_SET_ERR_MSG_ATTR(info->extack, stb[i],
 				    "append carries endpoints only");
 		return -EINVAL;
 	}
@@ -604,6 +651,12 @@ static int ksvc_nl_svc_append(struct ksvc_net *kn, struct genl_info *info,
 	n = ksvc_count_nested(stb[KSVC_SVC_A_ENDPOINTS]);
 	if (!n)
 		return 0;
+	/* Checked as they come, so a stream of appends cannot grow unbounded. */
+	if ((u64)svc->n_eps + n > ksvc_cfg(kn)->max_endpoints) {
+		NL_SET_ERR_MSG_ATTR(info->extack, stb[KSVC_SVC_A_ENDPOINTS],
+				    "too many endpoints for the limit (ksvcctl config --max-endpoints)");
+		return -ENOSPC;
+	}
 	err = ksvc_svc_grow_eps(svc, n);
 	if (err)
 		return err;
@@ -637,7 +690,8 @@ static int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 		err = ksvc_nl_svc_append(kn, info, stb, nest);
 		goto out;
 	}
-	svc = ksvc_parse_svc(stb, nest, info->extack);
+	svc = ksvc_parse_svc(stb, nest, ksvc_cfg(kn)->max_endpoints,
+			     info->extack);
 	if (IS_ERR(svc)) {
 		err = PTR_ERR(svc);
 		goto out;

@@ -37,17 +37,27 @@ const struct rhashtable_params ksvc_svc_params = {
 	.automatic_shrinking = true,
 };
 
-struct ksvc_table *ksvc_table_new(void)
+/*
+ * A new table, sized for about n_svcs services (0: the smallest), so that
+ * a bulk load does not grow it step by step.
+ */
+struct ksvc_table *ksvc_table_new(u32 n_svcs)
 {
 	struct ksvc_table *tbl = kzalloc(sizeof(*tbl), GFP_KERNEL_ACCOUNT);
+	struct rhashtable_params fe = ksvc_fe_params, svc = ksvc_svc_params;
 
+	BUILD_BUG_ON(offsetof(struct ksvc_fe, node) ||
+		     offsetof(struct ksvc_np, node));
 	if (!tbl)
 		return NULL;
-	if (rhashtable_init(&tbl->fes, &ksvc_fe_params))
+	/* Most services have one cluster IP and one port. */
+	fe.nelem_hint = min_t(u32, n_svcs, 1U << 20);
+	svc.nelem_hint = fe.nelem_hint;
+	if (rhashtable_init(&tbl->fes, &fe))
 		goto err_fes;
 	if (rhashtable_init(&tbl->nps, &ksvc_np_params))
 		goto err_nps;
-	if (rhashtable_init(&tbl->svcs, &ksvc_svc_params))
+	if (rhashtable_init(&tbl->svcs, &svc))
 		goto err_svcs;
 	INIT_LIST_HEAD(&tbl->list);
 	return tbl;
@@ -143,6 +153,8 @@ err:
 	return NULL;
 }
 
+#define KSVC_MAX_SVC_EPS (INT_MAX / sizeof(struct ksvc_ep))
+
 /* Make room for more endpoints in a service that is not published yet. */
 int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more)
 {
@@ -151,9 +163,13 @@ int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more)
 
 	if (WARN_ON_ONCE(svc->published))
 		return -EINVAL;
+	if ((u64)svc->n_eps + more > KSVC_MAX_SVC_EPS)
+		return -E2BIG;
 	if (svc->n_eps + more <= svc->cap_eps)
 		return 0;
-	cap = max(svc->n_eps + more, svc->cap_eps * 2);
+	/* Doubling, but never past what kvcalloc takes (INT_MAX bytes). */
+	cap = max_t(u64, svc->n_eps + more,
+		    min_t(u64, (u64)svc->cap_eps * 2, KSVC_MAX_SVC_EPS));
 	eps = kvcalloc(cap, sizeof(*eps), GFP_KERNEL_ACCOUNT);
 	if (!eps)
 		return -ENOMEM;
@@ -358,205 +374,6 @@ void ksvc_format_addr(char *buf, size_t len, u8 family,
 		snprintf(buf, len, "%pI4", &addr->ip);
 }
 
-/* Check that every frontend and node port of svc is free or already its own. */
-static int ksvc_check_claims(struct ksvc_table *tbl, struct ksvc_svc *svc,
-			     struct ksvc_svc *old, struct netlink_ext_ack *extack)
-{
-	struct ksvc_fe *cur;
-	struct ksvc_np *np;
-	u32 i;
-
-	for (i = 0; i < svc->n_fes; i++) {
-		cur = rhashtable_lookup_fast(&tbl->fes, &svc->fes[i].key,
-					     ksvc_fe_params);
-		if (cur && cur->svc != old) {
-			char addr[48];
-
-			ksvc_format_addr(addr, sizeof(addr), cur->key.family,
-					 &cur->key.addr);
-			KSVC_ERR_FMT(extack, "service %s/%s: frontend %s port %u/%s belongs to service %s/%s",
-				     svc->key.ns, svc->key.name, addr,
-				     ntohs(cur->key.port),
-				     ksvc_proto_name(cur->key.proto),
-				     cur->svc->key.ns, cur->svc->key.name);
-			return -EEXIST;
-		}
-	}
-	for (i = 0; i < svc->n_nps; i++) {
-		np = rhashtable_lookup_fast(&tbl->nps, &svc->nps[i].key,
-					    ksvc_np_params);
-		if (np && np->svc != old) {
-			KSVC_ERR_FMT(extack, "service %s/%s: node port %u/%s belongs to service %s/%s",
-				     svc->key.ns, svc->key.name,
-				     ntohs(np->key.port),
-				     ksvc_proto_name(np->key.proto),
-				     np->svc->key.ns, np->svc->key.name);
-			return -EEXIST;
-		}
-	}
-	return 0;
-}
-
-/*
- * Put svc in the table, in place of the service of the same name if there
- * is one (returned in *oldp, still allocated: the caller frees it with
- * ksvc_svc_free or puts it back).  Each frontend is swapped in one step,
- * so a packet for an address the service keeps always finds a service.
- * On error the table is as it was.
- */
-int ksvc_table_upsert(struct ksvc_table *tbl, struct ksvc_svc *svc,
-		      struct ksvc_svc **oldp, struct netlink_ext_ack *extack)
-{
-	struct ksvc_svc *old;
-	u32 i, nf = 0, nn = 0;
-	struct ksvc_fe **fe_repl;
-	struct ksvc_np **np_repl;
-	int err;
-
-	old = ksvc_table_find(tbl, &svc->key);
-	*oldp = old;
-	err = ksvc_check_claims(tbl, svc, old, extack);
-	if (err)
-		return err;
-
-	/* What each new entry replaced, to put it back on failure. */
-	fe_repl = kcalloc(svc->n_fes + 1, sizeof(*fe_repl), GFP_KERNEL);
-	np_repl = kcalloc(svc->n_nps + 1, sizeof(*np_repl), GFP_KERNEL);
-	if (!fe_repl || !np_repl) {
-		err = -ENOMEM;
-		goto out;
-	}
-
-	for (i = 0; i < svc->n_fes; i++)
-		svc->fes[i].svc = svc;
-	for (i = 0; i < svc->n_nps; i++)
-		svc->nps[i].svc = svc;
-	if (old) {
-		ksvc_carry_counters(svc, old);
-		err = rhashtable_replace_fast(&tbl->svcs, &old->node,
-					      &svc->node, ksvc_svc_params);
-	} else {
-		err = rhashtable_insert_fast(&tbl->svcs, &svc->node,
-					     ksvc_svc_params);
-	}
-	if (err)
-		goto out;
-	svc->published = true;
-
-	for (nf = 0; nf < svc->n_fes; nf++) {
-		struct ksvc_fe *fe = &svc->fes[nf];
-		struct ksvc_fe *cur = rhashtable_lookup_fast(&tbl->fes, &fe->key,
-							     ksvc_fe_params);
-
-		if (cur) {
-			err = rhashtable_replace_fast(&tbl->fes, &cur->node,
-						      &fe->node, ksvc_fe_params);
-			fe_repl[nf] = cur;
-		} else {
-			err = rhashtable_insert_fast(&tbl->fes, &fe->node,
-						     ksvc_fe_params);
-		}
-		if (err)
-			goto undo;
-	}
-	for (nn = 0; nn < svc->n_nps; nn++) {
-		struct ksvc_np *np = &svc->nps[nn];
-		struct ksvc_np *cur = rhashtable_lookup_fast(&tbl->nps, &np->key,
-							     ksvc_np_params);
-
-		if (cur) {
-			err = rhashtable_replace_fast(&tbl->nps, &cur->node,
-						      &np->node, ksvc_np_params);
-			np_repl[nn] = cur;
-		} else {
-			err = rhashtable_insert_fast(&tbl->nps, &np->node,
-						     ksvc_np_params);
-		}
-		if (err)
-			goto undo;
-	}
-
-	/* What the old service had and the new one does not: remove it. */
-	if (old) {
-		for (i = 0; i < old->n_fes; i++) {
-			struct ksvc_fe *fe = &old->fes[i];
-
-			if (rhashtable_lookup_fast(&tbl->fes, &fe->key,
-						   ksvc_fe_params) == fe)
-				rhashtable_remove_fast(&tbl->fes, &fe->node,
-						       ksvc_fe_params);
-		}
-		for (i = 0; i < old->n_nps; i++) {
-			struct ksvc_np *np = &old->nps[i];
-
-			if (rhashtable_lookup_fast(&tbl->nps, &np->key,
-						   ksvc_np_params) == np)
-				rhashtable_remove_fast(&tbl->nps, &np->node,
-						       ksvc_np_params);
-		}
-		list_replace(&old->list, &svc->list);
-		tbl->n_eps -= old->n_eps;
-	} else {
-		list_add_tail(&svc->list, &tbl->list);
-		tbl->n_svcs++;
-	}
-	tbl->n_eps += svc->n_eps;
-	kfree(np_repl);
-	kfree(fe_repl);
-	return 0;
-
-undo:
-	/* Put back exactly what was there: the old entries or nothing. */
-	while (nn-- > 0) {
-		struct ksvc_np *np = &svc->nps[nn];
-
-		if (np_repl[nn])
-			rhashtable_replace_fast(&tbl->nps, &np->node,
-						&np_repl[nn]->node,
-						ksvc_np_params);
-		else
-			rhashtable_remove_fast(&tbl->nps, &np->node,
-					       ksvc_np_params);
-	}
-	while (nf-- > 0) {
-		struct ksvc_fe *fe = &svc->fes[nf];
-
-		if (fe_repl[nf])
-			rhashtable_replace_fast(&tbl->fes, &fe->node,
-						&fe_repl[nf]->node,
-						ksvc_fe_params);
-		else
-			rhashtable_remove_fast(&tbl->fes, &fe->node,
-					       ksvc_fe_params);
-	}
-	if (old)
-		rhashtable_replace_fast(&tbl->svcs, &svc->node, &old->node,
-					ksvc_svc_params);
-	else
-		rhashtable_remove_fast(&tbl->svcs, &svc->node, ksvc_svc_params);
-out:
-	kfree(np_repl);
-	kfree(fe_repl);
-	return err;
-}
-
-/* Take svc out of the table; the caller frees it (after a grace period). */
-void ksvc_table_remove(struct ksvc_table *tbl, struct ksvc_svc *svc)
-{
-	u32 i;
-
-	for (i = 0; i < svc->n_fes; i++)
-		rhashtable_remove_fast(&tbl->fes, &svc->fes[i].node,
-				       ksvc_fe_params);
-	for (i = 0; i < svc->n_nps; i++)
-		rhashtable_remove_fast(&tbl->nps, &svc->nps[i].node,
-				       ksvc_np_params);
-	rhashtable_remove_fast(&tbl->svcs, &svc->node, ksvc_svc_params);
-	list_del_init(&svc->list);
-	tbl->n_svcs--;
-	tbl->n_eps -= svc->n_eps;
-}
-
 void ksvc_tx_free(struct ksvc_tx *tx)
 {
 	struct ksvc_change *c, *tmp;
@@ -571,21 +388,569 @@ void ksvc_tx_free(struct ksvc_tx *tx)
 	kfree(tx);
 }
 
-static int ksvc_check_limits(const struct ksvc_table *tbl,
-			     const struct ksvc_cfg *cfg,
+/*
+ * Committing a batch of changes, the way nf_tables commits: everything
+ * that can fail happens first, while the live table is still as it was
+ * (prepare), and what follows cannot fail (publish).
+ *
+ * Prepare reduces the batch to one final change per service name (the
+ * last one given), checks deletes, the limits and every claim of a
+ * frontend or node port against the table as the whole batch leaves it,
+ * then makes room: each key a new entry will take gets a placeholder
+ * entry (no service: packets ignore it, as they ignored the missing key),
+ * and each new name its node in the name table.  Undoing that only
+ * removes what it added, which cannot fail either.
+ *
+ * Publish then only swaps: each claimed key's entry is replaced by the new
+ * one (rhashtable_replace_fast, which cannot fail for an entry that is
+ * there), keys nobody claims any more are removed, names are swapped or
+ * removed.  A packet sees each frontend change in one step.
+ */
+
+/* A frontend (kind 0) or node port (kind 1) entry a new service takes. */
+struct ksvc_claim {
+	void *entry;
+	struct ksvc_change *c;
+};
+
+struct ksvc_kind {
+	const struct rhashtable_params *params;
+	size_t size, key_off, key_len, svc_off;
+	size_t (*count)(const struct ksvc_svc *svc);
+	void *(*entry)(struct ksvc_svc *svc, u32 i);
+};
+
+static size_t ksvc_n_fes(const struct ksvc_svc *svc)
+{
+	return svc->n_fes;
+}
+
+static void *ksvc_fe_entry(struct ksvc_svc *svc, u32 i)
+{
+	return &svc->fes[i];
+}
+
+static size_t ksvc_n_nps(const struct ksvc_svc *svc)
+{
+	return svc->n_nps;
+}
+
+static void *ksvc_np_entry(struct ksvc_svc *svc, u32 i)
+{
+	return &svc->nps[i];
+}
+
+static const struct ksvc_kind ksvc_kinds[2] = {
+	{
+		.params = &ksvc_fe_params,
+		.size = sizeof(struct ksvc_fe),
+		.key_off = offsetof(struct ksvc_fe, key),
+		.key_len = sizeof(struct ksvc_fe_key),
+		.svc_off = offsetof(struct ksvc_fe, svc),
+		.count = ksvc_n_fes,
+		.entry = ksvc_fe_entry,
+	},
+	{
+		.params = &ksvc_np_params,
+		.size = sizeof(struct ksvc_np),
+		.key_off = offsetof(struct ksvc_np, key),
+		.key_len = sizeof(struct ksvc_np_key),
+		.svc_off = offsetof(struct ksvc_np, svc),
+		.count = ksvc_n_nps,
+		.entry = ksvc_np_entry,
+	},
+};
+
+static struct rhashtable *ksvc_kind_ht(struct ksvc_table *tbl, int k)
+{
+	return k ? &tbl->nps : &tbl->fes;
+}
+
+static const void *ksvc_entry_key(const struct ksvc_kind *kd, const void *e)
+{
+	return e + kd->key_off;
+}
+
+static struct ksvc_svc **ksvc_entry_svc(const struct ksvc_kind *kd, void *e)
+{
+	return e + kd->svc_off;
+}
+
+static struct rhash_head *ksvc_entry_node(void *e)
+{
+	/* Both entry types start with their rhash_head. */
+	return e;
+}
+
+static void *ksvc_entry_lookup(struct ksvc_table *tbl, int k, const void *key)
+{
+	return rhashtable_lookup_fast(ksvc_kind_ht(tbl, k), key,
+				      *ksvc_kinds[k].params);
+}
+
+/* Placeholders: entries without a service, freed after a grace period. */
+struct ksvc_spare {
+	struct rcu_head rcu;
+	u32 n, inserted;
+	char entries[];
+};
+
+static void ksvc_spare_free_rcu(struct rcu_head *rcu)
+{
+	kvfree(container_of(rcu, struct ksvc_spare, rcu));
+}
+
+struct ksvc_batch {
+	struct ksvc_table *tbl;
+	bool private;			/* tbl is not published (replace) */
+	struct ksvc_change **fin;	/* final change per name, by name */
+	u32 n_fin;
+	struct ksvc_claim *claims[2];
+	u32 n_claims[2];
+	struct ksvc_spare *spare[2];
+	u32 n_names;			/* new names inserted by prepare */
+	s64 d_svcs, d_eps;
+};
+
+static int ksvc_change_cmp(const void *a, const void *b)
+{
+	const struct ksvc_change *x = *(const struct ksvc_change * const *)a;
+	const struct ksvc_change *y = *(const struct ksvc_change * const *)b;
+	int r = memcmp(&x->key, &y->key, sizeof(x->key));
+
+	if (r)
+		return r;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int ksvc_claim_cmp(const void *a, const void *b, const void *priv)
+{
+	const struct ksvc_kind *kd = priv;
+	const struct ksvc_claim *x = a, *y = b;
+
+	return memcmp(ksvc_entry_key(kd, x->entry), ksvc_entry_key(kd, y->entry),
+		      kd->key_len);
+}
+
+/* Is the service of this name changed or deleted by the batch? */
+static bool ksvc_batch_changes(const struct ksvc_batch *b,
+			       const struct ksvc_name *key)
+{
+	u32 lo = 0, hi = b->n_fin;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		int r = memcmp(key, &b->fin[mid]->key, sizeof(*key));
+
+		if (!r)
+			return true;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+static void ksvc_claim_error(int k, const void *e, const struct ksvc_name *who,
+			     const struct ksvc_name *owner,
 			     struct netlink_ext_ack *extack)
 {
-	if (tbl->n_svcs > cfg->max_services) {
+	char addr[48];
+
+	if (k) {
+		const struct ksvc_np *np = e;
+
+		KSVC_ERR_FMT(extack, "service %s/%s: node port %u/%s belongs to service %s/%s",
+			     who->ns, who->name, ntohs(np->key.port),
+			     ksvc_proto_name(np->key.proto),
+			     owner->ns, owner->name);
+	} else {
+		const struct ksvc_fe *fe = e;
+
+		ksvc_format_addr(addr, sizeof(addr), fe->key.family,
+				 &fe->key.addr);
+		KSVC_ERR_FMT(extack, "service %s/%s: frontend %s port %u/%s belongs to service %s/%s",
+			     who->ns, who->name, addr, ntohs(fe->key.port),
+			     ksvc_proto_name(fe->key.proto),
+			     owner->ns, owner->name);
+	}
+}
+
+/* Reduce the batch to its final change per name; check the deletes. */
+static int ksvc_batch_reduce(struct ksvc_batch *b, struct list_head *changes,
+			     struct netlink_ext_ack *extack)
+{
+	struct ksvc_change *c, **v;
+	u32 n = 0, i, j;
+
+	list_for_each_entry(c, changes, list) {
+		c->seq = n++;
+		c->old = NULL;
+	}
+	if (!n)
+		return 0;
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	b->fin = v;
+	i = 0;
+	list_for_each_entry(c, changes, list)
+		v[i++] = c;
+	sort(v, n, sizeof(*v), ksvc_change_cmp, NULL);
+
+	for (i = 0; i < n; i = j) {
+		struct ksvc_svc *live = ksvc_table_find(b->tbl, &v[i]->key);
+		bool exists = live;
+
+		for (j = i; j < n && !memcmp(&v[j]->key, &v[i]->key,
+					     sizeof(v[i]->key)); j++) {
+			c = v[j];
+			if (b->private && !c->svc) {
+				NL_SET_ERR_MSG_MOD(extack, "a replace transaction cannot delete services");
+				return -EINVAL;
+			}
+			if (b->private && j > i) {
+				KSVC_ERR_FMT(extack, "service %s/%s given twice",
+					     c->key.ns, c->key.name);
+				return -EEXIST;
+			}
+			if (!c->svc && !exists) {
+				KSVC_ERR_FMT(extack, "service %s/%s does not exist",
+					     c->key.ns, c->key.name);
+				return -ENOENT;
+			}
+			exists = c->svc;
+		}
+		c = v[j - 1];
+		/* A service added and deleted within the batch: nothing. */
+		if (!c->svc && !live)
+			continue;
+		c->old = live;
+		v[b->n_fin++] = c;	/* b->n_fin <= i: read already */
+	}
+	return 0;
+}
+
+static int ksvc_batch_limits(struct ksvc_batch *b, const struct ksvc_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	s64 svcs, eps;
+	u32 i;
+
+	for (i = 0; i < b->n_fin; i++) {
+		struct ksvc_change *c = b->fin[i];
+
+		if (c->svc) {
+			ksvc_svc_finalize(c->svc);
+			b->d_eps += c->svc->n_eps;
+			b->d_svcs += !c->old;
+		}
+		if (c->old) {
+			b->d_eps -= c->old->n_eps;
+			b->d_svcs -= !c->svc;
+		}
+	}
+	/* A batch that does not grow a table over its limit may pass. */
+	svcs = (s64)b->tbl->n_svcs + b->d_svcs;
+	eps = (s64)b->tbl->n_eps + b->d_eps;
+	if (b->d_svcs > 0 && svcs > cfg->max_services) {
 		KSVC_ERR_FMT(extack, "too many services: limit %u (ksvcctl config --max-services)",
 			     cfg->max_services);
 		return -ENOSPC;
 	}
-	if (tbl->n_eps > cfg->max_endpoints) {
+	if (b->d_eps > 0 && eps > cfg->max_endpoints) {
 		KSVC_ERR_FMT(extack, "too many endpoints: limit %u (ksvcctl config --max-endpoints)",
 			     cfg->max_endpoints);
 		return -ENOSPC;
 	}
 	return 0;
+}
+
+/*
+ * Every key the new services take, sorted; each must be free, the
+ * service's own, or given up by another service of the batch.  Counts the
+ * keys that are not in the table yet in *absent.
+ */
+static int ksvc_batch_claims(struct ksvc_batch *b, int k, u32 *absent,
+			     struct netlink_ext_ack *extack)
+{
+	const struct ksvc_kind *kd = &ksvc_kinds[k];
+	struct ksvc_claim *cl;
+	size_t n = 0;
+	u32 i, j, m = 0;
+
+	*absent = 0;
+	for (i = 0; i < b->n_fin; i++)
+		if (b->fin[i]->svc)
+			n += kd->count(b->fin[i]->svc);
+	if (!n)
+		return 0;
+	if (n > U32_MAX / 2)
+		return -E2BIG;
+	cl = kvmalloc_array(n, sizeof(*cl), GFP_KERNEL_ACCOUNT);
+	if (!cl)
+		return -ENOMEM;
+	b->claims[k] = cl;
+	for (i = 0; i < b->n_fin; i++) {
+		struct ksvc_svc *svc = b->fin[i]->svc;
+
+		for (j = 0; svc && j < kd->count(svc); j++) {
+			cl[m].entry = kd->entry(svc, j);
+			cl[m].c = b->fin[i];
+			m++;
+		}
+	}
+	b->n_claims[k] = m;
+	sort_r(cl, m, sizeof(*cl), ksvc_claim_cmp, NULL, kd);
+
+	for (i = 0; i < m; i++) {
+		void *cur;
+
+		if (i && !ksvc_claim_cmp(&cl[i - 1], &cl[i], kd)) {
+			ksvc_claim_error(k, cl[i].entry, &cl[i].c->key,
+					 &cl[i - 1].c->key, extack);
+			return -EEXIST;
+		}
+		cur = ksvc_entry_lookup(b->tbl, k, ksvc_entry_key(kd, cl[i].entry));
+		if (!cur) {
+			(*absent)++;
+			continue;
+		}
+		/* Between commits every entry has its service. */
+		if (WARN_ON_ONCE(!*ksvc_entry_svc(kd, cur)))
+			return -EINVAL;
+		if (*ksvc_entry_svc(kd, cur) == cl[i].c->old ||
+		    ksvc_batch_changes(b, &(*ksvc_entry_svc(kd, cur))->key))
+			continue;
+		ksvc_claim_error(k, cl[i].entry, &cl[i].c->key,
+				 &(*ksvc_entry_svc(kd, cur))->key, extack);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/*
+ * Room for the keys not in the table yet: a placeholder each, or in a
+ * table no packet sees the new entry itself.
+ */
+static int ksvc_batch_make_room(struct ksvc_batch *b, int k, u32 absent)
+{
+	const struct ksvc_kind *kd = &ksvc_kinds[k];
+	struct rhashtable *ht = ksvc_kind_ht(b->tbl, k);
+	struct ksvc_spare *sp = NULL;
+	u32 i;
+	int err;
+
+	if (!absent)
+		return 0;
+	if (!b->private) {
+		sp = kvzalloc(struct_size(sp, entries, (size_t)absent * kd->size),
+			      GFP_KERNEL_ACCOUNT);
+		if (!sp)
+			return -ENOMEM;
+		sp->n = absent;
+		b->spare[k] = sp;
+	}
+	for (i = 0; i < b->n_claims[k]; i++) {
+		void *e = b->claims[k][i].entry;
+		const void *key = ksvc_entry_key(kd, e);
+
+		if (ksvc_entry_lookup(b->tbl, k, key))
+			continue;
+		if (sp) {
+			void *ph = sp->entries + (size_t)sp->inserted * kd->size;
+
+			memcpy(ph + kd->key_off, key, kd->key_len);
+			e = ph;
+		} else {
+			*ksvc_entry_svc(kd, e) = b->claims[k][i].c->svc;
+		}
+		err = rhashtable_insert_fast(ht, ksvc_entry_node(e), *kd->params);
+		if (err)
+			return err;
+		if (sp)
+			sp->inserted++;
+	}
+	return 0;
+}
+
+static int ksvc_batch_names(struct ksvc_batch *b)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < b->n_fin; i++) {
+		struct ksvc_change *c = b->fin[i];
+
+		if (!c->svc || c->old)
+			continue;
+		err = rhashtable_insert_fast(&b->tbl->svcs, &c->svc->node,
+					     ksvc_svc_params);
+		if (err)
+			return err;
+		b->n_names++;
+	}
+	return 0;
+}
+
+/* Take back what prepare put in the table: removals only. */
+static void ksvc_batch_undo(struct ksvc_batch *b)
+{
+	u32 i, k, done;
+
+	for (i = 0, done = 0; done < b->n_names; i++) {
+		struct ksvc_change *c = b->fin[i];
+
+		if (!c->svc || c->old)
+			continue;
+		rhashtable_remove_fast(&b->tbl->svcs, &c->svc->node,
+				       ksvc_svc_params);
+		done++;
+	}
+	for (k = 0; k < 2; k++) {
+		const struct ksvc_kind *kd = &ksvc_kinds[k];
+		struct rhashtable *ht = ksvc_kind_ht(b->tbl, k);
+
+		if (b->spare[k]) {
+			for (i = 0; i < b->spare[k]->inserted; i++)
+				rhashtable_remove_fast(ht, ksvc_entry_node(b->spare[k]->entries + (size_t)i * kd->size),
+						       *kd->params);
+			continue;
+		}
+		if (!b->private)
+			continue;
+		/* A private table: the new entries themselves went in. */
+		for (i = 0; i < b->n_claims[k]; i++) {
+			void *e = b->claims[k][i].entry;
+
+			if (ksvc_entry_lookup(b->tbl, k, ksvc_entry_key(kd, e)) == e)
+				rhashtable_remove_fast(ht, ksvc_entry_node(e),
+						       *kd->params);
+		}
+	}
+}
+
+static int ksvc_batch_prepare(struct ksvc_batch *b, struct list_head *changes,
+			      const struct ksvc_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	u32 absent[2];
+	int err, k;
+
+	err = ksvc_batch_reduce(b, changes, extack);
+	if (!err)
+		err = ksvc_batch_limits(b, cfg, extack);
+	for (k = 0; !err && k < 2; k++)
+		err = ksvc_batch_claims(b, k, &absent[k], extack);
+	for (k = 0; !err && k < 2; k++)
+		err = ksvc_batch_make_room(b, k, absent[k]);
+	if (!err)
+		err = ksvc_batch_names(b);
+	if (err) {
+		if (err == -ENOMEM || err == -EBUSY || err == -E2BIG)
+			NL_SET_ERR_MSG_MOD(extack, "no memory for the change; the tables are as they were");
+		ksvc_batch_undo(b);
+	}
+	return err;
+}
+
+/* From here on nothing can fail. */
+static void ksvc_batch_publish(struct ksvc_batch *b)
+{
+	struct ksvc_table *tbl = b->tbl;
+	u32 i, j, k;
+
+	for (i = 0; i < b->n_fin; i++) {
+		struct ksvc_change *c = b->fin[i];
+		struct ksvc_svc *svc = c->svc;
+
+		if (!svc)
+			continue;
+		for (j = 0; j < svc->n_fes; j++)
+			svc->fes[j].svc = svc;
+		for (j = 0; j < svc->n_nps; j++)
+			svc->nps[j].svc = svc;
+		if (c->old)
+			ksvc_carry_counters(svc, c->old);
+		svc->published = true;
+	}
+	/* Every claimed key has an entry now: swap the new one in. */
+	for (k = 0; k < 2; k++) {
+		const struct ksvc_kind *kd = &ksvc_kinds[k];
+		struct rhashtable *ht = ksvc_kind_ht(tbl, k);
+
+		for (i = 0; i < b->n_claims[k]; i++) {
+			void *e = b->claims[k][i].entry;
+			void *cur = ksvc_entry_lookup(tbl, k, ksvc_entry_key(kd, e));
+
+			if (WARN_ON_ONCE(!cur) || cur == e)
+				continue;
+			WARN_ON_ONCE(rhashtable_replace_fast(ht, ksvc_entry_node(cur),
+							     ksvc_entry_node(e),
+							     *kd->params));
+		}
+	}
+	/* What the old services had and nobody took: remove it. */
+	for (i = 0; i < b->n_fin; i++) {
+		struct ksvc_svc *old = b->fin[i]->old;
+
+		for (k = 0; old && k < 2; k++) {
+			const struct ksvc_kind *kd = &ksvc_kinds[k];
+
+			for (j = 0; j < kd->count(old); j++) {
+				void *e = kd->entry(old, j);
+
+				if (ksvc_entry_lookup(tbl, k, ksvc_entry_key(kd, e)) == e)
+					rhashtable_remove_fast(ksvc_kind_ht(tbl, k),
+							       ksvc_entry_node(e),
+							       *kd->params);
+			}
+		}
+	}
+	for (i = 0; i < b->n_fin; i++) {
+		struct ksvc_change *c = b->fin[i];
+
+		if (c->svc && c->old) {
+			WARN_ON_ONCE(rhashtable_replace_fast(&tbl->svcs, &c->old->node,
+							     &c->svc->node,
+							     ksvc_svc_params));
+			list_replace_init(&c->old->list, &c->svc->list);
+		} else if (c->svc) {
+			list_add_tail(&c->svc->list, &tbl->list);
+		} else {
+			rhashtable_remove_fast(&tbl->svcs, &c->old->node,
+					       ksvc_svc_params);
+			list_del_init(&c->old->list);
+		}
+		c->svc = NULL;	/* the table owns it now */
+	}
+	tbl->n_svcs += b->d_svcs;
+	tbl->n_eps += b->d_eps;
+	/* Every placeholder was replaced by the entry it held room for. */
+	for (k = 0; k < 2; k++)
+		if (b->spare[k]) {
+			call_rcu(&b->spare[k]->rcu, ksvc_spare_free_rcu);
+			b->spare[k] = NULL;
+		}
+}
+
+static void ksvc_batch_release(struct ksvc_batch *b, bool published)
+{
+	u32 i;
+	int k;
+
+	for (i = 0; published && i < b->n_fin; i++) {
+		ksvc_svc_free(b->fin[i]->old);	/* after a grace period */
+		b->fin[i]->old = NULL;
+	}
+	for (k = 0; k < 2; k++) {
+		kvfree(b->claims[k]);
+		/* Placeholders a packet may have seen: after a grace period. */
+		if (b->spare[k])
+			call_rcu(&b->spare[k]->rcu, ksvc_spare_free_rcu);
+	}
+	kvfree(b->fin);
 }
 
 static bool ksvc_svc_has_udp(const struct ksvc_svc *svc)
@@ -598,139 +963,56 @@ static bool ksvc_svc_has_udp(const struct ksvc_svc *svc)
 	return false;
 }
 
-/* Build a whole new table from the changes; swap it in only if all fit. */
-static int ksvc_commit_replace(struct ksvc_net *kn, struct list_head *changes,
-			       const struct ksvc_cfg *cfg,
-			       struct netlink_ext_ack *extack)
-{
-	struct ksvc_table *new, *old;
-	struct ksvc_change *c;
-	struct ksvc_svc *dup;
-	int err = 0;
-
-	new = ksvc_table_new();
-	if (!new) {
-		NL_SET_ERR_MSG_MOD(extack, "no memory for a new table; the old one stays");
-		return -ENOMEM;
-	}
-	list_for_each_entry(c, changes, list) {
-		if (!c->svc) {
-			NL_SET_ERR_MSG_MOD(extack, "a replace transaction cannot delete services");
-			err = -EINVAL;
-			break;
-		}
-		if (ksvc_table_find(new, &c->svc->key)) {
-			KSVC_ERR_FMT(extack, "service %s/%s given twice",
-				     c->key.ns, c->key.name);
-			err = -EEXIST;
-			break;
-		}
-		ksvc_svc_finalize(c->svc);
-		err = ksvc_table_upsert(new, c->svc, &dup, extack);
-		if (err)
-			break;
-		c->svc = NULL;	/* the table owns it now */
-		err = ksvc_check_limits(new, cfg, extack);
-		if (err)
-			break;
-	}
-	if (err) {
-		/* Never published to readers: no grace period needed. */
-		ksvc_table_free(new);
-		return err;
-	}
-	old = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
-	rcu_assign_pointer(kn->tbl, new);
-	synchronize_net();
-	ksvc_table_free(old);
-	return 0;
-}
-
-/* Undo one applied change of an incremental commit. */
-static void ksvc_undo(struct ksvc_table *tbl, struct ksvc_change *c)
-{
-	struct ksvc_svc *cur;
-
-	if (c->old)
-		ksvc_table_upsert(tbl, c->old, &cur, NULL);
-	else if (c->svc)
-		ksvc_table_remove(tbl, c->svc);
-	c->old = NULL;	/* back in the table */
-}
-
-/*
- * Apply the changes one by one to the live table.  Each service changes
- * atomically; if one change fails, the ones before it are undone, so the
- * table ends as it was.
- */
-static int ksvc_commit_incremental(struct ksvc_net *kn,
-				   struct list_head *changes,
-				   const struct ksvc_cfg *cfg,
-				   struct netlink_ext_ack *extack)
-{
-	struct ksvc_table *tbl;
-	struct ksvc_change *c;
-	int err = 0;
-
-	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
-	list_for_each_entry(c, changes, list) {
-		if (c->svc) {
-			ksvc_svc_finalize(c->svc);
-			err = ksvc_table_upsert(tbl, c->svc, &c->old, extack);
-			if (!err) {
-				err = ksvc_check_limits(tbl, cfg, extack);
-				if (err)
-					ksvc_undo(tbl, c);
-			}
-		} else {
-			c->old = ksvc_table_find(tbl, &c->key);
-			if (c->old) {
-				ksvc_table_remove(tbl, c->old);
-			} else {
-				KSVC_ERR_FMT(extack, "service %s/%s does not exist",
-					     c->key.ns, c->key.name);
-				err = -ENOENT;
-			}
-		}
-		if (err)
-			break;
-	}
-	if (err) {
-		/* Newest first; the change that failed was not applied. */
-		list_for_each_entry_continue_reverse(c, changes, list)
-			ksvc_undo(tbl, c);
-		return err;
-	}
-	list_for_each_entry(c, changes, list) {
-		ksvc_svc_free(c->old);
-		c->old = NULL;
-		c->svc = NULL;	/* the table owns it now */
-	}
-	return 0;
-}
-
 /*
  * Apply a batch of changes (each with a staged service, or NULL to delete)
- * under kn->lock.  On success the changes' services belong to the table
- * (or are freed); on failure the tables are as they were and the caller
- * frees the changes.
+ * under kn->lock: to the live table, or with replace to a new table that
+ * then takes the live one's place.  On success the final changes'
+ * services belong to the table, and the services they replaced are freed
+ * after a grace period; on failure the tables are as they were.  Either
+ * way the caller frees the changes (and the services still on them).
  */
 int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 		struct netlink_ext_ack *extack)
 {
-	const struct ksvc_cfg *cfg;
+	struct ksvc_batch b = { .private = replace };
+	struct ksvc_table *live;
 	struct ksvc_change *c;
 	bool udp = false;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
-	cfg = ksvc_cfg(kn);
+	live = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
 	list_for_each_entry(c, changes, list)
 		udp |= ksvc_svc_has_udp(c->svc);
-	if (replace)
-		err = ksvc_commit_replace(kn, changes, cfg, extack);
-	else
-		err = ksvc_commit_incremental(kn, changes, cfg, extack);
+	if (replace) {
+		u32 n = 0;
+
+		list_for_each_entry(c, changes, list)
+			n++;
+		b.tbl = ksvc_table_new(n);
+		if (!b.tbl) {
+			NL_SET_ERR_MSG_MOD(extack, "no memory for a new table; the old one stays");
+			return -ENOMEM;
+		}
+	} else {
+		if (WARN_ON_ONCE(!live))
+			return -EINVAL;
+		b.tbl = live;
+	}
+	err = ksvc_batch_prepare(&b, changes, ksvc_cfg(kn), extack);
+	if (!err)
+		ksvc_batch_publish(&b);
+	ksvc_batch_release(&b, !err);
+	if (replace) {
+		if (err) {
+			/* Never published to readers: no grace period needed. */
+			ksvc_table_free(b.tbl);
+			return err;
+		}
+		rcu_assign_pointer(kn->tbl, b.tbl);
+		synchronize_net();
+		ksvc_table_free(live);
+	}
 	if (err)
 		return err;
 	kn->generation++;

@@ -12,7 +12,11 @@
  *   kstool fail-nth N CMD [ARG...]   run CMD with its Nth fault-injection
  *                                    point failing (/proc/PID/fail-nth);
  *                                    exit with CMD's status and say on
- *                                    stderr whether the fault was reached
+ *                                    stderr whether the fault was reached;
+ *                                    with KSTOOL_MAKE_IT_FAIL=1 in the
+ *                                    environment, CMD's task is also one
+ *                                    the global fault attributes (with
+ *                                    task-filter) may fail: a second fault
  *   kstool serve tcp|udp|sctp PORT TEXT [-6]
  *                                    a pod's server: answer each connection
  *                                    (or datagram) with "TEXT PEER", PEER
@@ -147,6 +151,14 @@ static int fail_nth(const char *n, char **cmd)
 			_exit(126);
 		}
 		close(fd);
+		if (getenv("KSTOOL_MAKE_IT_FAIL")) {
+			fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
+			if (fd < 0 || write(fd, "1", 1) != 1) {
+				perror("make-it-fail");
+				_exit(126);
+			}
+			close(fd);
+		}
 		execvp(cmd[0], cmd);
 		perror(cmd[0]);
 		_exit(127);
