@@ -641,15 +641,48 @@ static int parse_addr(const char *s, struct ks_addr *a)
 	return inet_pton(a->family, s, a->a) == 1 ? 0 : -1;
 }
 
+/*
+ * What the kernel refuses as a Service's or a pod's address (and the API
+ * server's validation before it): NULL for a routable unicast address.
+ */
+static const char *addr_special(const struct ks_addr *a)
+{
+	static const uint8_t zero[16], loop6[16] = { [15] = 1 };
+	const uint8_t *b = a->a;
+
+	if (a->family == AF_INET) {
+		if (!memcmp(b, zero, 4) || b[0] >= 224)
+			return "not a unicast address";
+		if (b[0] == 127)
+			return "a loopback address";
+		if (b[0] == 169 && b[1] == 254)
+			return "a link-local address";
+		return NULL;
+	}
+	if (!memcmp(b, zero, 16) || b[0] == 0xff)
+		return "not a unicast address";
+	if (!memcmp(b, loop6, 16))
+		return "a loopback address";
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return "a link-local address";
+	return NULL;
+}
+
 static int want_addr(struct obj *o, const struct node *n, const char *path,
 		     struct ks_addr *a)
 {
 	const char *s = want_str(o, n, path, 64);
+	const char *why;
 
 	if (!s)
 		return -1;
 	if (parse_addr(s, a)) {
 		oerr(o, n, path, "%.*s is not an IP address", SHOWN(n));
+		return -1;
+	}
+	why = addr_special(a);
+	if (why) {
+		oerr(o, n, path, "%.*s is %s", SHOWN(n), why);
 		return -1;
 	}
 	return 0;

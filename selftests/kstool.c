@@ -269,7 +269,7 @@ enum breakage {
 	OK, NO_NAME, LONG_NAME, EP_PORT_INDEX, BAD_PROTO, EP_FLAGS, NO_NESTED_FLAG,
 	UNKNOWN_ATTR, FE_TWO_ADDRS, FE_MULTICAST, SHORT_ADDR, STATS_SET,
 	NODEPORT_DUP, APPEND_NO_TX, ZERO_PORT, FE_WITHOUT_PORTS, FE_ALSO_SELF,
-	FE_ALSO_MASK,
+	FE_ALSO_MASK, FE_LOOPBACK, FE_LINK_LOCAL6, EP_LOOPBACK6, EP_LINK_LOCAL,
 };
 
 static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
@@ -317,7 +317,13 @@ static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
 		nla_put(m, KSVC_FE_A_ADDR6, 4, &vip);
 	else if (b == FE_MULTICAST)
 		nla_put_u32(m, KSVC_FE_A_ADDR4, htonl(0xe0000001));
-	else
+	else if (b == FE_LOOPBACK)
+		nla_put_u32(m, KSVC_FE_A_ADDR4, htonl(0x7f000001));
+	else if (b == FE_LINK_LOCAL6) {
+		uint8_t a6[16] = { 0xfe, 0x80, [15] = 1 };
+
+		nla_put(m, KSVC_FE_A_ADDR6, 16, a6);
+	} else
 		nla_put_u32(m, KSVC_FE_A_ADDR4, vip);
 	if (b == FE_ALSO_SELF)
 		nla_put_u8(m, KSVC_FE_A_ALSO, 1 << KSVC_FE_CLUSTER_IP);
@@ -332,7 +338,14 @@ static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
 	nla_nest_end(m, l);
 	l = nest(m, KSVC_SVC_A_ENDPOINTS);
 	e = nest(m, KSVC_SVC_A_ENDPOINT);
-	nla_put_u32(m, KSVC_EP_A_ADDR4, ep);
+	if (b == EP_LOOPBACK6) {
+		uint8_t a6[16] = { [15] = 1 };
+
+		nla_put(m, KSVC_EP_A_ADDR6, 16, a6);
+	} else {
+		nla_put_u32(m, KSVC_EP_A_ADDR4,
+			    b == EP_LINK_LOCAL ? htonl(0xa9fe0101) : ep);
+	}
 	nla_put_u8(m, KSVC_EP_A_PORT_INDEX, b == EP_PORT_INDEX ? 3 : 0);
 	nla_put_u16(m, KSVC_EP_A_PORT, 80);
 	nla_put_u32(m, KSVC_EP_A_FLAGS, b == EP_FLAGS ? 0x100 : KSVC_EP_F_READY);
@@ -366,6 +379,58 @@ static int tx_abandon(void)
 	return err ? 1 : 0;
 }
 
+/* An append of n endpoints 10.244.1.1.. to "app"; bad_at: one broken. */
+static struct nl_msg *append(int n, int bad_at, int other_attr)
+{
+	struct nl_msg *m = msg_new(KSVC_CMD_SVC_NEW);
+	struct nlattr *s, *l, *e;
+	int i;
+
+	s = nest(m, KSVC_A_SERVICE);
+	nla_put_string(m, KSVC_SVC_A_NAMESPACE, "default");
+	nla_put_string(m, KSVC_SVC_A_NAME, "app");
+	nla_put_flag(m, KSVC_SVC_A_APPEND);
+	if (other_attr)
+		nla_put_u8(m, KSVC_SVC_A_TYPE, 0);
+	l = nest(m, KSVC_SVC_A_ENDPOINTS);
+	for (i = 0; i < n; i++) {
+		e = nest(m, KSVC_SVC_A_ENDPOINT);
+		nla_put_u32(m, KSVC_EP_A_ADDR4, htonl(0x0af40101 + i));
+		nla_put_u8(m, KSVC_EP_A_PORT_INDEX, i == bad_at ? 3 : 0);
+		nla_put_u16(m, KSVC_EP_A_PORT, 80);
+		nla_nest_end(m, e);
+	}
+	nla_nest_end(m, l);
+	nla_nest_end(m, s);
+	return m;
+}
+
+static void said(const char *what, int err)
+{
+	printf("%s: %s: %s\n", what, err ? strerror(-err) : "accepted", last_msg);
+}
+
+/*
+ * Appends to a staged service that fail: one endpoint broken after a good
+ * one, another attribute than endpoints, more endpoints than the limit
+ * (the caller sets it to 3).  Each is refused and leaves the staged
+ * service as it was; the commit then adds "app" with its one endpoint.
+ */
+static int append_checks(void)
+{
+	int err = simple(KSVC_CMD_TX_BEGIN, 0);
+
+	said("begin", err);
+	if (err)
+		return 1;
+	said("stage", send_msg(service("app", htonl(0x0a600a0b), OK)));
+	said("append-bad-endpoint", send_msg(append(2, 1, 0)));
+	said("append-other-attribute", send_msg(append(1, -1, 1)));
+	said("append-over-limit", send_msg(append(3, -1, 0)));
+	said("commit", simple(KSVC_CMD_TX_COMMIT, 0));
+	return 0;
+}
+
 static int bad(void)
 {
 	static const struct {
@@ -389,6 +454,10 @@ static int bad(void)
 		{ "frontend-without-ports", FE_WITHOUT_PORTS },
 		{ "frontend-also-itself", FE_ALSO_SELF },
 		{ "frontend-also-unknown-kind", FE_ALSO_MASK },
+		{ "frontend-loopback", FE_LOOPBACK },
+		{ "frontend-link-local6", FE_LINK_LOCAL6 },
+		{ "endpoint-loopback6", EP_LOOPBACK6 },
+		{ "endpoint-link-local", EP_LINK_LOCAL },
 	};
 	struct nl_msg *m;
 	size_t i;
@@ -614,7 +683,9 @@ int main(int argc, char **argv)
 		return tx_abandon();
 	if (argc == 2 && !strcmp(argv[1], "bad"))
 		return bad();
-	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad | fail-nth N CMD...\n"
+	if (argc == 2 && !strcmp(argv[1], "append-checks"))
+		return append_checks();
+	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad | append-checks | fail-nth N CMD...\n"
 			"       kstool serve tcp|udp|sctp PORT TEXT [-6]\n");
 	return 2;
 }

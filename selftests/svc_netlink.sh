@@ -8,7 +8,7 @@
 require_module
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
-ktap_header 7
+ktap_header 10
 setup_node
 kst() { ip netns exec "$node" "$KSTOOL" "$@"; }
 
@@ -39,6 +39,10 @@ all_refused() {
 	expect frontend-without-ports "Invalid argument" "needs at least one port" &&
 	expect frontend-also-itself "Invalid argument" "other kinds include its own" &&
 	expect frontend-also-unknown-kind "Invalid argument" "" &&
+	expect frontend-loopback "Invalid argument" "a loopback address" &&
+	expect frontend-link-local6 "Invalid argument" "a link-local address" &&
+	expect endpoint-loopback6 "Invalid argument" "a loopback address" &&
+	expect endpoint-link-local "Invalid argument" "a link-local address" &&
 	expect flush-with-attribute "Invalid argument" "" &&
 	expect tx-unknown-flag "Invalid argument" "" &&
 	expect commit-without-begin "No such file or directory" "no transaction is open"
@@ -66,4 +70,21 @@ check "a frontend of another Service is refused with the kernel's reason" \
 	test $rc = 1 -a -n "$(grep 'frontend 10.96.6.1 port 80/TCP belongs to service default/web' <<<"$err")"
 check "and nothing changed" \
 	test "$(table | grep -v '^default after ')" = "$before"
+
+# Appends that fail leave the staged Service as it was (the limit is
+# checked per append, not only at commit), and the commit adds it whole.
+ksvc config --max-endpoints 3 >/dev/null
+out=$(kst append-checks)
+diag "$out"
+ksvc config --max-endpoints 16777216 >/dev/null
+appends_refused() {
+	expect stage accepted "" &&
+	expect append-bad-endpoint "Invalid argument" "port the service does not have" &&
+	expect append-other-attribute "Invalid argument" "append carries endpoints only" &&
+	expect append-over-limit "No space left on device" "too many endpoints" &&
+	expect commit accepted ""
+}
+check "failed appends are refused with their reasons" appends_refused
+check "and the committed Service has only what was staged before them" \
+	test "$(ksvc get endpoints -n default | grep '^app ' | tr -s ' ')" = "app 10.244.0.99:80"
 ksft_exit
