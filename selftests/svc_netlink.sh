@@ -8,7 +8,7 @@
 require_module
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
-ktap_header 10
+ktap_header 9
 setup_node
 kst() { ip netns exec "$node" "$KSTOOL" "$@"; }
 
