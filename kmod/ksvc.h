@@ -97,7 +97,7 @@ struct ksvc_port {
 	__be16 port;
 	__be16 node_port;	/* 0: none */
 	struct ksvc_range fam[2];	/* [0] IPv4, [1] IPv6 */
-	atomic_t rr;		/* round-robin cursor */
+	atomic_t rr[2][2];	/* round-robin cursors: [family][local only] */
 };
 
 static inline int ksvc_fam(u8 family)

@@ -286,7 +286,7 @@ const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
 	if (!n)
 		return NULL;
 	if (svc->algo == KSVC_ALGO_ROUND_ROBIN)
-		i = (u32)atomic_inc_return(&svc->ports[port_index].rr) % n;
+		i = (u32)atomic_inc_return(&svc->ports[port_index].rr[ksvc_fam(family)][local_only]) % n;
 	else
 		i = reciprocal_scale(get_random_u32(), n);
 	return &svc->eps[first + i];
@@ -327,10 +327,48 @@ struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
 	return rhashtable_lookup_fast(&tbl->svcs, key, ksvc_svc_params);
 }
 
-/* Keep the counters of endpoints that survive a change of their service. */
+/* Do two versions of a port use the same endpoints in one family? */
+static bool ksvc_same_usable(const struct ksvc_svc *new, u32 pi,
+			     const struct ksvc_svc *old, int f)
+{
+	const struct ksvc_range *a = &new->ports[pi].fam[f];
+	const struct ksvc_range *b = &old->ports[pi].fam[f];
+	u32 k, n = a->n_ready + a->n_fallback;
+
+	if (a->n_ready != b->n_ready || a->n_ready_local != b->n_ready_local ||
+	    a->n_fallback != b->n_fallback ||
+	    a->n_fallback_local != b->n_fallback_local)
+		return false;
+	for (k = 0; k < n; k++)
+		if (ksvc_ep_cmp(&new->eps[a->start + k], &old->eps[b->start + k]) ||
+		    new->eps[a->start + k].flags != old->eps[b->start + k].flags)
+			return false;
+	return true;
+}
+
+/*
+ * Keep the counters of endpoints that survive a change of their service,
+ * and the round-robin cursors of ports whose usable endpoints are the
+ * same (so that an unrelated change does not restart the turn).
+ */
 static void ksvc_carry_counters(struct ksvc_svc *new, const struct ksvc_svc *old)
 {
 	u32 i, j;
+	int f, l;
+
+	for (i = 0; i < new->n_ports && i < old->n_ports; i++) {
+		struct ksvc_port *np = &new->ports[i];
+		const struct ksvc_port *op = &old->ports[i];
+
+		if (np->port != op->port || np->proto != op->proto)
+			continue;
+		for (f = 0; f < 2; f++) {
+			if (!ksvc_same_usable(new, i, old, f))
+				continue;
+			for (l = 0; l < 2; l++)
+				atomic_set(&np->rr[f][l], atomic_read(&op->rr[f][l]));
+		}
+	}
 
 	new->id = old->id;
 	atomic64_set(&new->conns, atomic64_read(&old->conns));

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The second endpoint-choice algorithm, round robin, selected per Service
 # with the annotation ksvc.io/algorithm: 30 connections over 3 endpoints
-# give exactly 10 each, in turn.
+# give exactly 10 each, in turn; a change of the Service that leaves its
+# endpoints as they were does not restart the turn.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 2
+ktap_header 3
 setup_node
 pods 3
 add_pod cpod "$(pod_ip 9)"
@@ -31,4 +32,29 @@ check "exactly 10 connections each" \
 	test "$(count pod1 <<<"$out")" = 10 -a "$(count pod2 <<<"$out")" = 10 -a "$(count pod3 <<<"$out")" = 10
 check "in turn: no endpoint twice in a row" \
 	test "$(uniq <<<"$out" | wc -l)" = 30
+
+# One more (the 31st: pod2 after 30 in turn from pod2), then the Service
+# gains an external IP, its endpoints unchanged: the next is pod3, where a
+# restarted turn would give pod2 again.
+rr_svc() {
+	cat <<EOT
+apiVersion: v1
+kind: Service
+metadata:
+  name: rr
+  namespace: default
+  annotations: {ksvc.io/algorithm: round-robin}
+spec:
+  clusterIP: 10.96.12.1
+  externalIPs: [$1]
+  ports: [{name: "", port: 80, protocol: TCP}, {name: udp, port: 80, protocol: UDP}]
+EOT
+	slice rr-1 rr "$(pod_ip 1)" "$(pod_ip 2)" "$(pod_ip 3)"
+}
+first=$(tcp_many "$cpod" 10.96.12.1 80 1 | cut -d' ' -f1)
+rr_svc 203.0.113.12 | apply >/dev/null || fail apply
+next=$(tcp_many "$cpod" 10.96.12.1 80 1 | cut -d' ' -f1)
+diag "before the change: $first, after: $next"
+check "an unrelated change keeps the turn" \
+	test "$first" = pod2 -a "$next" = pod3
 ksft_exit
