@@ -173,6 +173,8 @@ struct ksvc_change {
 
 struct ksvc_tx {
 	u32 portid;
+	struct sock *sk;		/* its socket: a port id is reused */
+	unsigned long last_used;	/* jiffies of its last request */
 	u32 flags;			/* KSVC_TX_F_* */
 	struct list_head changes;
 	struct ksvc_change *last;	/* the one KSVC_SVC_A_APPEND extends */

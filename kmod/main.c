@@ -67,7 +67,7 @@ static void __net_exit ksvc_net_exit(struct net *net)
 
 	mutex_lock(&kn->lock);
 	ksvc_tx_free(kn->tx);
-	kn->tx = NULL;
+	WRITE_ONCE(kn->tx, NULL);
 	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
 	cfg = rcu_dereference_protected(kn->cfg, lockdep_is_held(&kn->lock));
 	RCU_INIT_POINTER(kn->tbl, NULL);

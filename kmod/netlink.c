@@ -573,30 +573,55 @@ err:
 
 /* ---- transactions ---- */
 
+/*
+ * A transaction whose owner sent nothing for this long (stopped, or
+ * stuck) no longer blocks the namespace: the next writer drops it, and
+ * its owner's next request finds no transaction.
+ */
+static unsigned int tx_idle_timeout = 60;
+module_param(tx_idle_timeout, uint, 0644);
+MODULE_PARM_DESC(tx_idle_timeout,
+		 "seconds after which another writer may drop an idle transaction");
+
+
 /* The open transaction of this socket, or -EBUSY if another one holds it. */
-static int ksvc_tx_of(struct ksvc_net *kn, struct genl_info *info,
+static int ksvc_tx_of(struct ksvc_net *kn, struct sk_buff *skb,
+		      struct genl_info *info,
 		      struct ksvc_tx **txp)
 {
+	struct ksvc_tx *tx = kn->tx;
+
 	*txp = NULL;
-	if (!kn->tx)
+	if (!tx)
 		return 0;
-	if (kn->tx->portid != info->snd_portid) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "another process has a transaction open in this network namespace");
-		return -EBUSY;
+	if (tx->portid == info->snd_portid &&
+	    tx->sk == NETLINK_CB(skb).sk) {
+		tx->last_used = jiffies;
+		*txp = tx;
+		return 0;
 	}
-	*txp = kn->tx;
-	return 0;
+	if (time_after(jiffies, tx->last_used +
+		       (unsigned long)READ_ONCE(tx_idle_timeout) * HZ)) {
+		pr_info("dropped a transaction idle for over %u s (port id %u)\n",
+			READ_ONCE(tx_idle_timeout), tx->portid);
+		WRITE_ONCE(kn->tx, NULL);
+		ksvc_tx_free(tx);
+		return 0;
+	}
+	NL_SET_ERR_MSG_MOD(info->extack,
+			   "another process has a transaction open in this network namespace");
+	return -EBUSY;
 }
 
-static int ksvc_stage(struct ksvc_net *kn, struct genl_info *info,
+static int ksvc_stage(struct ksvc_net *kn, struct sk_buff *skb,
+		      struct genl_info *info,
 		      struct ksvc_change *c)
 {
 	struct ksvc_tx *tx;
 	LIST_HEAD(one);
 	int err;
 
-	err = ksvc_tx_of(kn, info, &tx);
+	err = ksvc_tx_of(kn, skb, info, &tx);
 	if (err)
 		goto free;
 	if (tx) {
@@ -618,7 +643,8 @@ free:
 	return err;
 }
 
-static int ksvc_nl_svc_append(struct ksvc_net *kn, struct genl_info *info,
+static int ksvc_nl_svc_append(struct ksvc_net *kn, struct sk_buff *skb,
+			      struct genl_info *info,
 			      struct nlattr **stb, struct nlattr *nest)
 {
 	struct ksvc_name key;
@@ -630,7 +656,7 @@ static int ksvc_nl_svc_append(struct ksvc_net *kn, struct genl_info *info,
 	err = ksvc_parse_name(stb, &key, info->extack, nest);
 	if (err)
 		return err;
-	err = ksvc_tx_of(kn, info, &tx);
+	err = ksvc_tx_of(kn, skb, info, &tx);
 	if (err)
 		return err;
 	if (!tx || !tx->last || !tx->last->svc ||
@@ -687,7 +713,7 @@ static int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&kn->lock);
 	if (stb[KSVC_SVC_A_APPEND]) {
-		err = ksvc_nl_svc_append(kn, info, stb, nest);
+		err = ksvc_nl_svc_append(kn, skb, info, stb, nest);
 		goto out;
 	}
 	svc = ksvc_parse_svc(stb, nest, ksvc_cfg(kn)->max_endpoints,
@@ -704,7 +730,7 @@ static int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	c->key = svc->key;
 	c->svc = svc;
-	err = ksvc_stage(kn, info, c);
+	err = ksvc_stage(kn, skb, info, c);
 out:
 	mutex_unlock(&kn->lock);
 	return err;
@@ -733,7 +759,7 @@ static int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 	mutex_lock(&kn->lock);
-	err = ksvc_stage(kn, info, c);
+	err = ksvc_stage(kn, skb, info, c);
 	mutex_unlock(&kn->lock);
 	return err;
 }
@@ -745,7 +771,7 @@ static int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	mutex_lock(&kn->lock);
-	err = ksvc_tx_of(kn, info, &tx);
+	err = ksvc_tx_of(kn, skb, info, &tx);
 	if (!err && tx) {
 		NL_SET_ERR_MSG_MOD(info->extack, "flush inside a transaction: use a replace transaction");
 		err = -EBUSY;
@@ -775,7 +801,7 @@ static int ksvc_nl_tx_begin(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	mutex_lock(&kn->lock);
-	err = ksvc_tx_of(kn, info, &tx);
+	err = ksvc_tx_of(kn, skb, info, &tx);
 	if (!err && tx) {
 		NL_SET_ERR_MSG_MOD(info->extack, "a transaction is already open on this socket");
 		err = -EBUSY;
@@ -793,22 +819,27 @@ static int ksvc_nl_tx_begin(struct sk_buff *skb, struct genl_info *info)
 	}
 	INIT_LIST_HEAD(&tx->changes);
 	tx->portid = info->snd_portid;
+	/* Held, so that no other socket can have its address meanwhile. */
+	tx->sk = NETLINK_CB(skb).sk;
+	sock_hold(tx->sk);
+	tx->last_used = jiffies;
 	if (info->attrs[KSVC_A_TX_FLAGS])
 		tx->flags = nla_get_u32(info->attrs[KSVC_A_TX_FLAGS]);
-	kn->tx = tx;
+	WRITE_ONCE(kn->tx, tx);
 out:
 	mutex_unlock(&kn->lock);
 	return err;
 }
 
-static int ksvc_nl_tx_end(struct genl_info *info, bool commit)
+static int ksvc_nl_tx_end(struct sk_buff *skb, struct genl_info *info,
+			  bool commit)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
 	struct ksvc_tx *tx;
 	int err;
 
 	mutex_lock(&kn->lock);
-	err = ksvc_tx_of(kn, info, &tx);
+	err = ksvc_tx_of(kn, skb, info, &tx);
 	if (!err && !tx) {
 		NL_SET_ERR_MSG_MOD(info->extack, "no transaction is open on this socket");
 		err = -ENOENT;
@@ -823,7 +854,7 @@ static int ksvc_nl_tx_end(struct genl_info *info, bool commit)
 					  info->extack);
 	}
 	/* Committed or not, the transaction is over. */
-	kn->tx = NULL;
+	WRITE_ONCE(kn->tx, NULL);
 	ksvc_tx_free(tx);
 out:
 	mutex_unlock(&kn->lock);
@@ -832,12 +863,12 @@ out:
 
 static int ksvc_nl_tx_commit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ksvc_nl_tx_end(info, true);
+	return ksvc_nl_tx_end(skb, info, true);
 }
 
 static int ksvc_nl_tx_abort(struct sk_buff *skb, struct genl_info *info)
 {
-	return ksvc_nl_tx_end(info, false);
+	return ksvc_nl_tx_end(skb, info, false);
 }
 
 /* ---- configuration ---- */
@@ -1333,10 +1364,18 @@ static int ksvc_nl_notify(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	kn = ksvc_pernet(n->net);
+	/*
+	 * Every generic netlink socket's close comes here: only one that
+	 * may own the transaction takes the lock.  A transaction is set
+	 * under the lock by a request of its socket, before that socket
+	 * can close.
+	 */
+	if (!READ_ONCE(kn->tx))
+		return NOTIFY_DONE;
 	mutex_lock(&kn->lock);
 	if (kn->tx && kn->tx->portid == n->portid) {
 		tx = kn->tx;
-		kn->tx = NULL;
+		WRITE_ONCE(kn->tx, NULL);
 	}
 	mutex_unlock(&kn->lock);
 	ksvc_tx_free(tx);

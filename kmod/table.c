@@ -12,6 +12,7 @@
 #include <linux/rculist.h>
 #include <linux/mm.h>
 #include <net/ipv6.h>
+#include <net/sock.h>
 
 #include "ksvc.h"
 
@@ -423,6 +424,8 @@ void ksvc_tx_free(struct ksvc_tx *tx)
 		ksvc_svc_free(c->svc);
 		kfree(c);
 	}
+	if (tx->sk)
+		sock_put(tx->sk);
 	kfree(tx);
 }
 

@@ -431,6 +431,25 @@ static int append_checks(void)
 	return 0;
 }
 
+/*
+ * A writer that stops half-way: a transaction with one staged service,
+ * then nothing until a line on stdin, then the commit and what it got.
+ */
+static int tx_hold(void)
+{
+	char line[16];
+	int err = simple(KSVC_CMD_TX_BEGIN, 0);
+
+	if (!err)
+		err = send_msg(service("held", htonl(0x0a600a0c), OK));
+	said("staged", err);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	said("commit", simple(KSVC_CMD_TX_COMMIT, 0));
+	return 0;
+}
+
 static int bad(void)
 {
 	static const struct {
@@ -685,7 +704,9 @@ int main(int argc, char **argv)
 		return bad();
 	if (argc == 2 && !strcmp(argv[1], "append-checks"))
 		return append_checks();
-	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | bad | append-checks | fail-nth N CMD...\n"
+	if (argc == 2 && !strcmp(argv[1], "tx-hold"))
+		return tx_hold();
+	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | tx-hold | bad | append-checks | fail-nth N CMD...\n"
 			"       kstool serve tcp|udp|sctp PORT TEXT [-6]\n");
 	return 2;
 }

@@ -8,7 +8,7 @@
 require_module
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
-ktap_header 9
+ktap_header 12
 setup_node
 kst() { ip netns exec "$node" "$KSTOOL" "$@"; }
 
@@ -87,4 +87,32 @@ appends_refused() {
 check "failed appends are refused with their reasons" appends_refused
 check "and the committed Service has only what was staged before them" \
 	test "$(ksvc get endpoints -n default | grep '^app ' | tr -s ' ')" = "app 10.244.0.99:80"
+# A writer stopped half-way blocks others only until its transaction has
+# been idle for tx_idle_timeout seconds; then the next writer drops it
+# and the stopped one's commit finds no transaction.
+T=/sys/module/ksvc/parameters/tx_idle_timeout
+dir=$(mktemp -d)
+at_exit "rm -rf $dir; echo 60 > $T"
+mkfifo "$dir/hold"
+kst tx-hold < "$dir/hold" > "$dir/held" &
+hold_pid=$!
+exec 7> "$dir/hold"
+for _ in $(seq 50); do grep -q '^staged' "$dir/held" && break; sleep 0.1; done
+one() { clusterip_svc "$1" "$2" | apply --prune=false 2>&1; }
+out=$(one other1 10.96.6.3)
+check "a stopped writer's open transaction holds the next writer off" \
+	grep -q "another process has a transaction open" <<<"$out"
+echo 1 > $T
+sleep 2
+out=$(one other2 10.96.6.4)
+diag "$out"
+check "once idle for tx_idle_timeout, the next writer drops it" \
+	sh -c "ip netns exec '$node' '$KSVCCTL' get services -n default | grep -q '^other2 '"
+echo go >&7
+exec 7>&-
+wait $hold_pid
+diag "$(cat "$dir/held")"
+check "and the stopped writer's commit finds no transaction" \
+	sh -c "grep -q '^commit: No such file or directory: no transaction is open' '$dir/held' &&
+		! ip netns exec '$node' '$KSVCCTL' get services -n default | grep -q '^held '"
 ksft_exit
