@@ -583,7 +583,6 @@ module_param(tx_idle_timeout, uint, 0644);
 MODULE_PARM_DESC(tx_idle_timeout,
 		 "seconds after which another writer may drop an idle transaction");
 
-
 /* The open transaction of this socket, or -EBUSY if another one holds it. */
 static int ksvc_tx_of(struct ksvc_net *kn, struct sk_buff *skb,
 		      struct genl_info *info,

@@ -286,10 +286,13 @@ const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
 	n = ksvc_usable(svc, port_index, family, local_only, &first);
 	if (!n)
 		return NULL;
-	if (svc->algo == KSVC_ALGO_ROUND_ROBIN)
-		i = (u32)atomic_inc_return(&svc->ports[port_index].rr[ksvc_fam(family)][local_only]) % n;
-	else
+	if (svc->algo == KSVC_ALGO_ROUND_ROBIN) {
+		atomic_t *rr = &svc->ports[port_index].rr[ksvc_fam(family)][local_only];
+
+		i = (u32)atomic_inc_return(rr) % n;
+	} else {
 		i = reciprocal_scale(get_random_u32(), n);
+	}
 	return &svc->eps[first + i];
 }
 
@@ -854,8 +857,10 @@ static void ksvc_batch_undo(struct ksvc_batch *b)
 		struct rhashtable *ht = ksvc_kind_ht(b->tbl, k);
 
 		if (b->spare[k]) {
-			for (i = 0; i < b->spare[k]->inserted; i++)
-				rhashtable_remove_fast(ht, ksvc_entry_node(b->spare[k]->entries + (size_t)i * kd->size),
+			char *ph = b->spare[k]->entries;
+
+			for (i = 0; i < b->spare[k]->inserted; i++, ph += kd->size)
+				rhashtable_remove_fast(ht, ksvc_entry_node(ph),
 						       *kd->params);
 			continue;
 		}
