@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+#include <linux/spinlock.h>
 #include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
@@ -192,6 +194,11 @@ struct ksvc_net {
 	u64 generation;
 	u64 next_svc_id;
 	bool hooks_on;
+	/* UDP flows to clean (ct.c): jobs for a work item, off the lock. */
+	spinlock_t ct_lock;
+	struct list_head ct_jobs;
+	bool ct_all;
+	struct work_struct ct_work;
 	/* ClientIP affinity: (service, port, client) -> endpoint. */
 	struct rhashtable aff;
 	bool aff_on;
@@ -234,11 +241,31 @@ bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
 		     const union nf_inet_addr *addr);
 
 /* nat.c */
+struct nf_conntrack_tuple;
+
+struct ksvc_match {
+	struct ksvc_svc *svc;
+	u8 port_index;
+	u8 kind;		/* enum ksvc_fe_kind, or KSVC_FE_NODE_PORT */
+};
+
+#define KSVC_FE_NODE_PORT (KSVC_FE_KIND_MAX + 1)
+
 int ksvc_hooks_enable(struct ksvc_net *kn);
 void ksvc_hooks_disable(struct ksvc_net *kn);
 bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 		       const union nf_inet_addr *addr);
-void ksvc_ct_cleanup(struct ksvc_net *kn);
+bool ksvc_match(struct net *net, struct ksvc_net *kn, const struct ksvc_cfg *cfg,
+		const struct nf_conntrack_tuple *t, struct ksvc_match *m);
+
+/* ct.c */
+struct ksvc_ct_job;
+void ksvc_ct_note(struct ksvc_net *kn, struct ksvc_ct_job **jobp,
+		  const struct ksvc_svc *old, const struct ksvc_svc *new);
+void ksvc_ct_queue(struct ksvc_net *kn, struct ksvc_ct_job *job);
+void ksvc_ct_wait(struct ksvc_net *kn);
+void ksvc_ct_init(struct ksvc_net *kn);
+void ksvc_ct_exit(struct ksvc_net *kn);
 
 /* affinity.c */
 int ksvc_aff_init(struct ksvc_net *kn);

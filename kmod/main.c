@@ -46,6 +46,7 @@ static int __net_init ksvc_net_init(struct net *net)
 	kn->net = net;
 	mutex_init(&kn->lock);
 	kn->generation = 1;
+	ksvc_ct_init(kn);
 	return 0;
 }
 
@@ -57,6 +58,7 @@ static void __net_exit ksvc_net_pre_exit(struct net *net)
 	mutex_lock(&kn->lock);
 	ksvc_hooks_disable(kn);
 	mutex_unlock(&kn->lock);
+	ksvc_ct_exit(kn);
 }
 
 static void __net_exit ksvc_net_exit(struct net *net)

@@ -61,16 +61,8 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 	return ksvc_addr_is_local(net, family, addr);
 }
 
-struct ksvc_match {
-	struct ksvc_svc *svc;
-	u8 port_index;
-	u8 kind;		/* enum ksvc_fe_kind, or KSVC_FE_NODE_PORT */
-};
-
-#define KSVC_FE_NODE_PORT (KSVC_FE_KIND_MAX + 1)
-
 /* Which service, if any, does this connection's original destination name? */
-static bool ksvc_match(struct net *net, struct ksvc_net *kn,
+bool ksvc_match(struct net *net, struct ksvc_net *kn,
 		       const struct ksvc_cfg *cfg,
 		       const struct nf_conntrack_tuple *t, struct ksvc_match *m)
 {
@@ -433,57 +425,4 @@ void ksvc_hooks_disable(struct ksvc_net *kn)
 		ksvc_nat_unregister(kn->net, &ksvc_nat_ops[i]);
 	nf_ct_netns_put(kn->net, NFPROTO_INET);
 	kn->hooks_on = false;
-}
-
-/*
- * Stale UDP flows.  A UDP "connection" lives as long as datagrams keep
- * coming, so without help it stays on a removed endpoint, or on no
- * endpoint at all if it began before the service had one (it then holds a
- * null binding and is never looked up again).  Remove every UDP entry
- * whose original destination is a service and that is bound to an
- * endpoint the service no longer uses, or to none while the service has
- * some: the next datagram starts a new flow.
- */
-static int ksvc_ct_stale(struct nf_conn *ct, void *data)
-{
-	struct ksvc_net *kn = data;
-	const struct nf_conntrack_tuple *orig, *reply;
-	struct ksvc_match m;
-	int stale = 0;
-	u32 first;
-
-	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	if (orig->dst.protonum != IPPROTO_UDP)
-		return 0;
-	rcu_read_lock();
-	if (ksvc_match(kn->net, kn, rcu_dereference(kn->cfg), orig, &m)) {
-		/*
-		 * Usable for anyone: a flow held on a remote endpoint by
-		 * policy Local is not stale while that endpoint serves.
-		 */
-		if (ct->status & IPS_DST_NAT)
-			stale = !ksvc_find_usable(m.svc, m.port_index,
-						  orig->src.l3num, false,
-						  &reply->src.u3, reply->src.u.all);
-		else
-			stale = ksvc_usable(m.svc, m.port_index,
-					    orig->src.l3num, false, &first) > 0;
-	}
-	rcu_read_unlock();
-	return stale;
-}
-
-void ksvc_ct_cleanup(struct ksvc_net *kn)
-{
-	struct nf_ct_iter_data iter = {
-		.net = kn->net,
-		.data = kn,
-	};
-
-	if (!kn->hooks_on)
-		return;
-	/* Readers must see the new endpoints before old flows go. */
-	synchronize_net();
-	nf_ct_iterate_cleanup_net(ksvc_ct_stale, &iter);
 }

@@ -732,6 +732,7 @@ static int ksvc_nl_svc_new(struct sk_buff *skb, struct genl_info *info)
 	err = ksvc_stage(kn, skb, info, c);
 out:
 	mutex_unlock(&kn->lock);
+	ksvc_ct_wait(kn);	/* the stale UDP flows of a change are gone */
 	return err;
 }
 
@@ -760,6 +761,7 @@ static int ksvc_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&kn->lock);
 	err = ksvc_stage(kn, skb, info, c);
 	mutex_unlock(&kn->lock);
+	ksvc_ct_wait(kn);
 	return err;
 }
 
@@ -778,6 +780,7 @@ static int ksvc_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	if (!err && rcu_access_pointer(kn->tbl))
 		err = ksvc_net_flush(kn, info->extack);
 	mutex_unlock(&kn->lock);
+	ksvc_ct_wait(kn);
 	return err;
 }
 
@@ -857,6 +860,8 @@ static int ksvc_nl_tx_end(struct sk_buff *skb, struct genl_info *info,
 	ksvc_tx_free(tx);
 out:
 	mutex_unlock(&kn->lock);
+	if (commit)
+		ksvc_ct_wait(kn);
 	return err;
 }
 

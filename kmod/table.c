@@ -999,16 +999,6 @@ static void ksvc_batch_release(struct ksvc_batch *b, bool published)
 	kvfree(b->fin);
 }
 
-static bool ksvc_svc_has_udp(const struct ksvc_svc *svc)
-{
-	u32 i;
-
-	for (i = 0; svc && i < svc->n_ports; i++)
-		if (svc->ports[i].proto == IPPROTO_UDP)
-			return true;
-	return false;
-}
-
 /*
  * Apply a batch of changes (each with a staged service, or NULL to delete)
  * under kn->lock: to the live table, or with replace to a new table that
@@ -1021,15 +1011,15 @@ int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 		struct netlink_ext_ack *extack)
 {
 	struct ksvc_batch b = { .private = replace };
+	struct ksvc_ct_job *job = NULL;
 	struct ksvc_table *live;
 	struct ksvc_change *c;
-	bool udp = false;
+	struct ksvc_svc *svc;
+	u32 i;
 	int err;
 
 	lockdep_assert_held(&kn->lock);
 	live = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
-	list_for_each_entry(c, changes, list)
-		udp |= ksvc_svc_has_udp(c->svc);
 	if (replace) {
 		u32 n = 0;
 
@@ -1046,6 +1036,9 @@ int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 		b.tbl = live;
 	}
 	err = ksvc_batch_prepare(&b, changes, ksvc_cfg(kn), extack);
+	if (!err && !replace)
+		for (i = 0; i < b.n_fin; i++)
+			ksvc_ct_note(kn, &job, b.fin[i]->old, b.fin[i]->svc);
 	if (!err)
 		ksvc_batch_publish(&b);
 	ksvc_batch_release(&b, !err);
@@ -1055,6 +1048,14 @@ int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 			ksvc_table_free(b.tbl);
 			return err;
 		}
+		/* What each Service was in the table replaced, if anywhere. */
+		list_for_each_entry(svc, &b.tbl->list, list)
+			ksvc_ct_note(kn, &job, live ? ksvc_table_find(live, &svc->key) : NULL,
+				     svc);
+		if (live)
+			list_for_each_entry(svc, &live->list, list)
+				if (!ksvc_table_find(b.tbl, &svc->key))
+					ksvc_ct_note(kn, &job, svc, NULL);
 		rcu_assign_pointer(kn->tbl, b.tbl);
 		synchronize_net();
 		ksvc_table_free(live);
@@ -1062,8 +1063,7 @@ int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 	if (err)
 		return err;
 	kn->generation++;
-	if (udp || replace)
-		ksvc_ct_cleanup(kn);
+	ksvc_ct_queue(kn, job);
 	return 0;
 }
 

@@ -4,12 +4,14 @@
 # open TCP connection to an endpoint that stays keeps working; a UDP flow
 # to a removed endpoint moves to a live one at its next datagram; a UDP
 # flow that began before the Service existed reaches an endpoint once it
-# has one.
+# has one.  As kube-proxy: a UDP flow stays on an endpoint that stops being
+# ready but still serves (terminating); and, ksvc's own choice, the flows
+# of a deleted UDP Service go with it.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 6
+ktap_header 8
 setup_node
 pods 3
 for i in 1 2 3; do
@@ -116,5 +118,29 @@ udp_from "$client" 10.96.0.70 80 42000 >/dev/null
 svc_with 2 | apply >/dev/null
 check "a UDP flow that began while the Service had no endpoints reaches one" \
 	grep -q "^pod2 " <<<"$(udp_from "$client" 10.96.0.70 80 42000)"
+
+# pods 2 and 3 serve; a flow lands on 3, which then terminates but still
+# serves: the flow stays, while new ones go to pod2 (ready).
+svc_with 2 3 | apply >/dev/null || fail apply
+tsport=
+for p in $(seq 43000 43040); do
+	if [ "$(udp_from "$client" 10.96.0.70 80 $p | cut -d' ' -f1)" = pod3 ]; then
+		tsport=$p
+		break
+	fi
+done
+diag "UDP flow from port $tsport is on pod3"
+{
+	svc_with 2
+	printf -- '- addresses: ["%s"]\n  conditions: {ready: false, serving: true, terminating: true}\n' "$(pod_ip 3)"
+} | apply >/dev/null || fail apply
+check "a UDP flow stays on an endpoint that terminates but still serves" \
+	grep -q "^pod3 " <<<"$(udp_from "$client" 10.96.0.70 80 "$tsport")"
+
+# The flow to late (on pod1) goes when late is deleted: no answer.
+ksvc delete service late -n default >/dev/null || fail delete
+gone_out=$(udp_from "$client" 10.96.0.71 80 41000)
+diag "after late's deletion, its old flow got: ${gone_out:-no answer}"
+check "the UDP flows of a deleted Service go with it" test -z "$gone_out"
 kill "$CONN_PID" 2>/dev/null
 ksft_exit
