@@ -184,6 +184,7 @@ run_nth() {
 sweep() {
 	local name=$1 n rc out reached injected=0 refused=0 absorbed=0 bad=0
 	shift
+	LAST_N=$MAX_N
 	# What a run without faults leaves, from the base table.
 	base || { fail "$name: base"; return 1; }
 	ksvc "$@" >/dev/null 2>&1 || { fail "$name: without faults: exit $?"; return 1; }
@@ -288,6 +289,8 @@ limited_pairs() {
 }
 
 FAULTS=0
+LAST_N=$MAX_N
+LIMIT_N=$MAX_N
 check "incremental apply" sweep apply apply -f "$dir/next.yaml"
 n_apply=$LAST_N
 check "whole-table replace" sweep replace apply --replace -f "$dir/next.yaml"
