@@ -729,7 +729,8 @@ static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 
 static int cmd_config(int argc, char **argv)
 {
-	struct ks_config cfg = { .drop_invalid = -1 };
+	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1 };
+	uint32_t n;
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
 	int c, ret, set = 0;
@@ -769,6 +770,12 @@ static int cmd_config(int argc, char **argv)
 		case 'F':
 			if (parse_u32(optarg, &cfg.max_affinity, 0))
 				return usage_error("--max-affinity: '%s' is not a count", optarg);
+			break;
+		case 'r':
+			if (parse_u32(optarg, &n, 1))
+				return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
+						   optarg);
+			cfg.max_resets = n;
 			break;
 		case 'L': {
 			char *tok, *save = NULL;
@@ -830,6 +837,10 @@ static int cmd_config(int argc, char **argv)
 		printf("max-affinity: %u\n", cfg.max_affinity);
 	if (cfg.affinity_entries >= 0)
 		printf("affinity-entries: %lld\n", (long long)cfg.affinity_entries);
+	if (cfg.max_resets > 0)
+		printf("max-resets-per-sec: %lld\n", (long long)cfg.max_resets);
+	else if (!cfg.max_resets)
+		printf("max-resets-per-sec: <no limit>\n");
 	ks_nl_close(nl);
 	return KS_EXIT_OK;
 }
@@ -885,6 +896,7 @@ static const struct ks_opt config_opts[] = {
 	{ "max-services", 's', 0, "N", NULL },
 	{ "max-endpoints", 'e', 0, "N", NULL },
 	{ "max-affinity", 'F', 0, "N", NULL },
+	{ "max-resets-per-sec", 'r', 0, "N", NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -924,7 +936,8 @@ static const struct ks_cmd ks_cmds[] = {
 	  "name, the node-port addresses, the pod CIDRs (traffic from them, or from\n"
 	  "the node, is in-cluster), the drop of forwarded INVALID packets, limits:\n"
 	  "services, endpoints, sessionAffinity entries (the least recently used go\n"
-	  "when full; affinity-entries: those in use)." },
+	  "when full; affinity-entries: those in use), TCP resets a second for\n"
+	  "services without endpoints (0: no limit)." },
 	{ "version", cmd_version, "", NULL,
 	  "Show tool, module and protocol versions." },
 	{ "help", cmd_help, "[COMMAND]", NULL, "Show this help, or a command's." },

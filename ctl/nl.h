@@ -46,6 +46,7 @@ struct ks_config {
 	size_t n_local_cidrs;
 	int set_local_cidrs;
 	uint32_t max_affinity;		/* 0: leave as is (get: not reported) */
+	int64_t max_resets;		/* a second, 0: no limit; -1: leave as is */
 	int64_t affinity_entries;	/* get only; -1: not reported */
 };
 

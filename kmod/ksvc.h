@@ -35,6 +35,7 @@
 #define KSVC_DEFAULT_MAX_ENDPOINTS	BIT(24)
 /* About 128 bytes each: 8 MiB per namespace at most. */
 #define KSVC_DEFAULT_MAX_AFFINITY	BIT(16)
+#define KSVC_DEFAULT_MAX_RESETS		1000	/* per second */
 
 struct ksvc_name {
 	char ns[KSVC_NAME_MAX + 1];
@@ -163,6 +164,7 @@ struct ksvc_cfg {
 	u32 max_services;
 	u32 max_endpoints;
 	u32 max_affinity;		/* entries, >= 1 */
+	u32 max_resets;			/* TCP resets a second, 0: no limit */
 	struct rcu_head rcu;
 };
 
@@ -205,6 +207,8 @@ struct ksvc_net {
 	u32 aff_count;
 	bool aff_on;
 	struct delayed_work aff_gc;
+	/* TCP resets: when the limit is back to a full second (ns; nat.c). */
+	atomic64_t reset_tat;
 };
 
 extern unsigned int ksvc_net_id;

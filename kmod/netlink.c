@@ -125,6 +125,7 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_CIDR] = { .type = NLA_REJECT },
 	[KSVC_CFG_A_MAX_AFFINITY] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KSVC_CFG_A_AFFINITY_ENTRIES] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_MAX_RESETS] = { .type = NLA_U32 },
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */
@@ -849,6 +850,8 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->max_endpoints = nla_get_u32(tb[KSVC_CFG_A_MAX_ENDPOINTS]);
 	if (tb[KSVC_CFG_A_MAX_AFFINITY])
 		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
+	if (tb[KSVC_CFG_A_MAX_RESETS])
+		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
 	err = ksvc_hooks_enable(kn);
 	if (err)
 		goto out_free;
@@ -921,7 +924,8 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_AFFINITY, cfg->max_affinity) ||
-	    nla_put_u32(msg, KSVC_CFG_A_AFFINITY_ENTRIES, ksvc_aff_count(kn)))
+	    nla_put_u32(msg, KSVC_CFG_A_AFFINITY_ENTRIES, ksvc_aff_count(kn)) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, cfg->max_resets))
 		goto err_unlock;
 	addrs = nla_nest_start(msg, KSVC_CFG_A_NODEPORT_ADDRS);
 	if (!addrs)

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # A Service without endpoints: TCP connect is refused at once (a reset, not
 # a timeout), UDP gets ICMP port unreachable; the rejects are counted.
+# Resets are limited (ksvcctl config --max-resets-per-sec): a burst of SYNs
+# gets a second's worth and what refills while it lasts, the rest nothing,
+# and every SYN is still counted as a reject.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 5
+ktap_header 9
 setup_node
 add_pod client "$(pod_ip 9)"
 clusterip_svc empty 10.96.0.60 | apply >/dev/null || fail apply
@@ -43,4 +46,32 @@ check "UDP from the node itself: refused at once" udp_local 10.96.0.60 80
 diag "$(ksvc stats)"
 check "the four rejects are counted" \
 	grep -q '^service default/empty connections=0 rejects=4$' <<<"$(ksvc stats)"
+
+ksvc config --max-resets-per-sec 10 >/dev/null
+check "config --max-resets-per-sec 10 holds" \
+	grep -q '^max-resets-per-sec: 10$' <<<"$(ksvc config)"
+# The resets the client receives, counted as they arrive.
+ip netns exec "$client" nft -f - <<'EOT' || fail "nft"
+table inet count {
+	chain in {
+		type filter hook input priority 0;
+		tcp flags & rst == rst counter
+	}
+}
+EOT
+start=$(date +%s%N)
+ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 200 || fail "kstool tcp-syn"
+rejects() { grep -q "^service default/empty connections=0 rejects=$1\$" <<<"$(ksvc stats)"; }
+busywait 20000 rejects 204
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+resets=$(ip netns exec "$client" nft list chain inet count in |
+	 sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+# A second's worth at once (10), then 10 a second while the burst lasts.
+most=$((10 + 10 * ms / 1000 + 1))
+diag "200 SYNs, all rejected within $ms ms: $resets resets"
+check "a burst of 200 SYNs: 10 to $most resets ($resets)" \
+	test "${resets:-0}" -ge 10 -a "${resets:-999}" -le $most
+check "... and all 200 counted as rejects" rejects 204
+sleep 1
+check "a second later: refused at once again" refused "$client" 10.96.0.60 80
 ksft_exit
