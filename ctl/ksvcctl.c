@@ -712,14 +712,16 @@ static int parse_addr_list(char *list, struct ks_config *cfg)
 	return 0;
 }
 
-static int parse_u32(const char *s, uint32_t *v)
+/* A count: digits only, 1..2^32-1 (0 too when zero_ok). */
+static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 {
 	char *end;
 	unsigned long long n;
 
 	errno = 0;
 	n = strtoull(s, &end, 10);
-	if (errno || *end || end == s || n == 0 || n > UINT32_MAX)
+	if (errno || *end || end == s || *s < '0' || *s > '9' ||
+	    (n == 0 && !zero_ok) || n > UINT32_MAX)
 		return -1;
 	*v = (uint32_t)n;
 	return 0;
@@ -727,7 +729,8 @@ static int parse_u32(const char *s, uint32_t *v)
 
 static int cmd_config(int argc, char **argv)
 {
-	struct ks_config cfg = { .drop_invalid = -1 };
+	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1 };
+	uint32_t n;
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
 	int c, ret, set = 0;
@@ -757,12 +760,22 @@ static int cmd_config(int argc, char **argv)
 				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
 			break;
 		case 's':
-			if (parse_u32(optarg, &cfg.max_services))
+			if (parse_u32(optarg, &cfg.max_services, 0))
 				return usage_error("--max-services: '%s' is not a count", optarg);
 			break;
 		case 'e':
-			if (parse_u32(optarg, &cfg.max_endpoints))
+			if (parse_u32(optarg, &cfg.max_endpoints, 0))
 				return usage_error("--max-endpoints: '%s' is not a count", optarg);
+			break;
+		case 'F':
+			if (parse_u32(optarg, &cfg.max_affinity, 0))
+				return usage_error("--max-affinity: '%s' is not a count", optarg);
+			break;
+		case 'r':
+			if (parse_u32(optarg, &n, 1))
+				return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
+						   optarg);
+			cfg.max_resets = n;
 			break;
 		case 'L': {
 			char *tok, *save = NULL;
@@ -819,6 +832,15 @@ static int cmd_config(int argc, char **argv)
 	printf("\ndrop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
 	printf("max-services: %u\nmax-endpoints: %u\n", cfg.max_services,
 	       cfg.max_endpoints);
+	/* An older module reports neither. */
+	if (cfg.max_affinity)
+		printf("max-affinity: %u\n", cfg.max_affinity);
+	if (cfg.affinity_entries >= 0)
+		printf("affinity-entries: %lld\n", (long long)cfg.affinity_entries);
+	if (cfg.max_resets > 0)
+		printf("max-resets-per-sec: %lld\n", (long long)cfg.max_resets);
+	else if (!cfg.max_resets)
+		printf("max-resets-per-sec: <no limit>\n");
 	ks_nl_close(nl);
 	return KS_EXIT_OK;
 }
@@ -873,6 +895,8 @@ static const struct ks_opt config_opts[] = {
 	{ "drop-invalid", 'd', 0, "yes|no", "yes no" },
 	{ "max-services", 's', 0, "N", NULL },
 	{ "max-endpoints", 'e', 0, "N", NULL },
+	{ "max-affinity", 'F', 0, "N", NULL },
+	{ "max-resets-per-sec", 'r', 0, "N", NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -910,7 +934,10 @@ static const struct ks_cmd ks_cmds[] = {
 	{ "config", cmd_config, "", config_opts,
 	  "Show or set the node configuration of this network namespace: the node\n"
 	  "name, the node-port addresses, the pod CIDRs (traffic from them, or from\n"
-	  "the node, is in-cluster), the drop of forwarded INVALID packets, limits." },
+	  "the node, is in-cluster), the drop of forwarded INVALID packets, limits:\n"
+	  "services, endpoints, sessionAffinity entries (the least recently used go\n"
+	  "when full; affinity-entries: those in use), TCP resets a second for\n"
+	  "services without endpoints (0: no limit)." },
 	{ "version", cmd_version, "", NULL,
 	  "Show tool, module and protocol versions." },
 	{ "help", cmd_help, "[COMMAND]", NULL, "Show this help, or a command's." },

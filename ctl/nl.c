@@ -733,6 +733,12 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 		cfg->max_services = nla_get_u32(ctb[KSVC_CFG_A_MAX_SERVICES]);
 	if (ctb[KSVC_CFG_A_MAX_ENDPOINTS])
 		cfg->max_endpoints = nla_get_u32(ctb[KSVC_CFG_A_MAX_ENDPOINTS]);
+	if (ctb[KSVC_CFG_A_MAX_AFFINITY])
+		cfg->max_affinity = nla_get_u32(ctb[KSVC_CFG_A_MAX_AFFINITY]);
+	if (ctb[KSVC_CFG_A_AFFINITY_ENTRIES])
+		cfg->affinity_entries = nla_get_u32(ctb[KSVC_CFG_A_AFFINITY_ENTRIES]);
+	if (ctb[KSVC_CFG_A_MAX_RESETS])
+		cfg->max_resets = nla_get_u32(ctb[KSVC_CFG_A_MAX_RESETS]);
 	if (ctb[KSVC_CFG_A_LOCAL_CIDRS])
 		nla_for_each_nested(a, ctb[KSVC_CFG_A_LOCAL_CIDRS], rem) {
 			if (cfg->n_local_cidrs == KSVC_MAX_LOCAL_CIDRS)
@@ -755,6 +761,9 @@ int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 	struct nl_msg *msg = ks_nl_msg(nl, KSVC_CMD_CONFIG_GET, 0);
 
 	memset(cfg, 0, sizeof(*cfg));
+	/* What an older module does not report stays unknown. */
+	cfg->max_resets = -1;
+	cfg->affinity_entries = -1;
 	if (!msg)
 		return -ENOMEM;
 	return ks_nl_transact(nl, msg, ks_nl_config_parse, cfg);
@@ -777,7 +786,11 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	    (cfg->max_services &&
 	     nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services)) ||
 	    (cfg->max_endpoints &&
-	     nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints)))
+	     nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints)) ||
+	    (cfg->max_affinity &&
+	     nla_put_u32(msg, KSVC_CFG_A_MAX_AFFINITY, cfg->max_affinity)) ||
+	    (cfg->max_resets >= 0 &&
+	     nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, (uint32_t)cfg->max_resets)))
 		goto err;
 	if (cfg->set_local_cidrs &&
 	    ks_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,

@@ -17,6 +17,7 @@
 
 #include <linux/types.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/rhashtable.h>
 #include <linux/workqueue.h>
 #include <linux/spinlock.h>
@@ -34,6 +35,9 @@
 
 #define KSVC_DEFAULT_MAX_SERVICES	BIT(20)
 #define KSVC_DEFAULT_MAX_ENDPOINTS	BIT(24)
+/* About 128 bytes each: 8 MiB per namespace at most. */
+#define KSVC_DEFAULT_MAX_AFFINITY	BIT(16)
+#define KSVC_DEFAULT_MAX_RESETS		1000	/* per second */
 
 struct ksvc_name {
 	char ns[KSVC_NAME_MAX + 1];
@@ -161,6 +165,8 @@ struct ksvc_cfg {
 	bool drop_invalid;
 	u32 max_services;
 	u32 max_endpoints;
+	u32 max_affinity;		/* entries, >= 1 */
+	u32 max_resets;			/* TCP resets a second, 0: no limit */
 	struct rcu_head rcu;
 };
 
@@ -201,8 +207,18 @@ struct ksvc_net {
 	struct work_struct ct_work;
 	/* ClientIP affinity: (service, port, client) -> endpoint. */
 	struct rhashtable aff;
+	/*
+	 * Every insertion into and removal from aff, with aff_lru and
+	 * aff_count (_bh: LOCAL_OUT runs with softirqs on); lookups take
+	 * no lock, they run under RCU.
+	 */
+	spinlock_t aff_lock;
+	struct list_head aff_lru;	/* least recently used first */
+	u32 aff_count;
 	bool aff_on;
 	struct delayed_work aff_gc;
+	/* TCP resets: when the limit is back to a full second (ns; nat.c). */
+	atomic64_t reset_tat;
 };
 
 extern unsigned int ksvc_net_id;
@@ -273,6 +289,8 @@ void ksvc_aff_exit(struct ksvc_net *kn);
 const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
 				    u8 port_index, u8 family, bool local_only,
 				    const union nf_inet_addr *client);
+void ksvc_aff_trim(struct ksvc_net *kn, u32 max);
+u32 ksvc_aff_count(struct ksvc_net *kn);
 
 /* netlink.c */
 int ksvc_genl_init(void);

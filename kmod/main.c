@@ -21,6 +21,8 @@ const struct ksvc_cfg ksvc_cfg_defaults = {
 	.drop_invalid = true,
 	.max_services = KSVC_DEFAULT_MAX_SERVICES,
 	.max_endpoints = KSVC_DEFAULT_MAX_ENDPOINTS,
+	.max_affinity = KSVC_DEFAULT_MAX_AFFINITY,
+	.max_resets = KSVC_DEFAULT_MAX_RESETS,
 };
 
 /* See compat.h: formatted extack messages. */

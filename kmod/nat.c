@@ -101,14 +101,49 @@ bool ksvc_match(struct net *net, struct ksvc_net *kn,
 	return false;
 }
 
-/* No endpoint: TCP gets a reset, UDP a port unreachable, SCTP nothing. */
+/*
+ * TCP resets, at most rate a second per namespace with a second's worth
+ * at once (ksvcctl config --max-resets-per-sec; 0: no limit).  The kernel
+ * limits the ICMP errors of the UDP path (icmp_msgs_per_sec) but not
+ * resets, and each SYN to a service without endpoints costs one.  GCRA on
+ * one atomic, lockless for PREROUTING and LOCAL_OUT alike: reset_tat is
+ * when the bucket would be full again; a reset that would push it more
+ * than a second ahead is not sent.
+ */
+static bool ksvc_reset_allowed(struct ksvc_net *kn, u32 rate)
+{
+	s64 now, tat, next, cost;
+
+	if (!rate)
+		return true;
+	cost = div_u64(NSEC_PER_SEC, rate);
+	now = ktime_get_ns();
+	tat = atomic64_read(&kn->reset_tat);
+	do {
+		next = max(tat, now) + cost;
+		if (next - now > NSEC_PER_SEC)
+			return false;
+	} while (!atomic64_try_cmpxchg(&kn->reset_tat, &tat, next));
+	return true;
+}
+
+/*
+ * No endpoint: TCP gets a reset (unless over the limit: then the SYN is
+ * dropped, as if lost), UDP a port unreachable, SCTP nothing.  The
+ * caller counts the reject either way.
+ */
 static unsigned int ksvc_reject(struct sk_buff *skb,
 				const struct nf_hook_state *state, u8 proto)
 {
+	struct ksvc_net *kn = ksvc_pernet(state->net);
+	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
 	bool v6 = state->pf == NFPROTO_IPV6;
 
 	switch (proto) {
 	case IPPROTO_TCP:
+		if (!ksvc_reset_allowed(kn, cfg ? cfg->max_resets :
+					ksvc_cfg_defaults.max_resets))
+			break;
 		if (v6)
 			nf_send_reset6(state->net, state->sk, skb, state->hook);
 		else

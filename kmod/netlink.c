@@ -123,6 +123,9 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_MAX_ENDPOINTS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KSVC_CFG_A_LOCAL_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
 	[KSVC_CFG_A_CIDR] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_MAX_AFFINITY] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KSVC_CFG_A_AFFINITY_ENTRIES] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_MAX_RESETS] = { .type = NLA_U32 },
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */
@@ -934,6 +937,10 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->max_services = nla_get_u32(tb[KSVC_CFG_A_MAX_SERVICES]);
 	if (tb[KSVC_CFG_A_MAX_ENDPOINTS])
 		cfg->max_endpoints = nla_get_u32(tb[KSVC_CFG_A_MAX_ENDPOINTS]);
+	if (tb[KSVC_CFG_A_MAX_AFFINITY])
+		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
+	if (tb[KSVC_CFG_A_MAX_RESETS])
+		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
 	err = ksvc_hooks_enable(kn);
 	if (err)
 		goto out_free;
@@ -941,6 +948,8 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	kn->generation++;
 	if (old)
 		kfree_rcu(old, rcu);
+	/* A lowered cap holds from now on, not as entries expire. */
+	ksvc_aff_trim(kn, cfg->max_affinity);
 	goto out;
 out_free:
 	kfree(cfg);
@@ -1002,7 +1011,10 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name) ||
 	    nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services) ||
-	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints))
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_AFFINITY, cfg->max_affinity) ||
+	    nla_put_u32(msg, KSVC_CFG_A_AFFINITY_ENTRIES, ksvc_aff_count(kn)) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, cfg->max_resets))
 		goto err_unlock;
 	addrs = nla_nest_start(msg, KSVC_CFG_A_NODEPORT_ADDRS);
 	if (!addrs)

@@ -5,6 +5,11 @@
  *   kstool tcp-ack ADDR PORT COUNT   send COUNT bare TCP ACKs (no connection:
  *                                    conntrack finds them INVALID when
  *                                    nf_conntrack_tcp_loose is 0)
+ *   kstool tcp-syn ADDR PORT COUNT [FROM]
+ *                                    send COUNT TCP SYNs, each from its own
+ *                                    source port; with FROM, each also from
+ *                                    its own source address, FROM, FROM+1,
+ *                                    ... (spoofed: no handshake follows)
  *   kstool tx-abandon                open a transaction, stage a service,
  *                                    exit without committing
  *   kstool bad                       send malformed requests; print, for
@@ -112,6 +117,76 @@ static int tcp_ack(const char *addr, int port, int count)
 		pseudo.th.check = htons(csum(&pseudo, sizeof(pseudo), 0));
 		if (sendto(fd, &pseudo.th, sizeof(pseudo.th), 0,
 			   (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+			perror("sendto");
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+/* SYNs, one IPv4 packet each, written whole (IP_HDRINCL). */
+static int tcp_syn(const char *addr, int port, int count, const char *from)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET }, src;
+	socklen_t slen = sizeof(src);
+	struct {
+		uint32_t saddr, daddr;
+		uint8_t zero, proto;
+		uint16_t len;
+		struct tcphdr th;
+	} pseudo;
+	struct {
+		struct iphdr ip;
+		struct tcphdr th;
+	} pkt;
+	int fd, u, i, one = 1;
+
+	if (inet_pton(AF_INET, addr, &dst.sin_addr) != 1)
+		return 2;
+	dst.sin_port = htons(port);
+	if (from) {
+		if (inet_pton(AF_INET, from, &src.sin_addr) != 1)
+			return 2;
+	} else {
+		/* The source address the kernel would pick. */
+		u = socket(AF_INET, SOCK_DGRAM, 0);
+		if (u < 0 || connect(u, (struct sockaddr *)&dst, sizeof(dst)) ||
+		    getsockname(u, (struct sockaddr *)&src, &slen)) {
+			perror("route");
+			return 1;
+		}
+		close(u);
+	}
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0 || setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one))) {
+		perror("raw socket");
+		return 1;
+	}
+	for (i = 0; i < count; i++) {
+		memset(&pseudo, 0, sizeof(pseudo));
+		pseudo.saddr = from ? htonl(ntohl(src.sin_addr.s_addr) + i) :
+				      src.sin_addr.s_addr;
+		pseudo.daddr = dst.sin_addr.s_addr;
+		pseudo.proto = IPPROTO_TCP;
+		pseudo.len = htons(sizeof(struct tcphdr));
+		pseudo.th.source = htons(20000 + i);
+		pseudo.th.dest = htons(port);
+		pseudo.th.seq = htonl(1000 + i);
+		pseudo.th.doff = 5;
+		pseudo.th.syn = 1;
+		pseudo.th.window = htons(1000);
+		pseudo.th.check = htons(csum(&pseudo, sizeof(pseudo), 0));
+		memset(&pkt.ip, 0, sizeof(pkt.ip));
+		pkt.ip.version = 4;
+		pkt.ip.ihl = 5;
+		pkt.ip.ttl = 64;
+		pkt.ip.protocol = IPPROTO_TCP;
+		pkt.ip.saddr = pseudo.saddr;
+		pkt.ip.daddr = pseudo.daddr;	/* length, id, checksum: the kernel's */
+		pkt.th = pseudo.th;
+		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+			   sizeof(dst)) < 0) {
 			perror("sendto");
 			return 1;
 		}
@@ -690,6 +765,8 @@ int main(int argc, char **argv)
 {
 	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "-6"))) && !strcmp(argv[1], "serve"))
 		return serve(argv[2], atoi(argv[3]), argv[4], argc == 6);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tcp-syn"))
+		return tcp_syn(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
 		return tcp_ack(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc >= 4 && !strcmp(argv[1], "fail-nth"))

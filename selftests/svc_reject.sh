@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # A Service without endpoints: TCP connect is refused at once (a reset, not
 # a timeout), UDP gets ICMP port unreachable; the rejects are counted.
+# Resets are limited (ksvcctl config --max-resets-per-sec): a burst of SYNs
+# gets a second's worth and what refills while it lasts, the rest nothing,
+# and every SYN is still counted as a reject.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 5
+ktap_header 9
 setup_node
 add_pod client "$(pod_ip 9)"
 clusterip_svc empty 10.96.0.60 | apply >/dev/null || fail apply
@@ -43,4 +46,42 @@ check "UDP from the node itself: refused at once" udp_local 10.96.0.60 80
 diag "$(ksvc stats)"
 check "the four rejects are counted" \
 	grep -q '^service default/empty connections=0 rejects=4$' <<<"$(ksvc stats)"
+
+ksvc config --max-resets-per-sec 5 >/dev/null
+check "config --max-resets-per-sec 5 holds" \
+	grep -q '^max-resets-per-sec: 5$' <<<"$(ksvc config)"
+# The resets the client receives, counted as they arrive.
+ip netns exec "$client" nft -f - <<'EOT' || fail "nft"
+table inet count {
+	chain in {
+		type filter hook input priority 0;
+		tcp flags & rst == rst counter
+	}
+}
+EOT
+rejects() { grep -q "^service default/empty connections=0 rejects=$1\$" <<<"$(ksvc stats)"; }
+resets() {
+	ip netns exec "$client" nft list chain inet count in |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+resets_reach() { [ "$(resets)" -ge "$1" ]; }
+start=$(date +%s%N)
+ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 200 || fail "kstool tcp-syn"
+busywait 20000 rejects 204
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+burst=$(resets)
+# A second's worth at once (5), then 5 a second while the burst lasts
+# (its time measured generously: a debug kernel takes seconds).
+most=$((5 + 5 * ms / 1000 + 1))
+diag "200 SYNs, all rejected within $ms ms: $burst resets"
+check "a burst of 200 SYNs: 5 to $most resets ($burst)" \
+	test "${burst:-0}" -ge 5 -a "${burst:-999}" -le $most
+check "... and all 200 counted as rejects" rejects 204
+# A second after the last reject the limit is whole again.
+sleep 1
+ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 5 || fail "kstool tcp-syn"
+busywait 20000 rejects 209
+busywait 5000 resets_reach $((burst + 5))
+more=$(($(resets) - burst))
+check "a second later, 5 more SYNs: 5 resets ($more)" test "$more" = 5
 ksft_exit

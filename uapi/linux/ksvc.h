@@ -213,6 +213,17 @@ enum ksvc_cfg_attr {
 	 */
 	KSVC_CFG_A_LOCAL_CIDRS,
 	KSVC_CFG_A_CIDR,	/* nest: enum ksvc_cidr_attr */
+	/*
+	 * u32: sessionAffinity entries (service, port, client) kept, at
+	 * least 1; beyond it the least recently used entry goes
+	 */
+	KSVC_CFG_A_MAX_AFFINITY,
+	KSVC_CFG_A_AFFINITY_ENTRIES, /* u32: entries in use (get only) */
+	/*
+	 * u32: TCP resets sent for services without endpoints, per second
+	 * (a second's worth at once); 0: no limit
+	 */
+	KSVC_CFG_A_MAX_RESETS,
 
 	__KSVC_CFG_A_MAX
 };
