@@ -47,7 +47,7 @@ stress: deps
 	$(MAKE) -s -C ctl
 	$(MAKE) -s -C selftests
 	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 14400 -- \
-		env KSVC_FUZZ_MESSAGES=1000000 KSVC_CHURN=500 KSVC_REPLACES=1000 KSVC_FAILSLAB_STEP=1 KSVC_TEST_TIMEOUT=14000 \
+		env KSVC_FUZZ_MESSAGES=1000000 KSVC_FUZZ_EXTACK=50000 KSVC_CHURN=500 KSVC_REPLACES=1000 KSVC_FAILSLAB_STEP=1 KSVC_TEST_TIMEOUT=14000 \
 		selftests/run.sh $(STRESS_TESTS)
 
 # Benchmarks against kube-proxy's modes, in a VM (never part of check;

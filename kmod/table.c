@@ -374,8 +374,8 @@ static int ksvc_check_claims(struct ksvc_table *tbl, struct ksvc_svc *svc,
 
 			ksvc_format_addr(addr, sizeof(addr), cur->key.family,
 					 &cur->key.addr);
-			KSVC_ERR_FMT(extack, "service %s/%s: frontend %s port %u/%s belongs to service %s/%s",
-				     svc->key.ns, svc->key.name, addr,
+			KSVC_ERR_FMT(extack, "frontend belongs to another service", "frontend %s port %u/%s belongs to %s/%s",
+				     addr,
 				     ntohs(cur->key.port),
 				     ksvc_proto_name(cur->key.proto),
 				     cur->svc->key.ns, cur->svc->key.name);
@@ -386,8 +386,7 @@ static int ksvc_check_claims(struct ksvc_table *tbl, struct ksvc_svc *svc,
 		np = rhashtable_lookup_fast(&tbl->nps, &svc->nps[i].key,
 					    ksvc_np_params);
 		if (np && np->svc != old) {
-			KSVC_ERR_FMT(extack, "service %s/%s: node port %u/%s belongs to service %s/%s",
-				     svc->key.ns, svc->key.name,
+			KSVC_ERR_FMT(extack, "node port belongs to another service", "node port %u/%s belongs to %s/%s",
 				     ntohs(np->key.port),
 				     ksvc_proto_name(np->key.proto),
 				     np->svc->key.ns, np->svc->key.name);
@@ -576,12 +575,12 @@ static int ksvc_check_limits(const struct ksvc_table *tbl,
 			     struct netlink_ext_ack *extack)
 {
 	if (tbl->n_svcs > cfg->max_services) {
-		KSVC_ERR_FMT(extack, "too many services: limit %u (ksvcctl config --max-services)",
+		KSVC_ERR_FMT(extack, "too many services (ksvcctl config --max-services)", "too many services: limit %u (ksvcctl config --max-services)",
 			     cfg->max_services);
 		return -ENOSPC;
 	}
 	if (tbl->n_eps > cfg->max_endpoints) {
-		KSVC_ERR_FMT(extack, "too many endpoints: limit %u (ksvcctl config --max-endpoints)",
+		KSVC_ERR_FMT(extack, "too many endpoints (ksvcctl config --max-endpoints)", "too many endpoints: limit %u (ksvcctl config --max-endpoints)",
 			     cfg->max_endpoints);
 		return -ENOSPC;
 	}
@@ -620,7 +619,7 @@ static int ksvc_commit_replace(struct ksvc_net *kn, struct list_head *changes,
 			break;
 		}
 		if (ksvc_table_find(new, &c->svc->key)) {
-			KSVC_ERR_FMT(extack, "service %s/%s given twice",
+			KSVC_ERR_FMT(extack, "a service given twice", "service %s/%s given twice",
 				     c->key.ns, c->key.name);
 			err = -EEXIST;
 			break;
@@ -687,7 +686,7 @@ static int ksvc_commit_incremental(struct ksvc_net *kn,
 			if (c->old) {
 				ksvc_table_remove(tbl, c->old);
 			} else {
-				KSVC_ERR_FMT(extack, "service %s/%s does not exist",
+				KSVC_ERR_FMT(extack, "service does not exist", "service %s/%s does not exist",
 					     c->key.ns, c->key.name);
 				err = -ENOENT;
 			}
