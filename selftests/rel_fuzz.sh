@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # The netlink fuzzer (ksvc_fuzz.c): several threads of random and broken
 # messages, transactions opened and abandoned, dumps read while others
-# write, and an unprivileged user whose every change is refused; then a
-# single-threaded run whose accepted messages must be exactly what a dump
-# shows; then refusals from threads in namespaces of their own, each of
-# which must carry its own request's message (-e); then the module
-# unloads.  KSVC_FUZZ_SECONDS sets the budget (make check: 45 s per
-# kernel); KSVC_FUZZ_MESSAGES a message count instead (make stress);
-# KSVC_FUZZ_EXTACK the -e run's message count (make check: 5 s).  Splats
-# and leaks fail the run through the VM runner.
+# write, and an unprivileged user whose every change and read is refused
+# (but the versions and counts); then a single-threaded run whose
+# accepted messages must be exactly what a dump shows; then refusals from
+# threads in namespaces of their own, each of which must carry its own
+# request's message (-e); then the module unloads.  KSVC_FUZZ_SECONDS
+# sets the budget (make check: 45 s per kernel); KSVC_FUZZ_MESSAGES a
+# message count instead (make stress); KSVC_FUZZ_EXTACK the -e run's
+# message count (make check: 5 s).  Splats and leaks fail the run through
+# the VM runner.
 . "$(dirname "$0")/lib.sh"
 require_module
 FUZZ=$TOP/selftests/ksvc_fuzz
@@ -22,7 +23,7 @@ budget="-s ${KSVC_FUZZ_SECONDS:-45}"
 out=$(ip netns exec "$fz" "$FUZZ" -t 4 -u $budget 2>&1)
 rc=$?
 diag "$out"
-check "fuzzing: no broken message accepted, every unprivileged change refused" test $rc = 0
+check "fuzzing: no broken message accepted, every unprivileged change and read refused" test $rc = 0
 out=$(ip netns exec "$fz" "$FUZZ" -c -s 10 2>&1)
 rc=$?
 diag "$out"
