@@ -170,6 +170,21 @@ static int cmd_version(int argc, char **argv)
 
 /* ---- apply ---- */
 
+/*
+ * What a refused commit is about: the kernel's message leaves out what the
+ * tool knows (its 80 bytes name the other party), so with one change in
+ * the transaction, name its service.
+ */
+static const char *commit_what(size_t n_changes, const struct ks_service *svc)
+{
+	static char what[200];
+
+	if (n_changes != 1 || !svc)
+		return "apply: commit";
+	snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns, svc->name);
+	return what;
+}
+
 static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 			 const struct ks_plan *plan, int replace, uint64_t gen)
 {
@@ -205,7 +220,8 @@ static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 	}
 	err = ks_nl_tx_commit(nl, gen);
 	if (err) {
-		ks_nl_report(nl, "apply: commit", err);
+		ks_nl_report(nl, commit_what(replace ? want->n_svcs : ks_plan_size(plan),
+					     svc), err);
 		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
 		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
 	}
@@ -221,7 +237,7 @@ static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
 {
 	const struct ks_service *svc = NULL;
-	char what[200] = "apply: commit";
+	char what[200];
 	size_t i;
 	int err;
 
@@ -236,6 +252,7 @@ static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
 		ks_nl_tx_abort(nl);
 	} else {
 		err = ks_nl_tx_commit(nl, 0);
+		snprintf(what, sizeof(what), "%s", commit_what(want->n_svcs, svc));
 	}
 	if (err) {
 		ks_nl_report(nl, what, err);

@@ -202,7 +202,7 @@ int ks_nl_report(const struct ks_nl *nl, const char *what, int err)
 		return KS_EXIT_NOMODULE;
 	}
 	if (err == -EPERM) {
-		fprintf(stderr, "ksvcctl: %s: permission denied: changing ksvc tables needs CAP_NET_ADMIN\n",
+		fprintf(stderr, "ksvcctl: %s: permission denied: reading or changing ksvc's tables needs CAP_NET_ADMIN over the network namespace\n",
 			what);
 		return KS_EXIT_PERM;
 	}

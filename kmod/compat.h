@@ -12,23 +12,30 @@
 #include <net/netns/generic.h>
 
 /*
- * Formatted extack messages: NL_SET_ERR_MSG_FMT_MOD arrived after 6.1 and
- * truncates at 80 bytes.  ksvc formats into one of a ring of static
- * buffers instead, on every kernel: the ACK that carries the message is
- * built before the request returns to netlink_rcv_skb, long before the
- * ring comes round again, and the last byte of each buffer is never
- * written, so a reader always finds the end of the string.
+ * Formatted extack messages live in the request's own extack
+ * (NL_SET_ERR_MSG_FMT_MOD, after 6.1), never in memory shared between
+ * requests: the ACK that carries a message is built after the handler
+ * returns, while other requests run in parallel (parallel_ops, one lock
+ * per namespace).  NETLINK_MAX_FMTMSG_LEN is 80 with the "ksvc: "
+ * prefix and the NUL, so formats leave out what the requester knows.
+ * Without it, the constant text.  Call sites give both, e.g.
+ *
+ *	KSVC_ERR_FMT(extack, "service does not exist",
+ *		     "service %s/%s does not exist", ns, name);
+ *
+ * (no_printk keeps the format and its arguments checked on every kernel,
+ * BUILD_BUG_ON the constant text.)
  */
-#define KSVC_ERRBUF_LEN 256
-char *ksvc_errbuf(void);
-#define KSVC_ERR_FMT(extack, fmt, args...) do {				\
-	struct netlink_ext_ack *__ext = (extack);			\
-	if (__ext) {							\
-		char *__buf = ksvc_errbuf();				\
-		snprintf(__buf, KSVC_ERRBUF_LEN - 1,			\
-			 KBUILD_MODNAME ": " fmt, ##args);		\
-		__ext->_msg = __buf;					\
-	}								\
+#ifdef NL_SET_ERR_MSG_FMT_MOD
+#define KSVC_ERR_FMT(extack, msg, fmt, args...) do {			\
+	BUILD_BUG_ON(sizeof(msg) <= 1);	/* the other kernels' text */	\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args);			\
 } while (0)
+#else
+#define KSVC_ERR_FMT(extack, msg, fmt, args...) do {			\
+	NL_SET_ERR_MSG_MOD(extack, msg);				\
+	no_printk(fmt, ##args);						\
+} while (0)
+#endif
 
 #endif /* _KSVC_COMPAT_H */

@@ -25,17 +25,6 @@ const struct ksvc_cfg ksvc_cfg_defaults = {
 	.max_resets = KSVC_DEFAULT_MAX_RESETS,
 };
 
-/* See compat.h: formatted extack messages. */
-#define KSVC_ERRBUFS 32
-static char ksvc_errbufs[KSVC_ERRBUFS][KSVC_ERRBUF_LEN];
-static atomic_t ksvc_errbuf_next = ATOMIC_INIT(0);
-
-char *ksvc_errbuf(void)
-{
-	return ksvc_errbufs[(u32)atomic_inc_return(&ksvc_errbuf_next) %
-			    KSVC_ERRBUFS];
-}
-
 #ifdef KSVC_FAULT_LEAK
 static void *ksvc_fault_leak;
 #endif

@@ -1278,11 +1278,14 @@ static int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /*
- * Every change needs CAP_NET_ADMIN in the user namespace that owns the
- * network namespace (GENL_UNS_ADMIN_PERM), like ip and nft: a container
- * runtime that owns its namespace may configure it, nothing else may.
- * Reads (info, config, dump) are open to every user of the namespace,
- * as /proc/net/nf_conntrack's table is: they show only addresses.
+ * Every change, and every read of the tables and the configuration, needs
+ * CAP_NET_ADMIN in the user namespace that owns the network namespace
+ * (GENL_UNS_ADMIN_PERM): a container runtime that owns its namespace may
+ * configure and read it, nothing else may.  The dump shows every pod
+ * address, node port and counter, which conntrack, iptables, nft and
+ * IPVS all keep from unprivileged users.  Only INFO_GET is open: the
+ * versions, the generation and two counts, so that "ksvcctl version"
+ * works for anyone.
  */
 static const struct genl_ops ksvc_genl_ops[] = {
 	{
@@ -1303,6 +1306,7 @@ static const struct genl_ops ksvc_genl_ops[] = {
 		.doit = ksvc_nl_config_get,
 		.policy = ksvc_none_policy,
 		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KSVC_CMD_SVC_NEW,
@@ -1323,6 +1327,7 @@ static const struct genl_ops ksvc_genl_ops[] = {
 		.dumpit = ksvc_nl_svc_dump,
 		.policy = ksvc_none_policy,
 		.maxattr = KSVC_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KSVC_CMD_FLUSH,

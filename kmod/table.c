@@ -596,8 +596,7 @@ static bool ksvc_batch_changes(const struct ksvc_batch *b,
 	return false;
 }
 
-static void ksvc_claim_error(int k, const void *e, const struct ksvc_name *who,
-			     const struct ksvc_name *owner,
+static void ksvc_claim_error(int k, const void *e, const struct ksvc_name *owner,
 			     struct netlink_ext_ack *extack)
 {
 	char addr[48];
@@ -605,17 +604,18 @@ static void ksvc_claim_error(int k, const void *e, const struct ksvc_name *who,
 	if (k) {
 		const struct ksvc_np *np = e;
 
-		KSVC_ERR_FMT(extack, "service %s/%s: node port %u/%s belongs to service %s/%s",
-			     who->ns, who->name, ntohs(np->key.port),
-			     ksvc_proto_name(np->key.proto),
+		KSVC_ERR_FMT(extack, "node port belongs to another service",
+			     "node port %u/%s belongs to %s/%s",
+			     ntohs(np->key.port), ksvc_proto_name(np->key.proto),
 			     owner->ns, owner->name);
 	} else {
 		const struct ksvc_fe *fe = e;
 
 		ksvc_format_addr(addr, sizeof(addr), fe->key.family,
 				 &fe->key.addr);
-		KSVC_ERR_FMT(extack, "service %s/%s: frontend %s port %u/%s belongs to service %s/%s",
-			     who->ns, who->name, addr, ntohs(fe->key.port),
+		KSVC_ERR_FMT(extack, "frontend belongs to another service",
+			     "frontend %s port %u/%s belongs to %s/%s",
+			     addr, ntohs(fe->key.port),
 			     ksvc_proto_name(fe->key.proto),
 			     owner->ns, owner->name);
 	}
@@ -655,12 +655,14 @@ static int ksvc_batch_reduce(struct ksvc_batch *b, struct list_head *changes,
 				return -EINVAL;
 			}
 			if (b->private && j > i) {
-				KSVC_ERR_FMT(extack, "service %s/%s given twice",
+				KSVC_ERR_FMT(extack, "a service given twice",
+					     "service %s/%s given twice",
 					     c->key.ns, c->key.name);
 				return -EEXIST;
 			}
 			if (!c->svc && !exists) {
-				KSVC_ERR_FMT(extack, "service %s/%s does not exist",
+				KSVC_ERR_FMT(extack, "service does not exist",
+					     "service %s/%s does not exist",
 					     c->key.ns, c->key.name);
 				return -ENOENT;
 			}
@@ -699,12 +701,14 @@ static int ksvc_batch_limits(struct ksvc_batch *b, const struct ksvc_cfg *cfg,
 	svcs = (s64)b->tbl->n_svcs + b->d_svcs;
 	eps = (s64)b->tbl->n_eps + b->d_eps;
 	if (b->d_svcs > 0 && svcs > cfg->max_services) {
-		KSVC_ERR_FMT(extack, "too many services: limit %u (ksvcctl config --max-services)",
+		KSVC_ERR_FMT(extack, "too many services (ksvcctl config --max-services)",
+			     "too many services: limit %u (ksvcctl config --max-services)",
 			     cfg->max_services);
 		return -ENOSPC;
 	}
 	if (b->d_eps > 0 && eps > cfg->max_endpoints) {
-		KSVC_ERR_FMT(extack, "too many endpoints: limit %u (ksvcctl config --max-endpoints)",
+		KSVC_ERR_FMT(extack, "too many endpoints (ksvcctl config --max-endpoints)",
+			     "too many endpoints: limit %u (ksvcctl config --max-endpoints)",
 			     cfg->max_endpoints);
 		return -ENOSPC;
 	}
@@ -752,8 +756,7 @@ static int ksvc_batch_claims(struct ksvc_batch *b, int k, u32 *absent,
 		void *cur;
 
 		if (i && !ksvc_claim_cmp(&cl[i - 1], &cl[i], kd)) {
-			ksvc_claim_error(k, cl[i].entry, &cl[i].c->key,
-					 &cl[i - 1].c->key, extack);
+			ksvc_claim_error(k, cl[i].entry, &cl[i - 1].c->key, extack);
 			return -EEXIST;
 		}
 		cur = ksvc_entry_lookup(b->tbl, k, ksvc_entry_key(kd, cl[i].entry));
@@ -767,8 +770,8 @@ static int ksvc_batch_claims(struct ksvc_batch *b, int k, u32 *absent,
 		if (*ksvc_entry_svc(kd, cur) == cl[i].c->old ||
 		    ksvc_batch_changes(b, &(*ksvc_entry_svc(kd, cur))->key))
 			continue;
-		ksvc_claim_error(k, cl[i].entry, &cl[i].c->key,
-				 &(*ksvc_entry_svc(kd, cur))->key, extack);
+		ksvc_claim_error(k, cl[i].entry, &(*ksvc_entry_svc(kd, cur))->key,
+				 extack);
 		return -EEXIST;
 	}
 	return 0;

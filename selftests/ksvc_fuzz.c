@@ -2,19 +2,24 @@
 /*
  * ksvc_fuzz: a netlink fuzzer for the ksvc family.
  *
- *   ksvc_fuzz [-t THREADS] [-s SECONDS] [-n MESSAGES] [-S SEED] [-u] [-c]
+ *   ksvc_fuzz [-t THREADS] [-s SECONDS] [-n MESSAGES] [-S SEED] [-u] [-c] [-e]
  *
  * Messages are built from the real attribute layout, then broken in one
  * place: a wrong type or length, a missing or duplicated attribute, a huge
  * nest, an out-of-range value, a random command or flag.  Threads mix
  * them with valid changes, transactions opened and abandoned, and dumps
  * read while others write.  -u also runs a child as an unprivileged user
- * whose every change must be refused with EPERM.  -c (one thread) checks
- * at the end that a dump of the table holds exactly the services the
- * accepted messages built.  Exit 0 when every expectation held; the VM
- * runner catches what the kernel thinks of it.
+ * whose every change and read must be refused with EPERM (all but
+ * INFO_GET).  -c (one thread) checks at the end that a dump of the table
+ * holds exactly the services the accepted messages built.  -e instead
+ * checks that every refusal's extack message is its own request's, with
+ * threads in network namespaces of their own (see extack_worker).  Exit 0
+ * when every expectation held; the VM runner catches what the kernel
+ * thinks of it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -39,10 +44,16 @@
 #endif
 
 static int family;
-static double deadline;
+static _Atomic double deadline;	/* set by one thread in -e */
 static long max_msgs = -1;
 static atomic_long sent, accepted, refused, dumps, txs, unexpected;
 static int check_mode;
+/* -e: the verdicts on the refusals' messages. */
+static atomic_long msg_own, msg_plain, msg_foreign, msg_missing, msg_errno;
+static int ns_fds[64];
+static unsigned int base_seed;
+static int extack_secs;
+static pthread_barrier_t extack_ready;
 
 #define NAMES 48	/* services named s0..s47: collisions are the point */
 
@@ -139,6 +150,8 @@ static int xact(struct nl_sock *sk, struct nl_msg *m)
 	}
 	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &a);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &a);
+	/* A dump that is allowed ends with NLMSG_DONE, not an ACK. */
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ack_cb, &a);
 	/* Sequence numbers are checked above, by request. */
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, skip_seq_check, NULL);
 	while (a.err == 1)
@@ -379,7 +392,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* As nobody: every change refused with EPERM, reads allowed. */
+/* As nobody: every change and read refused with EPERM, but INFO_GET. */
 static int unprivileged(unsigned int seed)
 {
 	struct nl_sock *sk;
@@ -401,10 +414,16 @@ static int unprivileged(unsigned int seed)
 		if (xact(sk, m) != -EPERM)
 			bad++;
 	}
+	/* Reads of the tables too; only the versions and counts are open. */
+	if (xact(sk, msg_new(KSVC_CMD_SVC_GET, NLM_F_DUMP)) != -EPERM)
+		bad++;
+	if (xact(sk, msg_new(KSVC_CMD_CONFIG_GET, 0)) != -EPERM)
+		bad++;
 	if (xact(sk, msg_new(KSVC_CMD_INFO_GET, 0)))
 		bad++;
 	nl_socket_free(sk);
-	printf("# unprivileged: 4000 changes, %d not refused with EPERM\n", bad);
+	printf("# unprivileged: 4000 changes and 2 reads, %d not refused with EPERM (or info refused)\n",
+	       bad);
 	fflush(stdout);		/* the caller leaves with _exit() */
 	return bad ? 1 : 0;
 }
@@ -465,14 +484,218 @@ static int check_model(void)
 	return bad;
 }
 
+/*
+ * -e: whose message is it?  The text of an extack message must be its own
+ * request's: a thread must never read another's, least of all one about
+ * another namespace's services.  Every thread joins a network namespace
+ * of its own (made by main, entered with setns) and deletes services that
+ * do not exist there, named x<thread>/n<request>, so each refusal names
+ * exactly one request.  The names' lengths vary, and odd threads leave
+ * NETLINK_CAP_ACK off so the ACK echoes requests padded to random sizes:
+ * a message swapped for a longer one between netlink_ack sizing the
+ * reply and copying the text would overflow it (its WARN_ON).
+ */
+struct ext_reply {
+	int err;
+	char msg[256];
+	int has_msg;
+};
+
+static void extack_parse(struct nlmsghdr *nlh, struct ext_reply *r)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	char *attrs = (char *)e + sizeof(*e);
+	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
+
+	r->err = e->error;
+	r->has_msg = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* The request is echoed before the attributes. */
+		attrs += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+		len -= NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	if (len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)attrs,
+				  len, NULL) && tb[NLMSGERR_ATTR_MSG]) {
+		snprintf(r->msg, sizeof(r->msg), "%.*s",
+			 nla_len(tb[NLMSGERR_ATTR_MSG]),
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		r->has_msg = 1;
+	}
+}
+
+/* Send m (consumed) and read its NLMSG_ERROR with plain recv(). */
+static int extack_xact(struct nl_sock *sk, struct nl_msg *m,
+		       struct ext_reply *r)
+{
+	static __thread char buf[65536];
+	unsigned int seq;
+	int n;
+
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_ACK;
+	n = nl_send_auto(sk, m);
+	seq = nlmsg_hdr(m)->nlmsg_seq;
+	nlmsg_free(m);
+	if (n < 0)
+		return -1;
+	for (;;) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		n = recv(nl_socket_get_fd(sk), buf, sizeof(buf), 0);
+		if (n < 0)
+			return -1;
+		for (; NLMSG_OK(nlh, (unsigned int)n); nlh = NLMSG_NEXT(nlh, n))
+			if (nlh->nlmsg_type == NLMSG_ERROR && nlh->nlmsg_seq == seq) {
+				extack_parse(nlh, r);
+				return 0;
+			}
+	}
+}
+
+/* The request a message names (x<thread>/n<request>), or 0 if none. */
+static int extack_names(const char *msg, long *t, long *req)
+{
+	const char *p;
+
+	for (p = strstr(msg, " x"); p; p = strstr(p + 1, " x"))
+		if (sscanf(p, " x%ld/n%ld", t, req) == 2)
+			return 1;
+	return 0;
+}
+
+static void extack_verdict(long t, long req, const struct ext_reply *r)
+{
+	long mt, mreq;
+
+	atomic_fetch_add(&sent, 1);
+	if (r->err != -ENOENT) {
+		if (atomic_fetch_add(&msg_errno, 1) < 5)
+			printf("# x%ld/n%ld: errno %d, wanted ENOENT\n", t, req, r->err);
+		return;
+	}
+	if (!r->has_msg) {
+		if (atomic_fetch_add(&msg_missing, 1) < 5)
+			printf("# x%ld/n%ld: refused without a message\n", t, req);
+		return;
+	}
+	if (!extack_names(r->msg, &mt, &mreq)) {
+		atomic_fetch_add(&msg_plain, 1);
+	} else if (mt == t && mreq == req) {
+		atomic_fetch_add(&msg_own, 1);
+	} else if (atomic_fetch_add(&msg_foreign, 1) < 5) {
+		printf("# x%ld/n%ld got another request's message: \"%s\"\n",
+		       t, req, r->msg);
+	}
+}
+
+static void *extack_worker(void *arg)
+{
+	long t = (long)(uintptr_t)arg, req;
+	unsigned int seed = base_seed + (unsigned int)t * 7919;
+	struct nl_sock *sk;
+	int zero = 0;
+
+	if (setns(ns_fds[t], CLONE_NEWNET)) {
+		perror("setns");
+		exit(2);
+	}
+	sk = sock_open();
+	if (t & 1)
+		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK,
+			   &zero, sizeof(zero));
+	/*
+	 * The first request of a namespace sets it up (hooks, conntrack):
+	 * slow on a debug kernel, so it comes before the clock starts.
+	 */
+	for (req = 0; req == 0 || more(); req++) {
+		struct nl_msg *m = msg_new(KSVC_CMD_SVC_DEL, 0);
+		struct ext_reply r = { .err = 1 };
+		char ns[16], name[KSVC_NAME_MAX + 1], pad[KSVC_NODE_NAME_MAX + 1];
+		struct nlattr *s;
+		int n = rnd(&seed, 30);
+
+		/* Short enough for a kernel's 80-byte formatted messages. */
+		snprintf(ns, sizeof(ns), "x%ld", t);
+		snprintf(name, sizeof(name), "n%ld%s%.*s", req, n ? "-" : "", n,
+			 "pppppppppppppppppppppppppppppp");
+		memset(pad, 'q', sizeof(pad));
+		pad[rnd(&seed, sizeof(pad))] = '\0';
+		s = nest(m, KSVC_A_SERVICE);
+		nla_put_string(m, KSVC_SVC_A_NAMESPACE, ns);
+		nla_put_string(m, KSVC_SVC_A_NAME, name);
+		/* Valid, and ignored by a delete: only the request's size. */
+		if (t & 1)
+			nla_put_string(m, KSVC_SVC_A_EXTERNAL_NAME, pad);
+		nla_nest_end(m, s);
+		if (extack_xact(sk, m, &r)) {
+			perror("ksvc_fuzz: netlink");
+			exit(2);
+		}
+		extack_verdict(t, req, &r);
+		if (req == 0 && pthread_barrier_wait(&extack_ready) ==
+				PTHREAD_BARRIER_SERIAL_THREAD)
+			deadline = now() + extack_secs;
+	}
+	nl_socket_free(sk);
+	return NULL;
+}
+
+/* A network namespace per thread, made here and entered by the thread. */
+static int extack_run(int threads)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY);
+	pthread_t th[64];
+	long own, plain, bad;
+	int i;
+
+	for (i = 0; i < threads; i++) {
+		if (self < 0 || unshare(CLONE_NEWNET)) {
+			perror("ksvc_fuzz: a network namespace");
+			return 2;
+		}
+		ns_fds[i] = open("/proc/thread-self/ns/net", O_RDONLY);
+		if (ns_fds[i] < 0 || setns(self, CLONE_NEWNET)) {
+			perror("ksvc_fuzz: back to the first namespace");
+			return 2;
+		}
+	}
+	close(self);
+	pthread_barrier_init(&extack_ready, NULL, threads);
+	deadline = now() + 24 * 3600;	/* set once every thread is ready */
+	for (i = 0; i < threads; i++)
+		pthread_create(&th[i], NULL, extack_worker, (void *)(uintptr_t)i);
+	for (i = 0; i < threads; i++) {
+		pthread_join(th[i], NULL);
+		close(ns_fds[i]);
+	}
+	own = atomic_load(&msg_own);
+	plain = atomic_load(&msg_plain);
+	bad = atomic_load(&msg_foreign) + atomic_load(&msg_missing) +
+	      atomic_load(&msg_errno);
+	printf("# extack: %ld refusals in %d namespaces: %ld named their own request, %ld named none, %ld another request's, %ld had no message, %ld a wrong errno\n",
+	       atomic_load(&sent), threads, own, plain,
+	       atomic_load(&msg_foreign), atomic_load(&msg_missing),
+	       atomic_load(&msg_errno));
+	/*
+	 * A kernel formats every message or none (constant texts where it
+	 * cannot format): a mix means some came from elsewhere.
+	 */
+	if (own && plain)
+		printf("# extack: some messages named their request, %ld did not\n",
+		       plain);
+	return bad || (own && plain) || !(own + plain) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	int threads = 4, secs = 30, unpriv = 0, c, i, rc = 0;
+	int threads = 4, secs = 30, unpriv = 0, extack = 0, c, i, rc = 0;
 	unsigned int seed = (unsigned int)time(NULL);
 	pthread_t th[64];
 	struct nl_sock *sk;
 
-	while ((c = getopt(argc, argv, "t:s:n:S:uc")) != -1) {
+	while ((c = getopt(argc, argv, "t:s:n:S:uce")) != -1) {
 		switch (c) {
 		case 't': threads = atoi(optarg); break;
 		case 's': secs = atoi(optarg); break;
@@ -480,8 +703,9 @@ int main(int argc, char **argv)
 		case 'S': seed = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'u': unpriv = 1; break;
 		case 'c': check_mode = 1; threads = 1; break;
+		case 'e': extack = 1; break;
 		default:
-			fprintf(stderr, "usage: ksvc_fuzz [-t THREADS] [-s SECONDS] [-n MESSAGES] [-S SEED] [-u] [-c]\n");
+			fprintf(stderr, "usage: ksvc_fuzz [-t THREADS] [-s SECONDS] [-n MESSAGES] [-S SEED] [-u] [-c] [-e]\n");
 			return 2;
 		}
 	}
@@ -496,6 +720,11 @@ int main(int argc, char **argv)
 	}
 	printf("# seed %u, %d thread(s), %s\n", seed, threads,
 	       max_msgs >= 0 ? "message budget" : "time budget");
+	if (extack) {
+		base_seed = seed;
+		extack_secs = secs;
+		return extack_run(threads);
+	}
 	if (check_mode) {
 		/* The model starts empty: so must the table. */
 		sk = sock_open();

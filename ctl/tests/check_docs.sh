@@ -50,6 +50,16 @@ for cmd in $(./ksvcctl __complete); do
 	./ksvcctl help "$cmd" | grep -q "^Usage: ksvcctl $cmd"
 	ok "help $cmd prints its usage" "$([ $? = 0 ] || echo usage)"
 done
+# The exit statuses: the same codes in the man page as in ksvcctl help,
+# and 4 says that reads need the capability too.
+codes_help=$(./ksvcctl help | sed -n '/^Exit status:/,$p' | grep -o '[0-9] [a-z]' | cut -c1 | xargs)
+exit_status=$(awk '/^\.SH EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 } on' <<<"$text")
+codes_man=$(grep -o '^\.B [0-9]$' <<<"$exit_status" | cut -c4 | xargs)
+ok "man: EXIT STATUS lists the codes of ksvcctl help ($codes_help)" \
+	"$([ -n "$codes_help" ] && [ "$codes_help" = "$codes_man" ] || echo "man: $codes_man")"
+ok "man: exit 4 covers reads as well as changes" \
+	"$(awk '/^\.B 4$/ { on = 1; next } /^\.(TP|SH)/ { on = 0 } on' <<<"$exit_status" |
+		tr '\n' ' ' | grep -q 'reading or changing.*CAP_NET_ADMIN' || echo '4: reading or changing ... CAP_NET_ADMIN')"
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed = 0 ]

@@ -17,6 +17,9 @@
  * (KSVC_CMD_TX_BEGIN ... KSVC_CMD_TX_COMMIT) owned by the netlink socket
  * that opened it and aborted when that socket closes.  A transaction opened
  * with KSVC_TX_F_REPLACE replaces the whole table atomically on commit.
+ *
+ * (admin): needs CAP_NET_ADMIN in the user namespace that owns the network
+ * namespace, or fails with EPERM; reads of the tables included.
  */
 #ifndef _UAPI_LINUX_KSVC_H
 #define _UAPI_LINUX_KSVC_H
@@ -27,12 +30,12 @@
 
 enum ksvc_cmd {
 	KSVC_CMD_UNSPEC,
-	KSVC_CMD_INFO_GET,	/* module and protocol versions, generation */
+	KSVC_CMD_INFO_GET,	/* versions, generation, counts (anyone) */
 	KSVC_CMD_CONFIG_SET,	/* node configuration (admin) */
-	KSVC_CMD_CONFIG_GET,
+	KSVC_CMD_CONFIG_GET,	/* node configuration (admin) */
 	KSVC_CMD_SVC_NEW,	/* add or replace one service (admin) */
 	KSVC_CMD_SVC_DEL,	/* delete one service (admin) */
-	KSVC_CMD_SVC_GET,	/* dump: services with frontends, endpoints */
+	KSVC_CMD_SVC_GET,	/* dump: services, frontends, endpoints (admin) */
 	KSVC_CMD_FLUSH,		/* delete every service (admin) */
 	KSVC_CMD_TX_BEGIN,	/* open a transaction (admin) */
 	KSVC_CMD_TX_COMMIT,	/* apply it (admin) */
