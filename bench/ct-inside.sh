@@ -17,6 +17,8 @@ setup_node
 pods 3
 sysctl -qw net.netfilter.nf_conntrack_max=$((N + 200000))
 echo $(( (N + 3) / 4 )) > /sys/module/nf_conntrack/parameters/hashsize
+# Unreplied UDP entries live 30 s by default: longer than the fill takes.
+ip netns exec "$node" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=7200
 ip -n "$node" link add dummy0 type dummy
 ip -n "$node" link set dummy0 up
 ip -n "$node" route add 10.99.0.0/16 dev dummy0
