@@ -13,7 +13,7 @@
 # endpoint limit refuses, and for pairs of faults in one request: the
 # first by fail-nth, the second by failslab's own attributes after a
 # seeded number of bytes, so that it lands on the way out of the first
-# (KSVC_FAILSLAB_PAIRS per kind of request, 12 by default; make stress
+# (KSVC_FAILSLAB_PAIRS per kind of request, 4 by default; make stress
 # takes more).  The VM runner's kmemleak scan after the suite finds
 # anything leaked on the error paths.
 # Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (the
@@ -28,7 +28,7 @@ FS=/sys/kernel/debug/failslab
 	ksft_skip "no failslab with a stack-trace filter in this kernel"
 MAX_N=${KSVC_FAILSLAB_MAX:-400}
 # Fault pairs per kind of request (make stress takes more), from SEED.
-PAIRS=${KSVC_FAILSLAB_PAIRS:-12}
+PAIRS=${KSVC_FAILSLAB_PAIRS:-4}
 SEED=${KSVC_FAILSLAB_SEED:-15}
 # Every STEP-th allocation (1, 1 + STEP, ...): make check takes every 3rd,
 # make stress every one.
@@ -267,7 +267,7 @@ limited() {
 	rc=$?
 	{ [ $rc != 0 ] && grep -q "too many endpoints" <<<"$out"; } ||
 		{ fail "limit: without faults: exit $rc: $out"; limit_off; return 1; }
-	for ((n = 1; n <= MAX_N; n++)); do
+	for ((n = 1; n <= MAX_N; n += STEP)); do
 		run_nth "$n" apply -f "$dir/grow.yaml"
 		[ "$reached" = injected ] || break
 		injected=$((injected + 1))

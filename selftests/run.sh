@@ -20,13 +20,17 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	t=${t%.sh}
 	start=$(date +%s)
-	timeout -k 5 "${timeout:-300}" bash "./$t.sh" 2>&1 | sed 's/^/# /'
+	# settings may give a test its own: timeout_<test>=SECONDS.
+	to=$timeout
+	v=timeout_${t//-/_}
+	[ -z "${KSVC_TEST_TIMEOUT:-}" ] && [ -n "${!v:-}" ] && to=${!v}
+	timeout -k 5 "${to:-300}" bash "./$t.sh" 2>&1 | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	secs=$(( $(date +%s) - start ))
 	case $rc in
 	0) echo "ok $n $t # ${secs}s" ;;
 	4) echo "ok $n $t # SKIP" ;;
-	124) echo "not ok $n $t # TIMEOUT ${timeout}s"; failed=$((failed + 1)) ;;
+	124|137) echo "not ok $n $t # TIMEOUT ${to}s"; failed=$((failed + 1)) ;;
 	*) echo "not ok $n $t # exit $rc"; failed=$((failed + 1)) ;;
 	esac
 	# A test must not leave the module or namespaces behind for the next.
