@@ -197,6 +197,18 @@ static int ksvc_ct_port_of(const struct ksvc_svc *svc, const struct ksvc_port *p
 	return -1;
 }
 
+/* Does old have this frontend key? */
+static bool ksvc_ct_had_key(const struct ksvc_svc *old,
+			    const struct ksvc_fe_key *key)
+{
+	u32 i;
+
+	for (i = 0; i < old->n_fes; i++)
+		if (!memcmp(&old->fes[i].key, key, sizeof(*key)))
+			return true;
+	return false;
+}
+
 /* Does port pi of new need a walk, given port oi of old (-1: none)? */
 static bool ksvc_ct_port_dirty(const struct ksvc_svc *new, u32 pi,
 			       const struct ksvc_svc *old, int oi)
@@ -204,6 +216,20 @@ static bool ksvc_ct_port_dirty(const struct ksvc_svc *new, u32 pi,
 	u32 first, n, i;
 	int f;
 
+	/*
+	 * An address or node port the port did not have may have flows
+	 * without NAT, from before: as good as a first endpoint.
+	 */
+	if (oi >= 0) {
+		bool fresh = new->ports[pi].node_port &&
+			     new->ports[pi].node_port != old->ports[oi].node_port;
+
+		for (i = 0; !fresh && i < new->n_fes; i++)
+			fresh = new->fes[i].port_index == pi &&
+				!ksvc_ct_had_key(old, &new->fes[i].key);
+		if (fresh)
+			oi = -1;
+	}
 	for (f = 0; f < 2; f++) {
 		if (!ksvc_serving(new, pi, f, &first))
 			continue;	/* no serving endpoint: nothing to do */
