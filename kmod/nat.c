@@ -62,9 +62,8 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 }
 
 /* Which service, if any, does this connection's original destination name? */
-bool ksvc_match(struct net *net, struct ksvc_net *kn,
-		       const struct ksvc_cfg *cfg,
-		       const struct nf_conntrack_tuple *t, struct ksvc_match *m)
+bool ksvc_match(struct net *net, struct ksvc_net *kn, const struct ksvc_cfg *cfg,
+		const struct nf_conntrack_tuple *t, struct ksvc_match *m)
 {
 	struct ksvc_table *tbl = rcu_dereference(kn->tbl);
 	struct ksvc_fe_key key;
