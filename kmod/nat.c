@@ -15,6 +15,7 @@
 #include <net/route.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_l4proto.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <net/netfilter/ipv4/nf_reject.h>
@@ -311,19 +312,30 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 /*
  * Forwarded packets that conntrack found INVALID (out of window) would
  * skip reverse NAT and leak pod addresses to clients, which answer with
- * resets (kube-proxy issue 74839): drop them, unless switched off.
+ * resets (kube-proxy issue 74839): drop them, unless switched off.  This is
+ * kube-proxy's "ct state invalid drop", no more: an untracked packet (nft
+ * notrack, raw NOTRACK, and IPv6 neighbour discovery and MLD, which
+ * conntrack itself leaves untracked) has no entry either but is not
+ * INVALID, and kube-proxy installs no drop at all when the namespace's
+ * nf_conntrack_tcp_be_liberal is set, so neither does ksvc (read per
+ * packet: the sysctl may change at any time).
  */
 static unsigned int ksvc_fwd_invalid(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct ksvc_net *kn = ksvc_pernet(state->net);
-	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
+	enum ip_conntrack_info ctinfo;
+	const struct ksvc_cfg *cfg;
 
+	if (nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_UNTRACKED)
+		return NF_ACCEPT;
+	cfg = rcu_dereference(kn->cfg);
 	if (!cfg)
 		cfg = &ksvc_cfg_defaults;
-	if (cfg->drop_invalid && !skb_nfct(skb))
-		return NF_DROP;
-	return NF_ACCEPT;
+	if (!cfg->drop_invalid ||
+	    READ_ONCE(nf_tcp_pernet(state->net)->tcp_be_liberal))
+		return NF_ACCEPT;
+	return NF_DROP;
 }
 
 /*
