@@ -124,7 +124,10 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_LOCAL_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
 	[KSVC_CFG_A_CIDR] = { .type = NLA_REJECT },
 	[KSVC_CFG_A_MAX_AFFINITY] = NLA_POLICY_MIN(NLA_U32, 1),
-	[KSVC_CFG_A_AFFINITY_ENTRIES] = { .type = NLA_REJECT },
+	[KSVC_CFG_A_AFFINITY_ENTRIES] = {
+		.type = NLA_REJECT,
+		.reject_message = "affinity entries are counted, not set",
+	},
 	[KSVC_CFG_A_MAX_RESETS] = { .type = NLA_U32 },
 };
 
