@@ -52,9 +52,20 @@ static void __net_exit ksvc_net_pre_exit(struct net *net)
 	ksvc_ct_exit(kn);
 }
 
-static void __net_exit ksvc_net_exit(struct net *net)
+/* Was ksvc set up here?  Pod namespaces never configure it. */
+static bool ksvc_net_used(struct ksvc_net *kn)
 {
-	struct ksvc_net *kn = ksvc_pernet(net);
+	bool used;
+
+	mutex_lock(&kn->lock);
+	used = rcu_access_pointer(kn->tbl) || rcu_access_pointer(kn->cfg) ||
+	       kn->tx || kn->aff_on;
+	mutex_unlock(&kn->lock);
+	return used;
+}
+
+static void ksvc_net_free(struct ksvc_net *kn)
+{
 	struct ksvc_table *tbl;
 	struct ksvc_cfg *cfg;
 
@@ -66,18 +77,42 @@ static void __net_exit ksvc_net_exit(struct net *net)
 	RCU_INIT_POINTER(kn->tbl, NULL);
 	RCU_INIT_POINTER(kn->cfg, NULL);
 	mutex_unlock(&kn->lock);
-	/* The hooks went in pre_exit, and the netns core waited since. */
-	synchronize_net();
 	ksvc_aff_exit(kn);
 	ksvc_table_free(tbl);
 	kfree(cfg);
-	mutex_destroy(&kn->lock);
+}
+
+/*
+ * The netns core dismantles dying namespaces in batches, one batch at a
+ * time on one worker, so a grace period per namespace here made deleting
+ * many pods slow.  The tables' readers are the hooks, gone in pre_exit
+ * (and the core waited a grace period since), and netlink, which cannot
+ * reach a dying namespace; ksvc still waits before freeing what it
+ * published, as everywhere, but once per batch and only in a batch where
+ * it was configured: pod namespaces cost it nothing.
+ */
+static void __net_exit ksvc_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct ksvc_net *kn;
+	struct net *net;
+	bool used = false;
+
+	list_for_each_entry(net, net_exit_list, exit_list)
+		used |= ksvc_net_used(ksvc_pernet(net));
+	if (used)
+		synchronize_net();
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		kn = ksvc_pernet(net);
+		if (used)
+			ksvc_net_free(kn);
+		mutex_destroy(&kn->lock);
+	}
 }
 
 static struct pernet_operations ksvc_net_ops = {
 	.init = ksvc_net_init,
 	.pre_exit = ksvc_net_pre_exit,
-	.exit = ksvc_net_exit,
+	.exit_batch = ksvc_net_exit_batch,
 	.id = &ksvc_net_id,
 	.size = sizeof(struct ksvc_net),
 };

@@ -28,6 +28,10 @@
  *                                    as socat prints it; TCP and SCTP
  *                                    read what the client sent before
  *                                    closing, so it never gets a reset
+ *   kstool netns N                   create N network namespaces, print
+ *                                    "ready", and hold them until stdin
+ *                                    closes; then exit, dropping them all
+ *                                    at once (its pid names the last one)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,7 +43,9 @@
 #include <string.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -761,6 +767,40 @@ static int serve(const char *proto, int port, const char *text, int v6)
 	}
 }
 
+/* ---- many network namespaces, cheaply ---- */
+
+/*
+ * One process, no mounts: unshare() makes each namespace, an open
+ * /proc/self/ns/net keeps it.  `ip netns add` bind-mounts every one, and
+ * a process per namespace costs a fork and an exec under emulation.
+ */
+static int netns_hold(int n)
+{
+	struct rlimit rl;
+	char buf[64];
+	int i;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)n + 16) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (i = 0; i < n; i++) {
+		if (unshare(CLONE_NEWNET)) {
+			perror("kstool netns: unshare");
+			return 1;
+		}
+		if (open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) < 0) {
+			perror("kstool netns: open");
+			return 1;
+		}
+	}
+	printf("ready\n");
+	fflush(stdout);
+	while (read(0, buf, sizeof(buf)) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "-6"))) && !strcmp(argv[1], "serve"))
@@ -769,6 +809,8 @@ int main(int argc, char **argv)
 		return tcp_syn(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
 		return tcp_ack(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "netns"))
+		return netns_hold(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "fail-nth"))
 		return fail_nth(argv[2], argv + 3);
 	if (argc >= 2 && nl_open()) {
@@ -784,6 +826,6 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "tx-hold"))
 		return tx_hold();
 	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | tx-hold | bad | append-checks | fail-nth N CMD...\n"
-			"       kstool serve tcp|udp|sctp PORT TEXT [-6]\n");
+			"       kstool serve tcp|udp|sctp PORT TEXT [-6] | netns N\n");
 	return 2;
 }
