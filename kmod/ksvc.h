@@ -60,6 +60,22 @@ struct ksvc_np_key {
 
 struct ksvc_svc;
 
+/* A Service's connection counters, per CPU (stats.c). */
+#define KSVC_CTR_CHUNK		512
+#define KSVC_CTR_CONNS		0
+#define KSVC_CTR_REJECTS	1
+#define KSVC_CTR_EP(i)		(2 + (i))
+struct ksvc_ctrs {
+	u32 n;
+	u64 __percpu *chunk[];	/* DIV_ROUND_UP(n, KSVC_CTR_CHUNK) */
+};
+
+/* Count one in counter i; packet path, any context. */
+static inline void ksvc_ctr_inc(struct ksvc_ctrs *c, u32 i)
+{
+	this_cpu_inc(*(c->chunk[i / KSVC_CTR_CHUNK] + i % KSVC_CTR_CHUNK));
+}
+
 struct ksvc_fe {
 	struct rhash_head node;
 	struct ksvc_fe_key key;
@@ -82,7 +98,6 @@ struct ksvc_ep {
 	u8 family;
 	u8 port_index;
 	u32 flags;		/* KSVC_EP_F_* */
-	atomic64_t conns;
 };
 
 /*
@@ -136,8 +151,7 @@ struct ksvc_svc {
 	struct ksvc_fe *fes;		/* n_addrs x n_ports */
 	struct ksvc_np *nps;
 	struct ksvc_ep *eps;
-	atomic64_t conns;
-	atomic64_t rejects;
+	struct ksvc_ctrs *ctrs;		/* KSVC_CTR_EP(cap_eps) of them */
 	bool published;			/* entries are in a table */
 	struct rcu_head rcu;
 };
@@ -255,6 +269,14 @@ const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index
 				       const union nf_inet_addr *addr, __be16 port);
 bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
 		     const union nf_inet_addr *addr);
+
+/* stats.c */
+struct ksvc_ctrs *ksvc_ctrs_alloc(u32 n_eps);
+struct ksvc_ctrs *ksvc_ctrs_grow(struct ksvc_ctrs *c, u32 n_eps);
+void ksvc_ctrs_free(struct ksvc_ctrs *c);
+u64 ksvc_ctr_read(const struct ksvc_ctrs *c, u32 i);
+void ksvc_ctr_carry(struct ksvc_ctrs *to, u32 di,
+		    const struct ksvc_ctrs *from, u32 si);
 
 /* nat.c */
 struct nf_conntrack_tuple;

@@ -220,7 +220,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	if (!ksvc_source_allowed(m.svc, m.kind, t)) {
-		atomic64_inc(&m.svc->rejects);
+		ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_REJECTS);
 		return NF_DROP;
 	}
 	/*
@@ -243,7 +243,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	else
 		ep = ksvc_pick(m.svc, m.port_index, t->src.l3num, local_only);
 	if (!ep) {
-		atomic64_inc(&m.svc->rejects);
+		ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_REJECTS);
 		/* Policy Local without a local endpoint: drop, as kube-proxy. */
 		if (local_only)
 			return NF_DROP;
@@ -255,8 +255,8 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	range.max_addr = ep->addr;
 	range.min_proto.all = ep->port;
 	range.max_proto.all = ep->port;
-	atomic64_inc(&m.svc->conns);
-	atomic64_inc(&((struct ksvc_ep *)ep)->conns);
+	ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_CONNS);
+	ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_EP(ep - m.svc->eps));
 	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 }
 

@@ -1109,8 +1109,9 @@ static int ksvc_put_svc_head(struct sk_buff *msg, const struct ksvc_svc *svc)
 			    svc->ranges, svc->n_ranges)) ||
 	    (svc->external_name &&
 	     nla_put_string(msg, KSVC_SVC_A_EXTERNAL_NAME, svc->external_name)) ||
-	    ksvc_put_stats(msg, KSVC_SVC_A_STATS, atomic64_read(&svc->conns),
-			   atomic64_read(&svc->rejects), true))
+	    ksvc_put_stats(msg, KSVC_SVC_A_STATS,
+			   ksvc_ctr_read(svc->ctrs, KSVC_CTR_CONNS),
+			   ksvc_ctr_read(svc->ctrs, KSVC_CTR_REJECTS), true))
 		return -EMSGSIZE;
 	list = nla_nest_start(msg, KSVC_SVC_A_PORTS);
 	if (!list)
@@ -1169,7 +1170,9 @@ static int ksvc_put_eps(struct sk_buff *msg, const struct ksvc_svc *svc,
 		    nla_put_u16(msg, KSVC_EP_A_PORT, ntohs(ep->port)) ||
 		    nla_put_u32(msg, KSVC_EP_A_FLAGS, ep->flags) ||
 		    ksvc_put_stats(msg, KSVC_EP_A_STATS,
-				   atomic64_read(&ep->conns), 0, false)) {
+				   ksvc_ctr_read(svc->ctrs,
+						 KSVC_CTR_EP(*ep_pos)),
+				   0, false)) {
 			nla_nest_cancel(msg, nest);
 			break;
 		}

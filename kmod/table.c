@@ -74,6 +74,7 @@ err_fes:
 
 static void ksvc_svc_free_now(struct ksvc_svc *svc)
 {
+	ksvc_ctrs_free(svc->ctrs);
 	kvfree(svc->eps);
 	kvfree(svc->fes);
 	kfree(svc->nps);
@@ -146,6 +147,9 @@ struct ksvc_svc *ksvc_svc_alloc(u32 n_ports, u32 n_addrs, u32 n_eps)
 		if (!svc->fes)
 			goto err;
 	}
+	svc->ctrs = ksvc_ctrs_alloc(0);
+	if (!svc->ctrs)
+		goto err;
 	if (n_eps && ksvc_svc_grow_eps(svc, n_eps))
 		goto err;
 	return svc;
@@ -159,6 +163,7 @@ err:
 /* Make room for more endpoints in a service that is not published yet. */
 int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more)
 {
+	struct ksvc_ctrs *ctrs;
 	struct ksvc_ep *eps;
 	u32 cap;
 
@@ -174,6 +179,12 @@ int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more)
 	eps = kvcalloc(cap, sizeof(*eps), GFP_KERNEL_ACCOUNT);
 	if (!eps)
 		return -ENOMEM;
+	ctrs = ksvc_ctrs_grow(svc->ctrs, cap);
+	if (IS_ERR(ctrs)) {
+		kvfree(eps);
+		return PTR_ERR(ctrs);
+	}
+	svc->ctrs = ctrs;
 	if (svc->n_eps)
 		memcpy(eps, svc->eps, svc->n_eps * sizeof(*eps));
 	kvfree(svc->eps);
@@ -375,15 +386,15 @@ static void ksvc_carry_counters(struct ksvc_svc *new, const struct ksvc_svc *old
 	}
 
 	new->id = old->id;
-	atomic64_set(&new->conns, atomic64_read(&old->conns));
-	atomic64_set(&new->rejects, atomic64_read(&old->rejects));
+	ksvc_ctr_carry(new->ctrs, KSVC_CTR_CONNS, old->ctrs, KSVC_CTR_CONNS);
+	ksvc_ctr_carry(new->ctrs, KSVC_CTR_REJECTS, old->ctrs, KSVC_CTR_REJECTS);
 	/* Both arrays are sorted the same way: walk them together. */
 	for (i = 0, j = 0; i < new->n_eps && j < old->n_eps;) {
 		int r = ksvc_ep_cmp(&new->eps[i], &old->eps[j]);
 
 		if (r == 0) {
-			atomic64_set(&new->eps[i].conns,
-				     atomic64_read(&old->eps[j].conns));
+			ksvc_ctr_carry(new->ctrs, KSVC_CTR_EP(i),
+				       old->ctrs, KSVC_CTR_EP(j));
 			i++;
 			j++;
 		} else if (r < 0) {
