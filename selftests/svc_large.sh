@@ -3,19 +3,20 @@
 # A Service with more endpoints than one netlink message holds (1,500)
 # goes in several messages and comes back whole in the dump; applying the
 # dump's source again changes nothing; and traffic reaches the endpoints
-# at the end of the list.
+# at the end of the list.  Its connection counters (per CPU, in chunks of
+# 512) add up, and an update that adds an endpoint keeps them.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 4
+ktap_header 6
 setup_node
 add_pod cpod "$(pod_ip 9)"
 big() {
-	local i
+	local i n=${1:-1500}
 	clusterip_svc big 10.96.9.1
 	printf -- '---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: big-1, namespace: default, labels: {kubernetes.io/service-name: big}}\naddressType: IPv4\nports: [{name: "", port: 80, protocol: TCP}]\nendpoints:\n'
-	for i in $(seq 0 1499); do
+	for i in $(seq 0 $((n - 1))); do
 		printf -- '- addresses: ["10.245.%d.%d"]\n' $((i / 250)) $((i % 250 + 1))
 	done
 }
@@ -34,4 +35,13 @@ ip -n "$sink" route add local 10.245.0.0/16 dev lo
 serve "$sink" tcp 80 sink
 check "connections reach endpoints spread over the whole list" \
 	test "$(tcp_many "$cpod" 10.96.9.1 80 20 | count sink)" = 20
+check "the endpoints' counters and the Service's say 20 ($(svc_conns big))" \
+	sh -c "test $(svc_conns big) = 20 &&
+		ip netns exec '$node' '$KSVCCTL' stats | grep -qx 'service default/big connections=20 rejects=0'"
+big 1501 > /tmp/big.$$.yaml
+ksvc apply -f /tmp/big.$$.yaml >/dev/null
+rm -f /tmp/big.$$.yaml
+check "one more endpoint: the counters are kept ($(svc_conns big))" \
+	sh -c "test $(svc_conns big) = 20 &&
+		ip netns exec '$node' '$KSVCCTL' stats | grep -qx 'service default/big connections=20 rejects=0'"
 ksft_exit
