@@ -247,7 +247,8 @@ static int ks_put_cidrs(struct nl_msg *msg, int list_type, int type,
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);
 	}
-	nla_nest_end(msg, list);
+	/* An empty list is a setting too ("none"): keep the attribute. */
+	nla_nest_end_keep_empty(msg, list);
 	return 0;
 }
 
@@ -804,7 +805,7 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 			if (ks_put_addr(msg, KSVC_CFG_A_ADDR4, KSVC_CFG_A_ADDR6,
 					&cfg->addrs[i]))
 				goto err;
-		nla_nest_end(msg, list);
+		nla_nest_end_keep_empty(msg, list);
 	}
 	nla_nest_end(msg, nest);
 	return ks_nl_transact(nl, msg, NULL, NULL);

@@ -23,6 +23,7 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1141,13 +1142,22 @@ static void svc_extras(struct obj *o, const struct node *spec,
 	s->ranges = arena_zalloc(&o->p->in->rec, l->n * sizeof(*s->ranges));
 	for (i = 0; i < l->n; i++) {
 		const char *str;
+		char buf[65];
+		size_t len;
 
 		PATH(path, "spec.loadBalancerSourceRanges[%zu]", i);
 		str = want_str(o, item(l, i), path, 64);
 		if (!str)
 			continue;
-		if (ks_cidr_parse(str, &s->ranges[s->n_ranges]))
-			oerr(o, item(l, i), path, "%s is not an address prefix (CIDR)", str);
+		/* Blanks around a range are trimmed, as kube-proxy does. */
+		while (isspace((unsigned char)*str))
+			str++;
+		len = strlen(str);
+		while (len && isspace((unsigned char)str[len - 1]))
+			len--;
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, str);
+		if (ks_cidr_parse(buf, &s->ranges[s->n_ranges]))
+			oerr(o, item(l, i), path, "'%s' is not an address prefix (CIDR)", buf);
 		else
 			s->n_ranges++;
 	}

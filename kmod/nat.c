@@ -243,9 +243,17 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	else
 		ep = ksvc_pick(m.svc, m.port_index, t->src.l3num, local_only);
 	if (!ep) {
+		u32 first;
+
 		ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_REJECTS);
-		/* Policy Local without a local endpoint: drop, as kube-proxy. */
-		if (local_only)
+		/*
+		 * Policy Local without a local endpoint drops, but only while
+		 * other nodes have usable ones (the client may try another
+		 * node); with none anywhere it is a Service without endpoints
+		 * and rejects, as kube-proxy's filter verdicts do.
+		 */
+		if (local_only &&
+		    ksvc_usable(m.svc, m.port_index, t->src.l3num, false, &first))
 			return NF_DROP;
 		return ksvc_reject(skb, state, t->dst.protonum);
 	}

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Node ports answer on every local address but loopback and link-local by
-# default, and only on the configured addresses once they are set.
+# default, and only on the configured addresses once they are set; an
+# empty list (--nodeport-addresses "") is the default again.  Every list
+# setting can be emptied (--local-cidrs "" too).
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 4
+ktap_header 7
 setup_node
 pods 1
 # A second node address, reachable from the client.
@@ -31,4 +33,13 @@ ksvc config --nodeport-addresses 192.168.71.1 >/dev/null
 check "configured: it answers on 192.168.71.1" grep -q '^pod1 ' <<<"$(ask "$client" tcp 192.168.71.1 30090)"
 check "configured: not on $NODE_EXT any more" \
 	sh -c "! echo | ip netns exec '$client' socat -T2 - TCP:$NODE_EXT:30090,connect-timeout=2 2>/dev/null | grep -q pod1"
+ksvc config --nodeport-addresses "" >/dev/null
+check "emptied: the node port answers on $NODE_EXT again" \
+	grep -q '^pod1 ' <<<"$(ask "$client" tcp $NODE_EXT 30090)"
+check "emptied: config says so" \
+	grep -qx 'nodeport-addresses: <every local address but loopback and link-local>' <<<"$(ksvc config)"
+ksvc config --local-cidrs 10.244.0.0/16 >/dev/null
+ksvc config --local-cidrs "" >/dev/null
+check "--local-cidrs \"\" empties the pod CIDRs" \
+	grep -qx 'local-cidrs: <none: only the node itself is local>' <<<"$(ksvc config)"
 ksft_exit

@@ -5,12 +5,15 @@
 # local endpoint it is dropped (a timeout, not a reset); in-cluster
 # traffic (a pod, by the configured pod CIDR) to the same external address
 # reaches every endpoint.  internalTrafficPolicy Local: in-cluster traffic
-# to the cluster IP only reaches this node's endpoints.
+# to the cluster IP only reaches this node's endpoints.  A Local policy
+# drops only while other nodes have usable endpoints; with none anywhere
+# (no endpoint, or none ready or serving) the Service is one without
+# endpoints and rejects, as kube-proxy does.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 6
+ktap_header 10
 setup_node
 pods 2
 add_pod cpod "$(pod_ip 9)"
@@ -39,12 +42,27 @@ endpoints:
 EOT
 	[ -n "$6" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-1\n' "$(pod_ip "$6")"
 	[ -n "$7" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-2\n' "$(pod_ip "$7")"
+	# $8: an endpoint on node-2 that is neither ready nor serving.
+	[ -n "${8:-}" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-2\n  conditions: {ready: false, serving: false, terminating: true}\n' "$(pod_ip "$8")"
 	return 0
+}
+# try NS ADDR: how a TCP connection to ADDR:80 ends ("refused", "timeout").
+try() {
+	local err
+	err=$(echo | ip netns exec "$1" socat -T2 - "TCP:$2:80,connect-timeout=2" 2>&1)
+	case $err in
+	*"Connection refused"*) echo refused ;;
+	*"timed out"*) echo timeout ;;
+	*) echo "other: $(tail -n1 <<<"$err")" ;;
+	esac
 }
 {
 	svc etp 10.96.15.1 192.168.60.1 Local Cluster 1 2
 	svc nolocal 10.96.15.2 192.168.60.2 Local Cluster "" 2
 	svc itp 10.96.15.3 192.168.60.3 Cluster Local 1 2
+	svc etpnone 10.96.15.4 192.168.60.4 Local Cluster "" ""
+	svc itpnone 10.96.15.5 192.168.60.5 Cluster Local "" "" 3
+	svc itpremote 10.96.15.6 192.168.60.6 Cluster Local "" 2
 } | apply >/dev/null || fail apply
 
 out=$(tcp_many "$client" 192.168.60.1 80 20)
@@ -72,4 +90,12 @@ check "ITP Local: in-cluster traffic reaches only the local endpoint" test "$(co
 out=$(tcp_many "$client" 192.168.60.3 80 20)
 check "ITP Local leaves outside traffic (ETP Cluster) on every endpoint" \
 	test "$(count pod1 <<<"$out")" -gt 0 -a "$(count pod2 <<<"$out")" -gt 0
+r=$(try "$client" 192.168.60.4)
+check "ETP Local, no endpoint anywhere: outside traffic refused ($r)" test "$r" = refused
+r=$(try "$cpod" 10.96.15.5)
+check "ITP Local, no ready or serving endpoint anywhere: refused ($r)" test "$r" = refused
+r=$(try "$cpod" 10.96.15.6)
+check "ITP Local, ready endpoints on another node only: dropped ($r)" test "$r" = timeout
+r=$(try "$client" 192.168.60.5)
+check "... and ETP Cluster with none usable: refused from outside too ($r)" test "$r" = refused
 ksft_exit

@@ -536,6 +536,45 @@ static void test_lb_ingress(void)
 	result_free(&r);
 }
 
+/* Blanks around a source range are trimmed (kube-proxy's regression test). */
+static void test_source_range_blanks(void)
+{
+	const struct ks_service *s;
+	struct result r;
+	char a[INET6_ADDRSTRLEN];
+
+	parse_str(&r, "sr.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: x}\n"
+		  "spec:\n  type: LoadBalancer\n  clusterIP: 10.0.0.1\n"
+		  "  loadBalancerSourceRanges: [\" 203.0.113.0/25\", \"\\t2001:db8::/32 \"]\n"
+		  "  ports: [{port: 80}]\n");
+	show_errors(&r);
+	CHECK(r.ret == 0);
+	s = svc(&r, "x", "lb");
+	CHECK(s && s->n_ranges == 2);
+	if (s && s->n_ranges == 2) {
+		inet_ntop(s->ranges[0].addr.family, s->ranges[0].addr.a, a, sizeof(a));
+		CHECK_STR(a, "203.0.113.0");
+		CHECK(s->ranges[0].prefix == 25);
+		CHECK(s->ranges[1].addr.family == AF_INET6 && s->ranges[1].prefix == 32);
+	}
+	result_free(&r);
+
+	/* What is not a prefix once trimmed is still refused, with its place. */
+	parse_str(&r, "sr.yaml",
+		  "apiVersion: v1\nkind: Service\nmetadata: {name: lb, namespace: x}\n"
+		  "spec:\n  type: LoadBalancer\n  clusterIP: 10.0.0.1\n"
+		  "  loadBalancerSourceRanges: [\" 203.0.113.0/25 x\"]\n"
+		  "  ports: [{port: 80}]\n");
+	CHECK(r.ret != 0 && r.errs.n_msgs == 1);
+	if (r.errs.n_msgs)
+		CHECK(strstr(r.errs.msgs[0], "sr.yaml:7:30:") &&
+		      strstr(r.errs.msgs[0], "spec.loadBalancerSourceRanges[0]") &&
+		      strstr(r.errs.msgs[0], "'203.0.113.0/25 x' is not an address prefix"));
+	show_errors(&r);
+	result_free(&r);
+}
+
 static char *read_all(FILE *f)
 {
 	static char buf[4096];
@@ -2068,6 +2107,7 @@ static const struct test tests[] = {
 	{ "headless and ExternalName", test_headless_external_name },
 	{ "ExternalName manifest", test_external_name_manifest },
 	{ "LoadBalancer ingress, ipMode Proxy skipped", test_lb_ingress },
+	{ "source ranges: blanks trimmed, the rest still refused", test_source_range_blanks },
 	{ "skipped objects, verbose notes", test_skips_verbose },
 	{ "service-proxy-name label", test_proxy_name_label },
 	{ "ServiceList and EndpointSliceList", test_typed_lists },
