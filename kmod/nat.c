@@ -20,6 +20,7 @@
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
+#include <linux/inetdevice.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 
@@ -176,15 +177,87 @@ static bool ksvc_from_cluster(struct net *net, const struct ksvc_cfg *cfg,
 	return ksvc_addr_is_local(net, family, &t->src.u3);
 }
 
-static bool ksvc_source_allowed(const struct ksvc_svc *svc, u8 kind,
-				const struct nf_conntrack_tuple *t)
+/* Does the prefix hold one of this node's addresses (loopback aside)? */
+static bool ksvc_cidr_has_node_addr(struct net *net, const struct ksvc_cidr *c)
 {
+	union nf_inet_addr a = {};
+	struct net_device *dev;
+
+	for_each_netdev_rcu(net, dev) {
+		if (dev->flags & IFF_LOOPBACK)
+			continue;
+		if (c->family == AF_INET) {
+			const struct in_device *in = __in_dev_get_rcu(dev);
+			const struct in_ifaddr *ifa;
+
+			if (!in)
+				continue;
+			in_dev_for_each_ifa_rcu(ifa, in) {
+				a.ip = ifa->ifa_local;
+				if (ksvc_cidr_match(c, AF_INET, &a))
+					return true;
+			}
+		} else {
+			struct inet6_dev *idev = __in6_dev_get(dev);
+			const struct inet6_ifaddr *ifp;
+			bool found = false;
+
+			if (!idev)
+				continue;
+			read_lock_bh(&idev->lock);
+			list_for_each_entry(ifp, &idev->addr_list, if_list) {
+				a.in6 = ifp->addr;
+				found = ksvc_cidr_match(c, AF_INET6, &a);
+				if (found)
+					break;
+			}
+			read_unlock_bh(&idev->lock);
+			if (found)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool ksvc_is_lb_addr(const struct ksvc_svc *svc, u8 family,
+			    const union nf_inet_addr *addr)
+{
+	u32 i;
+
+	for (i = 0; i < svc->n_fes; i++)
+		if (svc->fes[i].kind == KSVC_FE_LOAD_BALANCER &&
+		    svc->fes[i].key.family == family &&
+		    nf_inet_addr_cmp(&svc->fes[i].key.addr, addr))
+			return true;
+	return false;
+}
+
+/*
+ * loadBalancerSourceRanges, for the load-balancer addresses only (node
+ * ports and external IPs ignore them, as in kube-proxy).  Like kube-proxy's
+ * allowFromNode, a Service whose ranges hold an address of this node also
+ * takes traffic whose source is one of its own load-balancer addresses:
+ * the node, or the load balancer, hairpinning through it.  kube-proxy
+ * looks for the node's primary IP; ksvc, which has no such setting, for
+ * any of its addresses but loopback.  That walk runs only for such a
+ * packet.
+ */
+static bool ksvc_source_allowed(struct net *net, const struct ksvc_svc *svc,
+				u8 kind, const struct nf_conntrack_tuple *t)
+{
+	u8 family = t->src.l3num;
 	u32 i;
 
 	if (kind != KSVC_FE_LOAD_BALANCER || !svc->n_ranges)
 		return true;
 	for (i = 0; i < svc->n_ranges; i++)
-		if (ksvc_cidr_match(&svc->ranges[i], t->src.l3num, &t->src.u3))
+		if (ksvc_cidr_match(&svc->ranges[i], family, &t->src.u3))
+			return true;
+	if (!ksvc_is_lb_addr(svc, family, &t->src.u3))
+		return false;
+	for (i = 0; i < svc->n_ranges; i++)
+		if (svc->ranges[i].family == family &&
+		    ksvc_cidr_has_node_addr(net, &svc->ranges[i]))
 			return true;
 	return false;
 }
@@ -219,7 +292,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	if (!ksvc_match(state->net, kn, cfg, t, &m))
 		return NF_ACCEPT;
 
-	if (!ksvc_source_allowed(m.svc, m.kind, t)) {
+	if (!ksvc_source_allowed(state->net, m.svc, m.kind, t)) {
 		ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_REJECTS);
 		return NF_DROP;
 	}

@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # loadBalancerSourceRanges: the LoadBalancer address answers clients in
-# the ranges and drops the others; the cluster IP is not restricted.
+# the ranges and drops the others; the cluster IP is not restricted.  As
+# kube-proxy's allowFromNode: when a range holds an address of the node,
+# traffic from the Service's own load-balancer address (the node, or the
+# load balancer, hairpinning) is allowed too; when none does, it is
+# dropped like any other source outside the ranges.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 3
+ktap_header 5
 setup_node
 pods 1
 ip -n "$client" addr add 192.168.50.3/24 dev eth0
@@ -22,10 +26,31 @@ spec:
   ports: [{name: "", port: 80, protocol: TCP}]
 status: {loadBalancer: {ingress: [{ip: 192.168.60.5}]}}
 $(slice lbr-1 lbr "$(pod_ip 1)")
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lbn, namespace: default}
+spec:
+  type: LoadBalancer
+  clusterIP: 10.96.16.2
+  loadBalancerSourceRanges: [10.1.0.0/16, 192.168.50.0/24]
+  ports: [{name: "", port: 80, protocol: TCP}]
+status: {loadBalancer: {ingress: [{ip: 192.168.60.6}]}}
+$(slice lbn-1 lbn "$(pod_ip 1)")
 EOF2
+# The load-balancer addresses are on the node too (as MetalLB's L2 mode
+# puts them), so that the node can send from them.
+ip -n "$node" link add lb0 type dummy
+ip -n "$node" addr add 192.168.60.5/32 dev lb0
+ip -n "$node" addr add 192.168.60.6/32 dev lb0
+ip -n "$node" link set lb0 up
 check "a client in the ranges reaches the LoadBalancer address" \
 	grep -q '^pod1 ' <<<"$(echo | ip netns exec "$client" socat -T3 - TCP:192.168.60.5:80,bind=192.168.50.2,connect-timeout=3)"
 check "a client outside them is dropped" \
 	sh -c "! echo | ip netns exec '$client' socat -T2 - TCP:192.168.60.5:80,bind=192.168.50.3,connect-timeout=2 2>/dev/null | grep -q pod1"
 check "the cluster IP is not restricted" grep -q '^pod1 ' <<<"$(ask "$pod1" tcp 10.96.16.1 80)"
+check "a range holds the node's $NODE_EXT: the LB address as source is allowed" \
+	grep -q '^pod1 ' <<<"$(echo | ip netns exec "$node" socat -T3 - TCP:192.168.60.6:80,bind=192.168.60.6,connect-timeout=3)"
+check "no range holds a node address: the LB address as source is dropped" \
+	sh -c "! echo | ip netns exec '$node' socat -T2 - TCP:192.168.60.5:80,bind=192.168.60.5,connect-timeout=2 2>/dev/null | grep -q pod1"
 ksft_exit
