@@ -729,6 +729,16 @@ static int parse_addr_list(char *list, struct ks_config *cfg)
 	return 0;
 }
 
+/* yes/true 1, no/false 0, else -1. */
+static int parse_yes_no(const char *s)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true"))
+		return 1;
+	if (!strcmp(s, "no") || !strcmp(s, "false"))
+		return 0;
+	return -1;
+}
+
 /* A count: digits only, 1..2^32-1 (0 too when zero_ok). */
 static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 {
@@ -746,7 +756,8 @@ static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 
 static int cmd_config(int argc, char **argv)
 {
-	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1 };
+	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
+				 .masquerade_all = -1 };
 	uint32_t n;
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
@@ -769,13 +780,31 @@ static int cmd_config(int argc, char **argv)
 				return usage_error("--nodeport-addresses: bad address list '%s'", optarg);
 			break;
 		case 'd':
-			if (!strcmp(optarg, "yes") || !strcmp(optarg, "true"))
-				cfg.drop_invalid = 1;
-			else if (!strcmp(optarg, "no") || !strcmp(optarg, "false"))
-				cfg.drop_invalid = 0;
-			else
+			cfg.drop_invalid = parse_yes_no(optarg);
+			if (cfg.drop_invalid < 0)
 				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
 			break;
+		case 'M':
+			cfg.masquerade_all = parse_yes_no(optarg);
+			if (cfg.masquerade_all < 0)
+				return usage_error("--masquerade-all takes yes or no, not '%s'", optarg);
+			break;
+		case 'P':
+		case 'B': {
+			char *dst = c == 'P' ? cfg.local_prefix : cfg.local_bridge;
+
+			if (strlen(optarg) >= sizeof(cfg.local_prefix) || strchr(optarg, '/'))
+				return usage_error(c == 'P' ?
+						   "--local-interface-prefix: '%s' is not an interface name" :
+						   "--local-bridge: '%s' is not an interface name",
+						   optarg);
+			strcpy(dst, optarg);
+			if (c == 'P')
+				cfg.set_local_prefix = 1;
+			else
+				cfg.set_local_bridge = 1;
+			break;
+		}
 		case 's':
 			if (parse_u32(optarg, &cfg.max_services, 0))
 				return usage_error("--max-services: '%s' is not a count", optarg);
@@ -846,7 +875,12 @@ static int cmd_config(int argc, char **argv)
 			  a, sizeof(a));
 		printf(" %s/%u", a, cfg.local_cidrs[i].prefix);
 	}
-	printf("\ndrop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
+	printf("\nlocal-interface-prefix: %s\n", cfg.local_prefix[0] ? cfg.local_prefix : "<none>");
+	printf("local-bridge: %s\n", cfg.local_bridge[0] ? cfg.local_bridge : "<none>");
+	/* An older module does not report it. */
+	if (cfg.masquerade_all >= 0)
+		printf("masquerade-all: %s\n", cfg.masquerade_all ? "yes" : "no");
+	printf("drop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
 	printf("max-services: %u\nmax-endpoints: %u\n", cfg.max_services,
 	       cfg.max_endpoints);
 	/* An older module reports neither. */
@@ -909,6 +943,9 @@ static const struct ks_opt config_opts[] = {
 	OPT_NODE,
 	{ "nodeport-addresses", 'a', 0, "ADDR,...", NULL },
 	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
+	{ "local-interface-prefix", 'P', 0, "PREFIX", NULL },
+	{ "local-bridge", 'B', 0, "BRIDGE", NULL },
+	{ "masquerade-all", 'M', 0, "yes|no", "yes no" },
 	{ "drop-invalid", 'd', 0, "yes|no", "yes no" },
 	{ "max-services", 's', 0, "N", NULL },
 	{ "max-endpoints", 'e', 0, "N", NULL },
@@ -950,8 +987,10 @@ static const struct ks_cmd ks_cmds[] = {
 	{ "flush", cmd_flush, "", NULL, "Delete every service." },
 	{ "config", cmd_config, "", config_opts,
 	  "Show or set the node configuration of this network namespace: the node\n"
-	  "name, the node-port addresses, the pod CIDRs (traffic from them, or from\n"
-	  "the node, is in-cluster), the drop of forwarded INVALID packets, limits:\n"
+	  "name, the node-port addresses, what traffic is from a pod (one local-\n"
+	  "traffic detector: the pod CIDRs, an interface name prefix, or the pods'\n"
+	  "bridge; traffic to a cluster IP from anything else is masqueraded), the\n"
+	  "masquerade of all cluster IP traffic, the drop of forwarded INVALID packets, limits:\n"
 	  "services, endpoints, sessionAffinity entries (the least recently used go\n"
 	  "when full; affinity-entries: those in use), TCP resets a second for\n"
 	  "services without endpoints (0: no limit)." },

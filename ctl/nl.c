@@ -740,6 +740,14 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 		cfg->affinity_entries = nla_get_u32(ctb[KSVC_CFG_A_AFFINITY_ENTRIES]);
 	if (ctb[KSVC_CFG_A_MAX_RESETS])
 		cfg->max_resets = nla_get_u32(ctb[KSVC_CFG_A_MAX_RESETS]);
+	if (ctb[KSVC_CFG_A_LOCAL_IFACE_PREFIX])
+		snprintf(cfg->local_prefix, sizeof(cfg->local_prefix), "%s",
+			 nla_get_string(ctb[KSVC_CFG_A_LOCAL_IFACE_PREFIX]));
+	if (ctb[KSVC_CFG_A_LOCAL_BRIDGE])
+		snprintf(cfg->local_bridge, sizeof(cfg->local_bridge), "%s",
+			 nla_get_string(ctb[KSVC_CFG_A_LOCAL_BRIDGE]));
+	if (ctb[KSVC_CFG_A_MASQUERADE_ALL])
+		cfg->masquerade_all = nla_get_u8(ctb[KSVC_CFG_A_MASQUERADE_ALL]);
 	if (ctb[KSVC_CFG_A_LOCAL_CIDRS])
 		nla_for_each_nested(a, ctb[KSVC_CFG_A_LOCAL_CIDRS], rem) {
 			if (cfg->n_local_cidrs == KSVC_MAX_LOCAL_CIDRS)
@@ -765,6 +773,7 @@ int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 	/* What an older module does not report stays unknown. */
 	cfg->max_resets = -1;
 	cfg->affinity_entries = -1;
+	cfg->masquerade_all = -1;
 	if (!msg)
 		return -ENOMEM;
 	return ks_nl_transact(nl, msg, ks_nl_config_parse, cfg);
@@ -791,7 +800,13 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	    (cfg->max_affinity &&
 	     nla_put_u32(msg, KSVC_CFG_A_MAX_AFFINITY, cfg->max_affinity)) ||
 	    (cfg->max_resets >= 0 &&
-	     nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, (uint32_t)cfg->max_resets)))
+	     nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, (uint32_t)cfg->max_resets)) ||
+	    (cfg->set_local_prefix &&
+	     nla_put_string(msg, KSVC_CFG_A_LOCAL_IFACE_PREFIX, cfg->local_prefix)) ||
+	    (cfg->set_local_bridge &&
+	     nla_put_string(msg, KSVC_CFG_A_LOCAL_BRIDGE, cfg->local_bridge)) ||
+	    (cfg->masquerade_all >= 0 &&
+	     nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, (uint8_t)cfg->masquerade_all)))
 		goto err;
 	if (cfg->set_local_cidrs &&
 	    ks_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,

@@ -48,6 +48,10 @@ struct ks_config {
 	uint32_t max_affinity;		/* 0: leave as is (get: not reported) */
 	int64_t max_resets;		/* a second, 0: no limit; -1: leave as is */
 	int64_t affinity_entries;	/* get only; -1: not reported */
+	/* Local-traffic detectors by interface name; set_*: send it. */
+	char local_prefix[16], local_bridge[16];
+	int set_local_prefix, set_local_bridge;
+	int masquerade_all;		/* -1: leave as is (get: not reported) */
 };
 
 /*

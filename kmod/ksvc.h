@@ -176,6 +176,9 @@ struct ksvc_cfg {
 	} addrs[KSVC_MAX_NODEPORT_ADDRS];
 	u32 n_local_cidrs;
 	struct ksvc_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];
+	char local_prefix[IFNAMSIZ];	/* "": no interface-prefix detector */
+	char local_bridge[IFNAMSIZ];	/* "": no bridge detector */
+	bool masquerade_all;
 	bool drop_invalid;
 	u32 max_services;
 	u32 max_endpoints;

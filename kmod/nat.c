@@ -162,19 +162,44 @@ static unsigned int ksvc_reject(struct sk_buff *skb,
 }
 
 /*
- * In-cluster traffic: from the node itself, or from a pod (a source in
- * the configured pod CIDRs), as kube-proxy's detect-local modes decide.
+ * Is this connection from a pod of this node?  kube-proxy's local-traffic
+ * detectors (--detect-local-mode), one at a time: a source in the pod
+ * CIDRs, or arrival on an interface whose name starts with the prefix
+ * (InterfaceNamePrefix), or on the pods' bridge (BridgeInterface).  in is
+ * the device the connection's first packet came in on, NULL for the
+ * node's own.  1: yes, 0: no, -1: no detector for this family (then
+ * kube-proxy neither tells pods apart nor masquerades on that ground).
  */
+static int ksvc_from_pod(const struct ksvc_cfg *cfg, const struct net_device *in,
+			 u8 family, const union nf_inet_addr *src)
+{
+	int ret = -1;
+	u32 i;
+
+	if (cfg->local_prefix[0])
+		return in && !strncmp(in->name, cfg->local_prefix,
+				      strlen(cfg->local_prefix));
+	if (cfg->local_bridge[0])
+		return in && !strcmp(in->name, cfg->local_bridge);
+	for (i = 0; i < cfg->n_local_cidrs; i++) {
+		if (cfg->local_cidrs[i].family != family)
+			continue;
+		if (ksvc_cidr_match(&cfg->local_cidrs[i], family, src))
+			return 1;
+		ret = 0;
+	}
+	return ret;
+}
+
+/* In-cluster traffic: from the node itself, or from a pod. */
 static bool ksvc_from_cluster(struct net *net, const struct ksvc_cfg *cfg,
+			      const struct net_device *in,
 			      const struct nf_conntrack_tuple *t)
 {
 	u8 family = t->src.l3num;
-	u32 i;
 
-	for (i = 0; i < cfg->n_local_cidrs; i++)
-		if (ksvc_cidr_match(&cfg->local_cidrs[i], family, &t->src.u3))
-			return true;
-	return ksvc_addr_is_local(net, family, &t->src.u3);
+	return ksvc_from_pod(cfg, in, family, &t->src.u3) == 1 ||
+	       ksvc_addr_is_local(net, family, &t->src.u3);
 }
 
 /* Does the prefix hold one of this node's addresses (loopback aside)? */
@@ -306,7 +331,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	external = m.kind != KSVC_FE_CLUSTER_IP;
 	if (external)
 		local_only = (m.svc->flags & KSVC_SVC_F_EXT_LOCAL) &&
-			     !ksvc_from_cluster(state->net, cfg, t);
+			     !ksvc_from_cluster(state->net, cfg, state->in, t);
 	else
 		local_only = m.svc->flags & KSVC_SVC_F_INT_LOCAL;
 
@@ -343,10 +368,13 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 
 /*
  * Masquerade, decided from the connection's own tuples rather than from
- * packet mark bits that CNI plugins also use: hairpin (a pod reaching
- * itself through its service), and traffic to a node port, external IP or
- * load-balancer address (externalTrafficPolicy Cluster), so that replies
- * come back through this node.
+ * packet mark bits that CNI plugins also use, as kube-proxy decides it:
+ * hairpin (a pod reaching itself through its service); traffic to a node
+ * port, external IP or load-balancer address (externalTrafficPolicy
+ * Cluster), so that replies come back through this node; and traffic to a
+ * cluster IP that is not from a pod of this node (the node itself, or a
+ * client routed to the Service CIDR) when a local-traffic detector says
+ * what a pod is, or all of it with masquerade-all.
  */
 static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
@@ -368,7 +396,18 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	masq = nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3);
-	if (m.kind != KSVC_FE_CLUSTER_IP) {
+	if (m.kind == KSVC_FE_CLUSTER_IP && !masq) {
+		const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
+		const struct net_device *in = NULL;
+
+		if (!cfg)
+			cfg = &ksvc_cfg_defaults;
+		/* The first packet's way in: 0 for the node's own. */
+		if (skb->skb_iif && (cfg->local_prefix[0] || cfg->local_bridge[0]))
+			in = dev_get_by_index_rcu(state->net, skb->skb_iif);
+		masq = cfg->masquerade_all ||
+		       !ksvc_from_pod(cfg, in, orig->src.l3num, &orig->src.u3);
+	} else if (m.kind != KSVC_FE_CLUSTER_IP) {
 		/*
 		 * Policy Cluster: always.  Local: only the node's own traffic
 		 * (its source address may not be routable from the pod);

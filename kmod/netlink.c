@@ -129,6 +129,11 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 		.reject_message = "affinity entries are counted, not set",
 	},
 	[KSVC_CFG_A_MAX_RESETS] = { .type = NLA_U32 },
+	[KSVC_CFG_A_LOCAL_IFACE_PREFIX] = { .type = NLA_NUL_STRING,
+					    .len = IFNAMSIZ - 1 },
+	[KSVC_CFG_A_LOCAL_BRIDGE] = { .type = NLA_NUL_STRING,
+				      .len = IFNAMSIZ - 1 },
+	[KSVC_CFG_A_MASQUERADE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */
@@ -934,6 +939,22 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto out_free;
 	}
+	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX])
+		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
+			    sizeof(cfg->local_prefix));
+	if (tb[KSVC_CFG_A_LOCAL_BRIDGE])
+		nla_strscpy(cfg->local_bridge, tb[KSVC_CFG_A_LOCAL_BRIDGE],
+			    sizeof(cfg->local_bridge));
+	if (!!cfg->n_local_cidrs + !!cfg->local_prefix[0] +
+	    !!cfg->local_bridge[0] > 1) {
+		/* As kube-proxy's --detect-local-mode: one way to tell. */
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "one local-traffic detector at a time: pod CIDRs, an interface prefix or a bridge");
+		err = -EINVAL;
+		goto out_free;
+	}
+	if (tb[KSVC_CFG_A_MASQUERADE_ALL])
+		cfg->masquerade_all = nla_get_u8(tb[KSVC_CFG_A_MASQUERADE_ALL]);
 	if (tb[KSVC_CFG_A_DROP_INVALID])
 		cfg->drop_invalid = nla_get_u8(tb[KSVC_CFG_A_DROP_INVALID]);
 	if (tb[KSVC_CFG_A_MAX_SERVICES])
@@ -1017,7 +1038,10 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_AFFINITY, cfg->max_affinity) ||
 	    nla_put_u32(msg, KSVC_CFG_A_AFFINITY_ENTRIES, ksvc_aff_count(kn)) ||
-	    nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, cfg->max_resets))
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, cfg->max_resets) ||
+	    nla_put_string(msg, KSVC_CFG_A_LOCAL_IFACE_PREFIX, cfg->local_prefix) ||
+	    nla_put_string(msg, KSVC_CFG_A_LOCAL_BRIDGE, cfg->local_bridge) ||
+	    nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, cfg->masquerade_all))
 		goto err_unlock;
 	addrs = nla_nest_start(msg, KSVC_CFG_A_NODEPORT_ADDRS);
 	if (!addrs)

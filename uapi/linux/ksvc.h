@@ -227,6 +227,17 @@ enum ksvc_cfg_attr {
 	 * (a second's worth at once); 0: no limit
 	 */
 	KSVC_CFG_A_MAX_RESETS,
+	/*
+	 * string, 0..15: traffic arriving on an interface whose name starts
+	 * with it is from a pod (kube-proxy's InterfaceNamePrefix mode); ""
+	 * none.  One local-traffic detector at a time: pod CIDRs, this, or
+	 * KSVC_CFG_A_LOCAL_BRIDGE.
+	 */
+	KSVC_CFG_A_LOCAL_IFACE_PREFIX,
+	/* string, 0..15: the pods' bridge (BridgeInterface mode); "" none */
+	KSVC_CFG_A_LOCAL_BRIDGE,
+	/* u8: masquerade all traffic to cluster IPs (kube-proxy's masqueradeAll) */
+	KSVC_CFG_A_MASQUERADE_ALL,
 
 	__KSVC_CFG_A_MAX
 };
