@@ -706,25 +706,28 @@ static int cmd_flush(int argc, char **argv)
 
 /* ---- config ---- */
 
-static int parse_addr_list(char *list, struct ks_config *cfg)
+/*
+ * Node-port addresses: prefixes, or addresses (full-length prefixes), as
+ * kube-proxy's --nodeport-addresses; "" empties the list.
+ */
+static int parse_np_list(char *list, struct ks_config *cfg)
 {
-	char *tok, *save = NULL;
+	char *tok, *save = NULL, buf[64];
 
-	cfg->set_addrs = 1;
-	cfg->n_addrs = 0;
+	cfg->set_np_cidrs = 1;
+	cfg->n_np_cidrs = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		struct ks_addr *a = &cfg->addrs[cfg->n_addrs];
+		struct ks_cidr *c = &cfg->np_cidrs[cfg->n_np_cidrs];
 
-		if (cfg->n_addrs == KSVC_MAX_NODEPORT_ADDRS)
+		if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS || strlen(tok) > 50)
 			return -1;
-		memset(a, 0, sizeof(*a));
-		if (inet_pton(AF_INET, tok, a->a) == 1)
-			a->family = AF_INET;
-		else if (inet_pton(AF_INET6, tok, a->a) == 1)
-			a->family = AF_INET6;
+		if (!strchr(tok, '/'))
+			snprintf(buf, sizeof(buf), "%s/%d", tok, strchr(tok, ':') ? 128 : 32);
 		else
+			snprintf(buf, sizeof(buf), "%s", tok);
+		if (ks_cidr_parse(buf, c))
 			return -1;
-		cfg->n_addrs++;
+		cfg->n_np_cidrs++;
 	}
 	return 0;
 }
@@ -776,8 +779,9 @@ static int cmd_config(int argc, char **argv)
 			cfg.set_node_name = 1;
 			break;
 		case 'a':
-			if (parse_addr_list(optarg, &cfg))
-				return usage_error("--nodeport-addresses: bad address list '%s'", optarg);
+			if (parse_np_list(optarg, &cfg))
+				return usage_error("--nodeport-addresses: bad address or prefix list '%s'",
+						   optarg);
 			break;
 		case 'd':
 			cfg.drop_invalid = parse_yes_no(optarg);
@@ -861,11 +865,17 @@ static int cmd_config(int argc, char **argv)
 	}
 	printf("node-name: %s\n", cfg.node_name[0] ? cfg.node_name : "<none>");
 	printf("nodeport-addresses:");
-	if (!cfg.n_addrs)
+	if (!cfg.n_np_cidrs)
 		printf(" <every local address but loopback and link-local>");
-	for (i = 0; i < cfg.n_addrs; i++) {
-		inet_ntop(cfg.addrs[i].family, cfg.addrs[i].a, a, sizeof(a));
-		printf(" %s", a);
+	for (i = 0; i < cfg.n_np_cidrs; i++) {
+		const struct ks_cidr *c = &cfg.np_cidrs[i];
+
+		inet_ntop(c->addr.family, c->addr.a, a, sizeof(a));
+		/* An address as given: a full-length prefix without its length. */
+		if (c->prefix == (c->addr.family == AF_INET ? 32 : 128))
+			printf(" %s", a);
+		else
+			printf(" %s/%u", a, c->prefix);
 	}
 	printf("\nlocal-cidrs:");
 	if (!cfg.n_local_cidrs)
@@ -941,7 +951,7 @@ static const struct ks_opt delete_opts[] = {
 };
 static const struct ks_opt config_opts[] = {
 	OPT_NODE,
-	{ "nodeport-addresses", 'a', 0, "ADDR,...", NULL },
+	{ "nodeport-addresses", 'a', 0, "CIDR|ADDR,...", NULL },
 	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
 	{ "local-interface-prefix", 'P', 0, "PREFIX", NULL },
 	{ "local-bridge", 'B', 0, "BRIDGE", NULL },

@@ -754,13 +754,11 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 				break;
 			ks_get_cidr(a, &cfg->local_cidrs[cfg->n_local_cidrs++]);
 		}
-	if (ctb[KSVC_CFG_A_NODEPORT_ADDRS])
-		nla_for_each_nested(a, ctb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
-			if (cfg->n_addrs == KSVC_MAX_NODEPORT_ADDRS)
+	if (ctb[KSVC_CFG_A_NODEPORT_CIDRS])
+		nla_for_each_nested(a, ctb[KSVC_CFG_A_NODEPORT_CIDRS], rem) {
+			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS)
 				break;
-			ks_get_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
-				    nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
-				    &cfg->addrs[cfg->n_addrs++]);
+			ks_get_cidr(a, &cfg->np_cidrs[cfg->n_np_cidrs++]);
 		}
 	return NL_OK;
 }
@@ -782,8 +780,7 @@ int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 {
 	struct nl_msg *msg = ks_nl_msg(nl, KSVC_CMD_CONFIG_SET, 0);
-	struct nlattr *nest, *list;
-	size_t i;
+	struct nlattr *nest;
 
 	if (!msg)
 		return -ENOMEM;
@@ -812,16 +809,10 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	    ks_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
 			 cfg->local_cidrs, cfg->n_local_cidrs))
 		goto err;
-	if (cfg->set_addrs) {
-		list = ks_nest(msg, KSVC_CFG_A_NODEPORT_ADDRS);
-		if (!list)
-			goto err;
-		for (i = 0; i < cfg->n_addrs; i++)
-			if (ks_put_addr(msg, KSVC_CFG_A_ADDR4, KSVC_CFG_A_ADDR6,
-					&cfg->addrs[i]))
-				goto err;
-		nla_nest_end_keep_empty(msg, list);
-	}
+	if (cfg->set_np_cidrs &&
+	    ks_put_cidrs(msg, KSVC_CFG_A_NODEPORT_CIDRS, KSVC_CFG_A_CIDR,
+			 cfg->np_cidrs, cfg->n_np_cidrs))
+		goto err;
 	nla_nest_end(msg, nest);
 	return ks_nl_transact(nl, msg, NULL, NULL);
 err:

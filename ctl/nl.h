@@ -36,9 +36,10 @@ const char *ks_nl_errmsg(const struct ks_nl *nl);
 int ks_nl_info(struct ks_nl *nl, struct ks_info *info);
 struct ks_config {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
-	struct ks_addr addrs[KSVC_MAX_NODEPORT_ADDRS];
-	size_t n_addrs;
-	int set_addrs;		/* for ks_nl_config_set: replace the list */
+	/* Node-port address prefixes (an address: full length). */
+	struct ks_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
+	size_t n_np_cidrs;
+	int set_np_cidrs;	/* for ks_nl_config_set: replace the list */
 	int drop_invalid;	/* -1: leave as is */
 	uint32_t max_services, max_endpoints;	/* 0: leave as is */
 	int set_node_name;

@@ -169,11 +169,8 @@ struct ksvc_table {
 /* Node configuration; replaced whole, read under RCU. */
 struct ksvc_cfg {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
-	u32 n_addrs;
-	struct {
-		u8 family;
-		union nf_inet_addr addr;
-	} addrs[KSVC_MAX_NODEPORT_ADDRS];
+	u32 n_np_cidrs;			/* node-port address prefixes */
+	struct ksvc_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	u32 n_local_cidrs;
 	struct ksvc_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];
 	char local_prefix[IFNAMSIZ];	/* "": no interface-prefix detector */

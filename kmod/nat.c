@@ -41,11 +41,14 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 {
 	u32 i;
 
-	if (cfg && cfg->n_addrs) {
-		for (i = 0; i < cfg->n_addrs; i++)
-			if (cfg->addrs[i].family == family &&
-			    nf_inet_addr_cmp(&cfg->addrs[i].addr, addr))
-				return true;
+	if (cfg && cfg->n_np_cidrs) {
+		/* The node's addresses in the prefixes, loopback aside. */
+		if (family == AF_INET6 ? ipv6_addr_loopback(&addr->in6) :
+		    ipv4_is_loopback(addr->ip))
+			return false;
+		for (i = 0; i < cfg->n_np_cidrs; i++)
+			if (ksvc_cidr_match(&cfg->np_cidrs[i], family, addr))
+				return ksvc_addr_is_local(net, family, addr);
 		return false;
 	}
 	/*

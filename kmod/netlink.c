@@ -134,6 +134,7 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_LOCAL_BRIDGE] = { .type = NLA_NUL_STRING,
 				      .len = IFNAMSIZ - 1 },
 	[KSVC_CFG_A_MASQUERADE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[KSVC_CFG_A_NODEPORT_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */
@@ -913,24 +914,39 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (tb[KSVC_CFG_A_NODE_NAME])
 		nla_strscpy(cfg->node_name, tb[KSVC_CFG_A_NODE_NAME],
 			    sizeof(cfg->node_name));
+	if (tb[KSVC_CFG_A_NODEPORT_ADDRS] && tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSVC_CFG_A_NODEPORT_ADDRS],
+				    "node port addresses or prefixes, not both");
+		err = -EINVAL;
+		goto out_free;
+	}
 	if (tb[KSVC_CFG_A_NODEPORT_ADDRS]) {
-		cfg->n_addrs = 0;
+		struct ksvc_cidr *c;
+
+		cfg->n_np_cidrs = 0;
 		nla_for_each_nested(a, tb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
-			if (cfg->n_addrs == KSVC_MAX_NODEPORT_ADDRS) {
+			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS) {
 				NL_SET_ERR_MSG_ATTR(info->extack, a,
 						    "too many node port addresses");
 				err = -E2BIG;
 				goto out_free;
 			}
+			c = &cfg->np_cidrs[cfg->n_np_cidrs];
 			err = ksvc_parse_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
 					      nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
-					      &cfg->addrs[cfg->n_addrs].family,
-					      &cfg->addrs[cfg->n_addrs].addr,
-					      info->extack, a);
+					      &c->family, &c->addr, info->extack, a);
 			if (err)
 				goto out_free;
-			cfg->n_addrs++;
+			c->prefix = c->family == AF_INET ? 32 : 128;
+			cfg->n_np_cidrs++;
 		}
+	}
+	if (tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
+		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
+				       KSVC_MAX_NODEPORT_ADDRS, &cfg->n_np_cidrs,
+				       info->extack);
+		if (err)
+			goto out_free;
 	}
 	if (tb[KSVC_CFG_A_LOCAL_CIDRS]) {
 		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
@@ -1016,12 +1032,12 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
 	const struct ksvc_cfg *cfg;
-	struct nlattr *nest, *addrs;
 	struct sk_buff *msg;
+	struct nlattr *nest;
 	void *hdr;
-	u32 i;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	/* Room for both lists full: 2 x 64 prefixes of 32 bytes, and more. */
+	msg = nlmsg_new(8192, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
@@ -1043,14 +1059,9 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, KSVC_CFG_A_LOCAL_BRIDGE, cfg->local_bridge) ||
 	    nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, cfg->masquerade_all))
 		goto err_unlock;
-	addrs = nla_nest_start(msg, KSVC_CFG_A_NODEPORT_ADDRS);
-	if (!addrs)
+	if (ksvc_put_cidrs(msg, KSVC_CFG_A_NODEPORT_CIDRS, KSVC_CFG_A_CIDR,
+			   cfg->np_cidrs, cfg->n_np_cidrs))
 		goto err_unlock;
-	for (i = 0; i < cfg->n_addrs; i++)
-		if (ksvc_put_addr(msg, KSVC_CFG_A_ADDR4, KSVC_CFG_A_ADDR6,
-				  cfg->addrs[i].family, &cfg->addrs[i].addr))
-			goto err_unlock;
-	nla_nest_end(msg, addrs);
 	if (ksvc_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
 			   cfg->local_cidrs, cfg->n_local_cidrs))
 		goto err_unlock;

@@ -3,12 +3,14 @@
 # Node ports answer on every local address but loopback and link-local by
 # default, and only on the configured addresses once they are set; an
 # empty list (--nodeport-addresses "") is the default again.  Every list
-# setting can be emptied (--local-cidrs "" too).
+# setting can be emptied (--local-cidrs "" too).  Prefixes, as
+# kube-proxy's --nodeport-addresses: the node's addresses inside them,
+# following addresses added later.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
 
-ktap_header 7
+ktap_header 11
 setup_node
 pods 1
 # A second node address, reachable from the client.
@@ -33,6 +35,13 @@ ksvc config --nodeport-addresses 192.168.71.1 >/dev/null
 check "configured: it answers on 192.168.71.1" grep -q '^pod1 ' <<<"$(ask "$client" tcp 192.168.71.1 30090)"
 check "configured: not on $NODE_EXT any more" \
 	sh -c "! echo | ip netns exec '$client' socat -T2 - TCP:$NODE_EXT:30090,connect-timeout=2 2>/dev/null | grep -q pod1"
+ksvc config --nodeport-addresses 192.168.71.0/24 >/dev/null
+check "prefix 192.168.71.0/24: it answers on 192.168.71.1" grep -q '^pod1 ' <<<"$(ask "$client" tcp 192.168.71.1 30090)"
+check "prefix: not on $NODE_EXT" \
+	sh -c "! echo | ip netns exec '$client' socat -T2 - TCP:$NODE_EXT:30090,connect-timeout=2 2>/dev/null | grep -q pod1"
+ip -n "$node" addr add 192.168.71.2/24 dev lan1
+check "prefix: an address added later answers too" grep -q '^pod1 ' <<<"$(ask "$client" tcp 192.168.71.2 30090)"
+check "config shows the prefix" grep -qx 'nodeport-addresses: 192.168.71.0/24' <<<"$(ksvc config)"
 ksvc config --nodeport-addresses "" >/dev/null
 check "emptied: the node port answers on $NODE_EXT again" \
 	grep -q '^pod1 ' <<<"$(ask "$client" tcp $NODE_EXT 30090)"

@@ -238,6 +238,14 @@ enum ksvc_cfg_attr {
 	KSVC_CFG_A_LOCAL_BRIDGE,
 	/* u8: masquerade all traffic to cluster IPs (kube-proxy's masqueradeAll) */
 	KSVC_CFG_A_MASQUERADE_ALL,
+	/*
+	 * nest of KSVC_CFG_A_CIDR: node ports answer on the node's addresses
+	 * inside these prefixes (loopback aside), as kube-proxy's
+	 * --nodeport-addresses; empty: every local address but loopback and
+	 * link-local.  Replaces KSVC_CFG_A_NODEPORT_ADDRS, which is still
+	 * taken (its addresses as full-length prefixes); get reports this.
+	 */
+	KSVC_CFG_A_NODEPORT_CIDRS,
 
 	__KSVC_CFG_A_MAX
 };
