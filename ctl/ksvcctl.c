@@ -732,6 +732,20 @@ static int parse_np_list(char *list, struct ks_config *cfg)
 	return 0;
 }
 
+/* CIDR,... into at most KSVC_MAX_LOCAL_CIDRS prefixes; "" none. */
+static int parse_cidr_list(char *list, struct ks_cidr *c, size_t *n)
+{
+	char *tok, *save = NULL;
+
+	*n = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == KSVC_MAX_LOCAL_CIDRS || ks_cidr_parse(tok, &c[*n]))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 /* yes/true 1, no/false 0, else -1. */
 static int parse_yes_no(const char *s)
 {
@@ -827,19 +841,16 @@ static int cmd_config(int argc, char **argv)
 						   optarg);
 			cfg.max_resets = n;
 			break;
-		case 'L': {
-			char *tok, *save = NULL;
-
+		case 'L':
 			cfg.set_local_cidrs = 1;
-			for (tok = strtok_r(optarg, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				if (cfg.n_local_cidrs == KSVC_MAX_LOCAL_CIDRS ||
-				    ks_cidr_parse(tok, &cfg.local_cidrs[cfg.n_local_cidrs]))
-					return usage_error("--local-cidrs: bad prefix '%s'", tok);
-				cfg.n_local_cidrs++;
-			}
+			if (parse_cidr_list(optarg, cfg.local_cidrs, &cfg.n_local_cidrs))
+				return usage_error("--local-cidrs: bad prefix list '%s'", optarg);
 			break;
-		}
+		case 'S':
+			cfg.set_svc_cidrs = 1;
+			if (parse_cidr_list(optarg, cfg.svc_cidrs, &cfg.n_svc_cidrs))
+				return usage_error("--service-cidrs: bad prefix list '%s'", optarg);
+			break;
 		default:
 			return usage_error("%s", "bad option");
 		}
@@ -884,6 +895,14 @@ static int cmd_config(int argc, char **argv)
 		inet_ntop(cfg.local_cidrs[i].addr.family, cfg.local_cidrs[i].addr.a,
 			  a, sizeof(a));
 		printf(" %s/%u", a, cfg.local_cidrs[i].prefix);
+	}
+	printf("\nservice-cidrs:");
+	if (!cfg.n_svc_cidrs)
+		printf(" <none>");
+	for (i = 0; i < cfg.n_svc_cidrs; i++) {
+		inet_ntop(cfg.svc_cidrs[i].addr.family, cfg.svc_cidrs[i].addr.a,
+			  a, sizeof(a));
+		printf(" %s/%u", a, cfg.svc_cidrs[i].prefix);
 	}
 	printf("\nlocal-interface-prefix: %s\n", cfg.local_prefix[0] ? cfg.local_prefix : "<none>");
 	printf("local-bridge: %s\n", cfg.local_bridge[0] ? cfg.local_bridge : "<none>");
@@ -953,6 +972,7 @@ static const struct ks_opt config_opts[] = {
 	OPT_NODE,
 	{ "nodeport-addresses", 'a', 0, "CIDR|ADDR,...", NULL },
 	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
+	{ "service-cidrs", 'S', 0, "CIDR,...", NULL },
 	{ "local-interface-prefix", 'P', 0, "PREFIX", NULL },
 	{ "local-bridge", 'B', 0, "BRIDGE", NULL },
 	{ "masquerade-all", 'M', 0, "yes|no", "yes no" },
@@ -1000,7 +1020,10 @@ static const struct ks_cmd ks_cmds[] = {
 	  "name, the node-port addresses, what traffic is from a pod (one local-\n"
 	  "traffic detector: the pod CIDRs, an interface name prefix, or the pods'\n"
 	  "bridge; traffic to a cluster IP from anything else is masqueraded), the\n"
-	  "masquerade of all cluster IP traffic, the drop of forwarded INVALID packets, limits:\n"
+	  "masquerade of all cluster IP traffic, the Service CIDRs (a new connection\n"
+	  "to an address in them that no Service holds is dropped; one to a live\n"
+	  "cluster IP on a port it does not serve is refused in any case), the drop of\n"
+	  "forwarded INVALID packets, limits:\n"
 	  "services, endpoints, sessionAffinity entries (the least recently used go\n"
 	  "when full; affinity-entries: those in use), TCP resets a second for\n"
 	  "services without endpoints (0: no limit)." },

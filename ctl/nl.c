@@ -754,6 +754,12 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 				break;
 			ks_get_cidr(a, &cfg->local_cidrs[cfg->n_local_cidrs++]);
 		}
+	if (ctb[KSVC_CFG_A_SERVICE_CIDRS])
+		nla_for_each_nested(a, ctb[KSVC_CFG_A_SERVICE_CIDRS], rem) {
+			if (cfg->n_svc_cidrs == KSVC_MAX_LOCAL_CIDRS)
+				break;
+			ks_get_cidr(a, &cfg->svc_cidrs[cfg->n_svc_cidrs++]);
+		}
 	if (ctb[KSVC_CFG_A_NODEPORT_CIDRS])
 		nla_for_each_nested(a, ctb[KSVC_CFG_A_NODEPORT_CIDRS], rem) {
 			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS)
@@ -808,6 +814,10 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	if (cfg->set_local_cidrs &&
 	    ks_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
 			 cfg->local_cidrs, cfg->n_local_cidrs))
+		goto err;
+	if (cfg->set_svc_cidrs &&
+	    ks_put_cidrs(msg, KSVC_CFG_A_SERVICE_CIDRS, KSVC_CFG_A_CIDR,
+			 cfg->svc_cidrs, cfg->n_svc_cidrs))
 		goto err;
 	if (cfg->set_np_cidrs &&
 	    ks_put_cidrs(msg, KSVC_CFG_A_NODEPORT_CIDRS, KSVC_CFG_A_CIDR,

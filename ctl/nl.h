@@ -46,6 +46,9 @@ struct ks_config {
 	struct ks_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];	/* pod CIDRs */
 	size_t n_local_cidrs;
 	int set_local_cidrs;
+	struct ks_cidr svc_cidrs[KSVC_MAX_LOCAL_CIDRS];	/* Service CIDRs */
+	size_t n_svc_cidrs;
+	int set_svc_cidrs;
 	uint32_t max_affinity;		/* 0: leave as is (get: not reported) */
 	int64_t max_resets;		/* a second, 0: no limit; -1: leave as is */
 	int64_t affinity_entries;	/* get only; -1: not reported */

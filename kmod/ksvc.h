@@ -52,6 +52,13 @@ struct ksvc_fe_key {
 	u8 family;
 };
 
+/* A cluster IP, whatever its ports (cluster-IP addresses, table.c). */
+struct ksvc_cip_key {
+	union nf_inet_addr addr;
+	u8 family;
+	u8 pad[3];
+};
+
 struct ksvc_np_key {
 	__be16 port;
 	u8 proto;
@@ -90,6 +97,12 @@ struct ksvc_np {
 	struct ksvc_np_key key;
 	struct ksvc_svc *svc;
 	u8 port_index;
+};
+
+struct ksvc_cip {
+	struct rhash_head node;
+	struct ksvc_cip_key key;
+	struct ksvc_svc *svc;
 };
 
 struct ksvc_ep {
@@ -150,6 +163,8 @@ struct ksvc_svc {
 	struct ksvc_port *ports;
 	struct ksvc_fe *fes;		/* n_addrs x n_ports */
 	struct ksvc_np *nps;
+	struct ksvc_cip *cips;		/* its cluster IPs (finalize), n_cips */
+	u32 n_cips;
 	struct ksvc_ep *eps;
 	struct ksvc_ctrs *ctrs;		/* KSVC_CTR_EP(cap_eps) of them */
 	bool published;			/* entries are in a table */
@@ -159,6 +174,7 @@ struct ksvc_svc {
 struct ksvc_table {
 	struct rhashtable fes;
 	struct rhashtable nps;
+	struct rhashtable cips;		/* cluster IPs: a port none serves */
 	struct rhashtable svcs;
 	struct list_head list;
 	u32 n_svcs;
@@ -173,6 +189,8 @@ struct ksvc_cfg {
 	struct ksvc_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	u32 n_local_cidrs;
 	struct ksvc_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];
+	u32 n_svc_cidrs;		/* the Service CIDRs */
+	struct ksvc_cidr svc_cidrs[KSVC_MAX_LOCAL_CIDRS];
 	char local_prefix[IFNAMSIZ];	/* "": no interface-prefix detector */
 	char local_bridge[IFNAMSIZ];	/* "": no bridge detector */
 	bool masquerade_all;
@@ -245,6 +263,7 @@ static inline struct ksvc_net *ksvc_pernet(struct net *net)
 /* table.c */
 extern const struct rhashtable_params ksvc_fe_params;
 extern const struct rhashtable_params ksvc_np_params;
+extern const struct rhashtable_params ksvc_cip_params;
 extern const struct rhashtable_params ksvc_svc_params;
 struct ksvc_table *ksvc_table_new(u32 n_svcs);
 void ksvc_table_free(struct ksvc_table *tbl);

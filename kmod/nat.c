@@ -153,7 +153,8 @@ static unsigned int ksvc_reject(struct sk_buff *skb,
 		else
 			nf_send_reset(state->net, state->sk, skb, state->hook);
 		break;
-	case IPPROTO_UDP:
+	default:
+		/* UDP, SCTP, ping: port unreachable, as nft's reject. */
 		if (v6)
 			nf_send_unreach6(state->net, skb, ICMPV6_PORT_UNREACH,
 					 state->hook);
@@ -291,6 +292,41 @@ static bool ksvc_source_allowed(struct net *net, const struct ksvc_svc *svc,
 }
 
 /*
+ * A new connection no Service port takes.  As kube-proxy's cluster-ips
+ * check: to a live cluster IP (on a port or protocol none of its Service's
+ * serves) it is rejected; to an address inside the Service CIDRs
+ * (ksvcctl config --service-cidrs) that no Service holds, dropped.
+ * kube-proxy checks in FORWARD and OUTPUT, so an address of this node is
+ * left alone here too.  Anything else is none of ksvc's business.
+ */
+static unsigned int ksvc_nat_miss(struct ksvc_net *kn, const struct ksvc_cfg *cfg,
+				  struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct nf_conntrack_tuple *t)
+{
+	struct ksvc_table *tbl = rcu_dereference(kn->tbl);
+	u8 family = t->src.l3num;
+	struct ksvc_cip_key key;
+	bool cip, in_cidrs = false;
+	u32 i;
+
+	if (!tbl)
+		return NF_ACCEPT;
+	memset(&key, 0, sizeof(key));
+	key.addr = t->dst.u3;
+	key.family = family;
+	cip = rhashtable_lookup_fast(&tbl->cips, &key, ksvc_cip_params);
+	for (i = 0; !cip && i < cfg->n_svc_cidrs; i++)
+		in_cidrs = ksvc_cidr_match(&cfg->svc_cidrs[i], family, &t->dst.u3);
+	if ((!cip && !in_cidrs) ||
+	    ksvc_addr_is_local(state->net, family, &t->dst.u3))
+		return NF_ACCEPT;
+	if (cip)
+		return ksvc_reject(skb, state, t->dst.protonum);
+	return NF_DROP;
+}
+
+/*
  * DNAT, in PREROUTING (pods, outside) and LOCAL_OUT (the node itself).
  * Only IP_CT_NEW: a reset or ICMP error ksvc sends carries the original
  * connection's entry through LOCAL_OUT as related-reply, and binding or
@@ -318,7 +354,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	if (!cfg)
 		cfg = &ksvc_cfg_defaults;
 	if (!ksvc_match(state->net, kn, cfg, t, &m))
-		return NF_ACCEPT;
+		return ksvc_nat_miss(kn, cfg, skb, state, t);
 
 	if (!ksvc_source_allowed(state->net, m.svc, m.kind, t)) {
 		ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_REJECTS);

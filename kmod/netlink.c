@@ -135,6 +135,7 @@ static const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 				      .len = IFNAMSIZ - 1 },
 	[KSVC_CFG_A_MASQUERADE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KSVC_CFG_A_NODEPORT_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
+	[KSVC_CFG_A_SERVICE_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */
@@ -941,6 +942,13 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			cfg->n_np_cidrs++;
 		}
 	}
+	if (tb[KSVC_CFG_A_SERVICE_CIDRS]) {
+		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], cfg->svc_cidrs,
+				       KSVC_MAX_LOCAL_CIDRS, &cfg->n_svc_cidrs,
+				       info->extack);
+		if (err)
+			goto out_free;
+	}
 	if (tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
 		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
 				       KSVC_MAX_NODEPORT_ADDRS, &cfg->n_np_cidrs,
@@ -1036,7 +1044,7 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest;
 	void *hdr;
 
-	/* Room for both lists full: 2 x 64 prefixes of 32 bytes, and more. */
+	/* Room for the three lists full: 3 x 64 prefixes of 32 bytes, and more. */
 	msg = nlmsg_new(8192, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -1061,6 +1069,9 @@ static int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	if (ksvc_put_cidrs(msg, KSVC_CFG_A_NODEPORT_CIDRS, KSVC_CFG_A_CIDR,
 			   cfg->np_cidrs, cfg->n_np_cidrs))
+		goto err_unlock;
+	if (ksvc_put_cidrs(msg, KSVC_CFG_A_SERVICE_CIDRS, KSVC_CFG_A_CIDR,
+			   cfg->svc_cidrs, cfg->n_svc_cidrs))
 		goto err_unlock;
 	if (ksvc_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
 			   cfg->local_cidrs, cfg->n_local_cidrs))

@@ -31,6 +31,13 @@ const struct rhashtable_params ksvc_np_params = {
 	.automatic_shrinking = true,
 };
 
+const struct rhashtable_params ksvc_cip_params = {
+	.key_len = sizeof(struct ksvc_cip_key),
+	.key_offset = offsetof(struct ksvc_cip, key),
+	.head_offset = offsetof(struct ksvc_cip, node),
+	.automatic_shrinking = true,
+};
+
 const struct rhashtable_params ksvc_svc_params = {
 	.key_len = sizeof(struct ksvc_name),
 	.key_offset = offsetof(struct ksvc_svc, key),
@@ -46,24 +53,31 @@ struct ksvc_table *ksvc_table_new(u32 n_svcs)
 {
 	struct ksvc_table *tbl = kzalloc(sizeof(*tbl), GFP_KERNEL_ACCOUNT);
 	struct rhashtable_params fe = ksvc_fe_params, svc = ksvc_svc_params;
+	struct rhashtable_params cip = ksvc_cip_params;
 
 	BUILD_BUG_ON(offsetof(struct ksvc_fe, node) ||
-		     offsetof(struct ksvc_np, node));
+		     offsetof(struct ksvc_np, node) ||
+		     offsetof(struct ksvc_cip, node));
 	if (!tbl)
 		return NULL;
 	/* Most services have one cluster IP and one port. */
 	fe.nelem_hint = min_t(u32, n_svcs, 1U << 20);
 	svc.nelem_hint = fe.nelem_hint;
+	cip.nelem_hint = fe.nelem_hint;
 	if (rhashtable_init(&tbl->fes, &fe))
 		goto err_fes;
 	if (rhashtable_init(&tbl->nps, &ksvc_np_params))
 		goto err_nps;
+	if (rhashtable_init(&tbl->cips, &cip))
+		goto err_cips;
 	if (rhashtable_init(&tbl->svcs, &svc))
 		goto err_svcs;
 	INIT_LIST_HEAD(&tbl->list);
 	return tbl;
 
 err_svcs:
+	rhashtable_destroy(&tbl->cips);
+err_cips:
 	rhashtable_destroy(&tbl->nps);
 err_nps:
 	rhashtable_destroy(&tbl->fes);
@@ -78,6 +92,7 @@ static void ksvc_svc_free_now(struct ksvc_svc *svc)
 	kvfree(svc->eps);
 	kvfree(svc->fes);
 	kfree(svc->nps);
+	kfree(svc->cips);
 	kfree(svc->ports);
 	kfree(svc->ranges);
 	kfree(svc->external_name);
@@ -119,6 +134,7 @@ void ksvc_table_free(struct ksvc_table *tbl)
 		ksvc_svc_free_now(svc);
 	}
 	rhashtable_destroy(&tbl->svcs);
+	rhashtable_destroy(&tbl->cips);
 	rhashtable_destroy(&tbl->nps);
 	rhashtable_destroy(&tbl->fes);
 	kfree(tbl);
@@ -144,7 +160,10 @@ struct ksvc_svc *ksvc_svc_alloc(u32 n_ports, u32 n_addrs, u32 n_eps)
 	if (svc->n_fes) {
 		svc->fes = kvcalloc(svc->n_fes, sizeof(*svc->fes),
 				    GFP_KERNEL_ACCOUNT);
-		if (!svc->fes)
+		/* Room for every address as a cluster IP; finalize counts. */
+		svc->cips = kcalloc(n_addrs, sizeof(*svc->cips),
+				    GFP_KERNEL_ACCOUNT);
+		if (!svc->fes || !svc->cips)
 			goto err;
 	}
 	svc->ctrs = ksvc_ctrs_alloc(0);
@@ -238,9 +257,22 @@ void ksvc_svc_finalize(struct ksvc_svc *svc)
 	 * IPv4-only service is not the service's (a host socket may own it).
 	 */
 	svc->np_families = 0;
-	for (i = 0; i < svc->n_fes; i++)
-		if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP)
-			svc->np_families |= BIT(ksvc_fam(svc->fes[i].key.family));
+	svc->n_cips = 0;
+	for (i = 0; i < svc->n_fes; i++) {
+		const struct ksvc_fe *fe = &svc->fes[i];
+		struct ksvc_cip *cip;
+
+		if (fe->kind != KSVC_FE_CLUSTER_IP)
+			continue;
+		svc->np_families |= BIT(ksvc_fam(fe->key.family));
+		/* One per address: the entries repeat it for every port. */
+		if (i % svc->n_ports)
+			continue;
+		cip = &svc->cips[svc->n_cips++];
+		memset(&cip->key, 0, sizeof(cip->key));
+		cip->key.addr = fe->key.addr;
+		cip->key.family = fe->key.family;
+	}
 	if (!svc->np_families)
 		svc->np_families = BIT(0) | BIT(1);
 	for (i = 0; i < svc->n_ports; i++)
@@ -495,7 +527,20 @@ static void *ksvc_np_entry(struct ksvc_svc *svc, u32 i)
 	return &svc->nps[i];
 }
 
-static const struct ksvc_kind ksvc_kinds[2] = {
+static size_t ksvc_n_cips(const struct ksvc_svc *svc)
+{
+	return svc->n_cips;
+}
+
+static void *ksvc_cip_entry(struct ksvc_svc *svc, u32 i)
+{
+	return &svc->cips[i];
+}
+
+/* The keyed entries a service claims: frontends, node ports, cluster IPs. */
+#define KSVC_KINDS 3
+
+static const struct ksvc_kind ksvc_kinds[KSVC_KINDS] = {
 	{
 		.params = &ksvc_fe_params,
 		.size = sizeof(struct ksvc_fe),
@@ -514,11 +559,27 @@ static const struct ksvc_kind ksvc_kinds[2] = {
 		.count = ksvc_n_nps,
 		.entry = ksvc_np_entry,
 	},
+	{
+		.params = &ksvc_cip_params,
+		.size = sizeof(struct ksvc_cip),
+		.key_off = offsetof(struct ksvc_cip, key),
+		.key_len = sizeof(struct ksvc_cip_key),
+		.svc_off = offsetof(struct ksvc_cip, svc),
+		.count = ksvc_n_cips,
+		.entry = ksvc_cip_entry,
+	},
 };
 
 static struct rhashtable *ksvc_kind_ht(struct ksvc_table *tbl, int k)
 {
-	return k ? &tbl->nps : &tbl->fes;
+	switch (k) {
+	case 0:
+		return &tbl->fes;
+	case 1:
+		return &tbl->nps;
+	default:
+		return &tbl->cips;
+	}
 }
 
 static const void *ksvc_entry_key(const struct ksvc_kind *kd, const void *e)
@@ -533,7 +594,7 @@ static struct ksvc_svc **ksvc_entry_svc(const struct ksvc_kind *kd, void *e)
 
 static struct rhash_head *ksvc_entry_node(void *e)
 {
-	/* Both entry types start with their rhash_head. */
+	/* Every entry type starts with its rhash_head. */
 	return e;
 }
 
@@ -560,9 +621,9 @@ struct ksvc_batch {
 	bool private;			/* tbl is not published (replace) */
 	struct ksvc_change **fin;	/* final change per name, by name */
 	u32 n_fin;
-	struct ksvc_claim *claims[2];
-	u32 n_claims[2];
-	struct ksvc_spare *spare[2];
+	struct ksvc_claim *claims[KSVC_KINDS];
+	u32 n_claims[KSVC_KINDS];
+	struct ksvc_spare *spare[KSVC_KINDS];
 	u32 n_names;			/* new names inserted by prepare */
 	s64 d_svcs, d_eps;
 };
@@ -612,7 +673,15 @@ static void ksvc_claim_error(int k, const void *e, const struct ksvc_name *owner
 {
 	char addr[48];
 
-	if (k) {
+	if (k == 2) {
+		const struct ksvc_cip *cip = e;
+
+		ksvc_format_addr(addr, sizeof(addr), cip->key.family,
+				 &cip->key.addr);
+		KSVC_ERR_FMT(extack, "cluster IP belongs to another service",
+			     "cluster IP %s belongs to %s/%s",
+			     addr, owner->ns, owner->name);
+	} else if (k) {
 		const struct ksvc_np *np = e;
 
 		KSVC_ERR_FMT(extack, "node port belongs to another service",
@@ -866,7 +935,7 @@ static void ksvc_batch_undo(struct ksvc_batch *b)
 				       ksvc_svc_params);
 		done++;
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < KSVC_KINDS; k++) {
 		const struct ksvc_kind *kd = &ksvc_kinds[k];
 		struct rhashtable *ht = ksvc_kind_ht(b->tbl, k);
 
@@ -895,15 +964,15 @@ static int ksvc_batch_prepare(struct ksvc_batch *b, struct list_head *changes,
 			      const struct ksvc_cfg *cfg,
 			      struct netlink_ext_ack *extack)
 {
-	u32 absent[2];
+	u32 absent[KSVC_KINDS];
 	int err, k;
 
 	err = ksvc_batch_reduce(b, changes, extack);
 	if (!err)
 		err = ksvc_batch_limits(b, cfg, extack);
-	for (k = 0; !err && k < 2; k++)
+	for (k = 0; !err && k < KSVC_KINDS; k++)
 		err = ksvc_batch_claims(b, k, &absent[k], extack);
-	for (k = 0; !err && k < 2; k++)
+	for (k = 0; !err && k < KSVC_KINDS; k++)
 		err = ksvc_batch_make_room(b, k, absent[k]);
 	if (!err)
 		err = ksvc_batch_names(b);
@@ -931,12 +1000,14 @@ static void ksvc_batch_publish(struct ksvc_batch *b)
 			svc->fes[j].svc = svc;
 		for (j = 0; j < svc->n_nps; j++)
 			svc->nps[j].svc = svc;
+		for (j = 0; j < svc->n_cips; j++)
+			svc->cips[j].svc = svc;
 		if (c->old)
 			ksvc_carry_counters(svc, c->old);
 		svc->published = true;
 	}
 	/* Every claimed key has an entry now: swap the new one in. */
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < KSVC_KINDS; k++) {
 		const struct ksvc_kind *kd = &ksvc_kinds[k];
 		struct rhashtable *ht = ksvc_kind_ht(tbl, k);
 
@@ -955,7 +1026,7 @@ static void ksvc_batch_publish(struct ksvc_batch *b)
 	for (i = 0; i < b->n_fin; i++) {
 		struct ksvc_svc *old = b->fin[i]->old;
 
-		for (k = 0; old && k < 2; k++) {
+		for (k = 0; old && k < KSVC_KINDS; k++) {
 			const struct ksvc_kind *kd = &ksvc_kinds[k];
 
 			for (j = 0; j < kd->count(old); j++) {
@@ -988,7 +1059,7 @@ static void ksvc_batch_publish(struct ksvc_batch *b)
 	tbl->n_svcs += b->d_svcs;
 	tbl->n_eps += b->d_eps;
 	/* Every placeholder was replaced by the entry it held room for. */
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < KSVC_KINDS; k++)
 		if (b->spare[k]) {
 			call_rcu(&b->spare[k]->rcu, ksvc_spare_free_rcu);
 			b->spare[k] = NULL;
@@ -1004,7 +1075,7 @@ static void ksvc_batch_release(struct ksvc_batch *b, bool published)
 		ksvc_svc_free(b->fin[i]->old);	/* after a grace period */
 		b->fin[i]->old = NULL;
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < KSVC_KINDS; k++) {
 		kvfree(b->claims[k]);
 		/* Placeholders a packet may have seen: after a grace period. */
 		if (b->spare[k])

@@ -246,6 +246,12 @@ enum ksvc_cfg_attr {
 	 * taken (its addresses as full-length prefixes); get reports this.
 	 */
 	KSVC_CFG_A_NODEPORT_CIDRS,
+	/*
+	 * nest of KSVC_CFG_A_CIDR: the Service CIDRs; a new connection to an
+	 * address in them that no Service holds is dropped (kube-proxy's
+	 * "unallocated cluster IP"); empty: none
+	 */
+	KSVC_CFG_A_SERVICE_CIDRS,
 
 	__KSVC_CFG_A_MAX
 };
