@@ -2,7 +2,7 @@
 /*
  * ksvcctl: feeds Kubernetes Services and their endpoints to the ksvc
  * kernel module and shows what it holds.  A table of subcommands; parsing
- * lives in parse.c, planning in plan.c, the kernel interface in nl.c.
+ * lives in parse_*.c (parse.h), planning in plan.c, the kernel interface in nl.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>

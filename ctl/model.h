@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksvcctl's desired state: plain structs, produced by the parser (parse.c)
+ * ksvcctl's desired state: plain structs, produced by the parser (parse.h)
  * from Kubernetes objects and consumed by the planner and the netlink layer.
  * Parsing never talks to the kernel; the netlink layer never parses text.
  */

@@ -4,7 +4,7 @@
  * as a small tree, printed in YAML (block style, as kubectl prints it) or
  * JSON (indented by 4, as kubectl prints it), and freed, so the memory
  * used is one object's, whatever the table's size.  Reading stays with
- * libyaml (parse.c); this file only writes.
+ * libyaml (parse_reader.c); this file only writes.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "out.h"
+#include "xalloc.h"
 
 enum { O_STR, O_INT, O_BOOL, O_MAP, O_SEQ };
 
@@ -25,28 +26,6 @@ struct onode {
 	struct onode **kids;
 	size_t n, cap;
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fputs("ksvcctl: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p) {
-		fputs("ksvcctl: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
 
 static struct onode *onew(int type)
 {

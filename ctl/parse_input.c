@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The input: its sources and the compact records kept of the objects
+ * (Services, EndpointSlices, Endpoints, Pods), which outlive the trees.
+ */
+#include "parse_int.h"
+
+struct ks_input *ks_input_new(void)
+{
+	struct ks_input *in = xmalloc(sizeof(*in));
+
+	memset(in, 0, sizeof(*in));
+	return in;
+}
+
+void notes_truncate(struct ks_input *in, size_t n)
+{
+	while (in->n_notes > n)
+		free(in->notes[--in->n_notes]);
+}
+
+void ks_input_free(struct ks_input *in)
+{
+	size_t i;
+
+	if (!in)
+		return;
+	for (i = 0; i < in->n_files; i++)
+		free(in->files[i]);
+	free(in->files);
+	free(in->svcs);
+	free(in->slices);
+	free(in->eps);
+	free(in->pods);
+	notes_truncate(in, 0);
+	free(in->notes);
+	arena_free(&in->rec);
+	free(in);
+}
