@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksvcctl's commands: each in its own cmd_<name>.c with its option table
+ * and help; ksvcctl.c holds the table of them and main().  The helpers
+ * every command uses are in cmd.c.
+ */
+#ifndef KS_CMD_H
+#define KS_CMD_H
+
+#include <stdio.h>
+
+#include "nl.h"
+
+/*
+ * One table of options per command: getopt's, the usage line, the bash
+ * completion (ksvcctl __complete) and the man page check (make -C ctl
+ * test) all come from it, so none of them can forget an option again.
+ */
+struct ks_opt {
+	const char *name;	/* --name */
+	int val;		/* getopt's value; a short option if 'short' */
+	int flags;		/* KS_OPT_* */
+	const char *arg;	/* the argument in the usage; NULL: none */
+	const char *values;	/* completion: words, "@files", NULL: free */
+};
+enum {
+	KS_OPT_SHORT = 1,	/* -c as well as --name */
+	KS_OPT_REQUIRED = 2,	/* shown without brackets */
+	KS_OPT_REPEAT = 4,	/* "[-f ...]" */
+	KS_OPT_HIDDEN = 8,	/* accepted, not shown (a synonym) */
+};
+
+struct ks_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;	/* positional arguments, before the options */
+	const struct ks_opt *opts;	/* ends with a NULL name */
+	const char *help;
+};
+
+#define OPT_FILE { "filename", 'f', KS_OPT_SHORT | KS_OPT_REQUIRED | KS_OPT_REPEAT, \
+		   "FILE|DIR|-", "@files" }
+#define OPT_SKIP { "skip-invalid", 's', 0, NULL, NULL }
+#define OPT_EMPTY { "allow-empty", 'E', 0, NULL, NULL }
+#define OPT_NODE { "node-name", 'N', 0, "NAME", NULL }
+#define OPT_VERBOSE { "verbose", 'v', KS_OPT_SHORT, NULL, NULL }
+#define OPT_PRUNE { "prune", 'P', 0, "true|false", "true false" }
+
+/* The command running (main sets it): its options, its usage. */
+extern const struct ks_cmd *ks_current;
+
+void usage_line(FILE *f, const struct ks_cmd *c);
+/* getopt_long over the current command's table. */
+int ks_getopt(int argc, char **argv);
+/* "ksvcctl CMD: <fmt with arg>" and the usage; returns KS_EXIT_USAGE. */
+int usage_error(const char *fmt, const char *arg);
+/* --help or -h among the arguments: the command's help printed. */
+int want_help(int argc, char **argv);
+int open_nl(struct ks_nl **nl, const char *what);
+
+extern const struct ks_cmd ks_cmd_version;
+extern const struct ks_cmd ks_cmd_apply;
+extern const struct ks_cmd ks_cmd_diff;
+extern const struct ks_cmd ks_cmd_validate;
+extern const struct ks_cmd ks_cmd_get;
+extern const struct ks_cmd ks_cmd_stats;
+extern const struct ks_cmd ks_cmd_delete;
+extern const struct ks_cmd ks_cmd_flush;
+extern const struct ks_cmd ks_cmd_config;
+
+#endif

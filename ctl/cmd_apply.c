@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksvcctl apply and diff: converge the kernel's tables to the input, or
+ * show what that would change.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "nl.h"
+#include "out.h"
+#include "parse.h"
+#include "plan.h"
+#include "table.h"
+#include "validate.h"
+
+#include "cmd.h"
+
+/*
+ * What a refused commit is about: the kernel's message leaves out what the
+ * tool knows (its 80 bytes name the other party), so with one change in
+ * the transaction, name its service.
+ */
+static const char *commit_what(size_t n_changes, const struct ks_service *svc)
+{
+	static char what[200];
+
+	if (n_changes != 1 || !svc)
+		return "apply: commit";
+	snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns, svc->name);
+	return what;
+}
+
+static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
+			 const struct ks_plan *plan, int replace, uint64_t gen)
+{
+	const struct ks_service *svc = NULL;
+	size_t i;
+	int err;
+
+	err = ks_nl_tx_begin(nl, replace ? KSVC_TX_F_REPLACE : 0, gen);
+	if (err)
+		return ks_nl_report(nl, "apply: begin", err);
+	if (replace) {
+		for (i = 0; !err && i < want->n_svcs; i++)
+			err = ks_nl_svc_new(nl, svc = &want->svcs[i], 1);
+	} else {
+		for (i = 0; !err && i < plan->n_del; i++) {
+			svc = plan->del[i];
+			err = ks_nl_svc_del(nl, svc->ns, svc->name);
+		}
+		for (i = 0; !err && i < plan->n_change; i++)
+			err = ks_nl_svc_new(nl, svc = plan->change[i], 1);
+		for (i = 0; !err && i < plan->n_add; i++)
+			err = ks_nl_svc_new(nl, svc = plan->add[i], 1);
+	}
+	if (err) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns,
+			 svc->name);
+		ks_nl_report(nl, what, err);
+		ks_nl_tx_abort(nl);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	err = ks_nl_tx_commit(nl, gen);
+	if (err) {
+		ks_nl_report(nl, commit_what(replace ? want->n_svcs : ks_plan_size(plan),
+					     svc), err);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	return KS_EXIT_OK;
+}
+
+/*
+ * --prune=false: upsert the given services in one transaction, without a
+ * dump or a plan, so one Service costs the same whatever the table holds.
+ * The kernel replaces a service whole: sending an unchanged one is
+ * harmless.
+ */
+static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
+{
+	const struct ks_service *svc = NULL;
+	char what[200];
+	size_t i;
+	int err;
+
+	err = ks_nl_tx_begin(nl, 0, 0);
+	if (err)
+		return ks_nl_report(nl, "apply: begin", err);
+	for (i = 0; !err && i < want->n_svcs; i++)
+		err = ks_nl_svc_new(nl, svc = &want->svcs[i], 1);
+	if (err) {
+		snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns,
+			 svc->name);
+		ks_nl_tx_abort(nl);
+	} else {
+		err = ks_nl_tx_commit(nl, 0);
+		snprintf(what, sizeof(what), "%s", commit_what(want->n_svcs, svc));
+	}
+	if (err) {
+		ks_nl_report(nl, what, err);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	printf("%zu applied (--prune=false: nothing deleted)\n", want->n_svcs);
+	return KS_EXIT_OK;
+}
+
+/* apply and diff: the same input, the same plan. */
+#define KS_DIFFERS 100	/* diff's result, not an exit code */
+static int apply_or_diff(int argc, char **argv, int diff)
+{
+	struct ks_parse_opts po = { 0 };
+	int dry = diff, replace = 0, prune = 1, allow_empty = 0, nfiles = 0;
+	const char *cmd = diff ? "diff" : "apply";
+	struct ks_state want, have;
+	struct ks_config cfg;
+	struct ks_errors errs;
+	struct ks_nl *nl = NULL;
+	struct ks_input *in;
+	struct ks_plan plan;
+	uint64_t gen = 0;
+	int c, n, ret, tries;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	in = ks_input_new();
+	if (!in)
+		return KS_EXIT_ERROR;
+	ks_errors_init(&errs);
+	ks_state_init(&want);
+	while ((c = ks_getopt(argc, argv)) != -1) {
+		switch (c) {
+		case 'f':
+			ks_input_add_path(in, optarg, &errs);
+			nfiles++;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 'R':
+			replace = 1;
+			break;
+		case 'P':
+			if (!strcmp(optarg, "false"))
+				prune = 0;
+			else if (strcmp(optarg, "true")) {
+				ret = usage_error("--prune takes true or false, not '%s'", optarg);
+				goto out_input;
+			}
+			break;
+		case 's':
+			po.skip_invalid = 1;
+			break;
+		case 'E':
+			allow_empty = 1;
+			break;
+		case 'N':
+			po.node_name = optarg;
+			break;
+		case 'v':
+			po.verbose = 1;
+			break;
+		default:
+			ret = usage_error("%s", "bad option");
+			goto out_input;
+		}
+	}
+	if (!nfiles || optind < argc) {
+		ret = usage_error("%s", nfiles ? "unexpected argument" :
+				  "-f FILE|DIR|- is required");
+		goto out_input;
+	}
+	if (replace && !prune) {
+		ret = usage_error("%s", "--replace swaps the whole table: it cannot go with --prune=false");
+		goto out_input;
+	}
+
+	/* The node name marks this node's endpoints: ask the module. */
+	ret = open_nl(&nl, cmd);
+	if (ret)
+		goto out_input;
+	if (!po.node_name) {
+		/* Without it, Local endpoints would be planned as remote. */
+		ret = ks_nl_config_get(nl, &cfg);
+		if (ret) {
+			ret = ks_nl_report(nl, diff ? "diff: config" : "apply: config", ret);
+			goto out;
+		}
+		if (cfg.node_name[0])
+			po.node_name = cfg.node_name;
+	}
+	n = ks_input_build(in, &po, &want, &errs);
+	ks_errors_print(&errs, stderr);
+	if (n < 0) {
+		fprintf(stderr, "ksvcctl: %s: out of memory\n", cmd);
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+	if (n > 0 && !po.skip_invalid) {
+		fprintf(stderr, "ksvcctl: %s: %d error%s: nothing was %s\n",
+			cmd, n, n == 1 ? "" : "s", diff ? "compared" : "applied");
+		ret = diff ? KS_EXIT_USAGE : KS_EXIT_ERROR;
+		goto out;
+	}
+	if (!want.n_svcs && !allow_empty && prune && !diff) {
+		char why[256];
+
+		ks_input_why_empty(in, why, sizeof(why));
+		fprintf(stderr, "ksvcctl: apply: %s; refusing to delete every service (--allow-empty to mean it)\n",
+			why);
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+	if (!prune && !dry) {
+		ret = upsert_all(nl, &want);
+		goto partial;
+	}
+
+	for (tries = 0; tries < 3; tries++) {
+		ret = ks_nl_dump(nl, &have, &gen);
+		if (ret) {
+			ret = ks_nl_report(nl, diff ? "diff: dump" : "apply: dump", ret);
+			goto out;
+		}
+		if (ks_plan_make(&want, &have, prune, &plan)) {
+			ks_state_free(&have);
+			ret = KS_EXIT_ERROR;
+			goto out;
+		}
+		if (diff) {
+			ks_plan_print_diff(&plan, &have, stdout);
+			ret = ks_plan_size(&plan) ? KS_DIFFERS : KS_EXIT_OK;
+		} else if (dry) {
+			ks_plan_print(&plan, stdout);
+			ret = KS_EXIT_OK;
+		} else if (!ks_plan_size(&plan)) {
+			printf("no changes (%zu services)\n", plan.n_same);
+			ret = KS_EXIT_OK;
+		} else {
+			ret = apply_changes(nl, &want, &plan, replace, gen);
+			if (ret == KS_EXIT_OK)
+				printf("%zu added, %zu changed, %zu deleted, %zu unchanged\n",
+				       plan.n_add, plan.n_change, plan.n_del,
+				       plan.n_same);
+		}
+		ks_plan_free(&plan);
+		ks_state_free(&have);
+		/* Someone changed the tables since the dump: plan again. */
+		if (diff || ret != KS_EXIT_ERROR ||
+		    !strstr(ks_nl_errmsg(nl), "dump again"))
+			break;
+	}
+partial:
+	if (ret == KS_EXIT_OK && n > 0) {
+		fprintf(stderr, "ksvcctl: %s: %d invalid object%s skipped\n",
+			cmd, n, n == 1 ? "" : "s");
+		ret = KS_EXIT_PARTIAL;
+	}
+out:
+	ks_nl_close(nl);
+	ks_state_free(&want);
+out_input:
+	ks_errors_free(&errs);
+	ks_input_free(in);
+	return ret;
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	return apply_or_diff(argc, argv, 0);
+}
+
+/*
+ * diff exits as kubectl diff does: 0 no difference, 1 differences, more
+ * than 1 an error (2 bad input or usage, 3 no module, 4 permission).
+ */
+static int cmd_diff(int argc, char **argv)
+{
+	int ret = apply_or_diff(argc, argv, 1);
+
+	if (ret == KS_DIFFERS)
+		return 1;
+	return ret == KS_EXIT_ERROR ? KS_EXIT_USAGE : ret;
+}
+
+static const struct ks_opt apply_opts[] = {
+	OPT_FILE,
+	{ "dry-run", 'n', 0, NULL, NULL },
+	{ "replace", 'R', 0, NULL, NULL },
+	OPT_PRUNE, OPT_SKIP, OPT_EMPTY, OPT_NODE, OPT_VERBOSE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+const struct ks_cmd ks_cmd_apply = {
+	.name = "apply",
+	.fn = cmd_apply,
+	.args = "",
+	.opts = apply_opts,
+	.help = "Converge the kernel's tables to exactly the Services given, with their\n"
+		"endpoints from EndpointSlices, else Endpoints, else the Pods their selector\n"
+		"picks (kubectl get -o yaml|json output, a List, or manifests; -f repeatable;\n"
+		"a directory means its *.yaml, *.yml and *.json files).  Services absent\n"
+		"from the input are deleted unless --prune=false, which upserts the given\n"
+		"services without reading the table.  Changes go in one transaction: any\n"
+		"error leaves the tables as they were.  --replace swaps the whole table at\n"
+		"once.  --dry-run prints the plan.  --skip-invalid applies the valid objects\n"
+		"and exits 5.  -v says which objects were skipped and why.",
+};
+
+static const struct ks_opt diff_opts[] = {
+	OPT_FILE, OPT_PRUNE, OPT_SKIP, OPT_NODE, OPT_VERBOSE,
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+const struct ks_cmd ks_cmd_diff = {
+	.name = "diff",
+	.fn = cmd_diff,
+	.args = "",
+	.opts = diff_opts,
+	.help = "Show what apply would change, service by service (a new or deleted one\n"
+		"whole).  Exit status: 0 no difference, 1 differences, 2 or more an error\n"
+		"(as kubectl diff).",
+};

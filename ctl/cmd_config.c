@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ksvcctl config: the node configuration of this network namespace. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "nl.h"
+#include "out.h"
+#include "parse.h"
+#include "plan.h"
+#include "table.h"
+#include "validate.h"
+
+#include "cmd.h"
+
+/*
+ * Node-port addresses: prefixes, or addresses (full-length prefixes), as
+ * kube-proxy's --nodeport-addresses; "" empties the list.
+ */
+static int parse_np_list(char *list, struct ks_config *cfg)
+{
+	char *tok, *save = NULL, buf[64];
+
+	cfg->set_np_cidrs = 1;
+	cfg->n_np_cidrs = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct ks_cidr *c = &cfg->np_cidrs[cfg->n_np_cidrs];
+
+		if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS || strlen(tok) > 50)
+			return -1;
+		if (!strchr(tok, '/'))
+			snprintf(buf, sizeof(buf), "%s/%d", tok, strchr(tok, ':') ? 128 : 32);
+		else
+			snprintf(buf, sizeof(buf), "%s", tok);
+		if (ks_cidr_parse(buf, c))
+			return -1;
+		cfg->n_np_cidrs++;
+	}
+	return 0;
+}
+
+/* CIDR,... into at most KSVC_MAX_LOCAL_CIDRS prefixes; "" none. */
+static int parse_cidr_list(char *list, struct ks_cidr *c, size_t *n)
+{
+	char *tok, *save = NULL;
+
+	*n = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == KSVC_MAX_LOCAL_CIDRS || ks_cidr_parse(tok, &c[*n]))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* yes/true 1, no/false 0, else -1. */
+static int parse_yes_no(const char *s)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true"))
+		return 1;
+	if (!strcmp(s, "no") || !strcmp(s, "false"))
+		return 0;
+	return -1;
+}
+
+/* A count: digits only, 1..2^32-1 (0 too when zero_ok). */
+static int parse_u32(const char *s, uint32_t *v, int zero_ok)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end || end == s || *s < '0' || *s > '9' ||
+	    (n == 0 && !zero_ok) || n > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)n;
+	return 0;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
+				 .masquerade_all = -1 };
+	uint32_t n;
+	char a[INET6_ADDRSTRLEN];
+	struct ks_nl *nl = NULL;
+	int c, ret, set = 0;
+	size_t i;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	while ((c = ks_getopt(argc, argv)) != -1) {
+		set = 1;
+		switch (c) {
+		case 'N':
+			if (strlen(optarg) > KSVC_NODE_NAME_MAX)
+				return usage_error("node name '%s' is too long", optarg);
+			snprintf(cfg.node_name, sizeof(cfg.node_name), "%s", optarg);
+			cfg.set_node_name = 1;
+			break;
+		case 'a':
+			if (parse_np_list(optarg, &cfg))
+				return usage_error("--nodeport-addresses: bad address or prefix list '%s'",
+						   optarg);
+			break;
+		case 'd':
+			cfg.drop_invalid = parse_yes_no(optarg);
+			if (cfg.drop_invalid < 0)
+				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
+			break;
+		case 'M':
+			cfg.masquerade_all = parse_yes_no(optarg);
+			if (cfg.masquerade_all < 0)
+				return usage_error("--masquerade-all takes yes or no, not '%s'", optarg);
+			break;
+		case 'P':
+		case 'B': {
+			char *dst = c == 'P' ? cfg.local_prefix : cfg.local_bridge;
+
+			if (strlen(optarg) >= sizeof(cfg.local_prefix) || strchr(optarg, '/'))
+				return usage_error(c == 'P' ?
+						   "--local-interface-prefix: '%s' is not an interface name" :
+						   "--local-bridge: '%s' is not an interface name",
+						   optarg);
+			strcpy(dst, optarg);
+			if (c == 'P')
+				cfg.set_local_prefix = 1;
+			else
+				cfg.set_local_bridge = 1;
+			break;
+		}
+		case 's':
+			if (parse_u32(optarg, &cfg.max_services, 0))
+				return usage_error("--max-services: '%s' is not a count", optarg);
+			break;
+		case 'e':
+			if (parse_u32(optarg, &cfg.max_endpoints, 0))
+				return usage_error("--max-endpoints: '%s' is not a count", optarg);
+			break;
+		case 'F':
+			if (parse_u32(optarg, &cfg.max_affinity, 0))
+				return usage_error("--max-affinity: '%s' is not a count", optarg);
+			break;
+		case 'r':
+			if (parse_u32(optarg, &n, 1))
+				return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
+						   optarg);
+			cfg.max_resets = n;
+			break;
+		case 'L':
+			cfg.set_local_cidrs = 1;
+			if (parse_cidr_list(optarg, cfg.local_cidrs, &cfg.n_local_cidrs))
+				return usage_error("--local-cidrs: bad prefix list '%s'", optarg);
+			break;
+		case 'S':
+			cfg.set_svc_cidrs = 1;
+			if (parse_cidr_list(optarg, cfg.svc_cidrs, &cfg.n_svc_cidrs))
+				return usage_error("--service-cidrs: bad prefix list '%s'", optarg);
+			break;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	ret = open_nl(&nl, "config");
+	if (ret)
+		return ret;
+	if (set) {
+		ret = ks_nl_config_set(nl, &cfg);
+		if (ret) {
+			ret = ks_nl_report(nl, "config", ret);
+			ks_nl_close(nl);
+			return ret;
+		}
+	}
+	ret = ks_nl_config_get(nl, &cfg);
+	if (ret) {
+		/* The change, if any, holds: say so, or the caller retries. */
+		ret = ks_nl_report(nl, set ? "config applied, but reading it back failed" :
+				   "config", ret);
+		ks_nl_close(nl);
+		return ret;
+	}
+	printf("node-name: %s\n", cfg.node_name[0] ? cfg.node_name : "<none>");
+	printf("nodeport-addresses:");
+	if (!cfg.n_np_cidrs)
+		printf(" <every local address but loopback and link-local>");
+	for (i = 0; i < cfg.n_np_cidrs; i++) {
+		const struct ks_cidr *c = &cfg.np_cidrs[i];
+
+		inet_ntop(c->addr.family, c->addr.a, a, sizeof(a));
+		/* An address as given: a full-length prefix without its length. */
+		if (c->prefix == (c->addr.family == AF_INET ? 32 : 128))
+			printf(" %s", a);
+		else
+			printf(" %s/%u", a, c->prefix);
+	}
+	printf("\nlocal-cidrs:");
+	if (!cfg.n_local_cidrs)
+		printf(" <none: only the node itself is local>");
+	for (i = 0; i < cfg.n_local_cidrs; i++) {
+		inet_ntop(cfg.local_cidrs[i].addr.family, cfg.local_cidrs[i].addr.a,
+			  a, sizeof(a));
+		printf(" %s/%u", a, cfg.local_cidrs[i].prefix);
+	}
+	printf("\nservice-cidrs:");
+	if (!cfg.n_svc_cidrs)
+		printf(" <none>");
+	for (i = 0; i < cfg.n_svc_cidrs; i++) {
+		inet_ntop(cfg.svc_cidrs[i].addr.family, cfg.svc_cidrs[i].addr.a,
+			  a, sizeof(a));
+		printf(" %s/%u", a, cfg.svc_cidrs[i].prefix);
+	}
+	printf("\nlocal-interface-prefix: %s\n", cfg.local_prefix[0] ? cfg.local_prefix : "<none>");
+	printf("local-bridge: %s\n", cfg.local_bridge[0] ? cfg.local_bridge : "<none>");
+	/* An older module does not report it. */
+	if (cfg.masquerade_all >= 0)
+		printf("masquerade-all: %s\n", cfg.masquerade_all ? "yes" : "no");
+	printf("drop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
+	printf("max-services: %u\nmax-endpoints: %u\n", cfg.max_services,
+	       cfg.max_endpoints);
+	/* An older module reports neither. */
+	if (cfg.max_affinity)
+		printf("max-affinity: %u\n", cfg.max_affinity);
+	if (cfg.affinity_entries >= 0)
+		printf("affinity-entries: %lld\n", (long long)cfg.affinity_entries);
+	if (cfg.max_resets > 0)
+		printf("max-resets-per-sec: %lld\n", (long long)cfg.max_resets);
+	else if (!cfg.max_resets)
+		printf("max-resets-per-sec: <no limit>\n");
+	ks_nl_close(nl);
+	return KS_EXIT_OK;
+}
+
+static const struct ks_opt config_opts[] = {
+	OPT_NODE,
+	{ "nodeport-addresses", 'a', 0, "CIDR|ADDR,...", NULL },
+	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
+	{ "service-cidrs", 'S', 0, "CIDR,...", NULL },
+	{ "local-interface-prefix", 'P', 0, "PREFIX", NULL },
+	{ "local-bridge", 'B', 0, "BRIDGE", NULL },
+	{ "masquerade-all", 'M', 0, "yes|no", "yes no" },
+	{ "drop-invalid", 'd', 0, "yes|no", "yes no" },
+	{ "max-services", 's', 0, "N", NULL },
+	{ "max-endpoints", 'e', 0, "N", NULL },
+	{ "max-affinity", 'F', 0, "N", NULL },
+	{ "max-resets-per-sec", 'r', 0, "N", NULL },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+const struct ks_cmd ks_cmd_config = {
+	.name = "config",
+	.fn = cmd_config,
+	.args = "",
+	.opts = config_opts,
+	.help = "Show or set the node configuration of this network namespace: the node\n"
+		"name, the node-port addresses, what traffic is from a pod (one local-\n"
+		"traffic detector: the pod CIDRs, an interface name prefix, or the pods'\n"
+		"bridge; traffic to a cluster IP from anything else is masqueraded), the\n"
+		"masquerade of all cluster IP traffic, the Service CIDRs (a new connection\n"
+		"to an address in them that no Service holds is dropped; one to a live\n"
+		"cluster IP on a port it does not serve is refused in any case), the drop of\n"
+		"forwarded INVALID packets, limits:\n"
+		"services, endpoints, sessionAffinity entries (the least recently used go\n"
+		"when full; affinity-entries: those in use), TCP resets a second for\n"
+		"services without endpoints (0: no limit).",
+};
