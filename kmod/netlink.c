@@ -259,12 +259,15 @@ static int ksvc_parse_cidr(struct nlattr *nest, struct ksvc_cidr *c,
 	return 0;
 }
 
+/* A nested list of prefixes into out[*n]; no list: out left as it was. */
 static int ksvc_parse_cidrs(struct nlattr *list, struct ksvc_cidr *out,
 			    u32 max, u32 *n, struct netlink_ext_ack *extack)
 {
 	struct nlattr *a;
 	int rem, err;
 
+	if (!list)
+		return 0;
 	*n = 0;
 	nla_for_each_nested(a, list, rem) {
 		if (*n == max) {
@@ -942,27 +945,17 @@ static int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			cfg->n_np_cidrs++;
 		}
 	}
-	if (tb[KSVC_CFG_A_SERVICE_CIDRS]) {
-		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], cfg->svc_cidrs,
-				       KSVC_MAX_LOCAL_CIDRS, &cfg->n_svc_cidrs,
-				       info->extack);
-		if (err)
-			goto out_free;
-	}
-	if (tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
-		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
-				       KSVC_MAX_NODEPORT_ADDRS, &cfg->n_np_cidrs,
-				       info->extack);
-		if (err)
-			goto out_free;
-	}
-	if (tb[KSVC_CFG_A_LOCAL_CIDRS]) {
-		err = ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
-				       KSVC_MAX_LOCAL_CIDRS, &cfg->n_local_cidrs,
-				       info->extack);
-		if (err)
-			goto out_free;
-	}
+	err = ksvc_parse_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], cfg->svc_cidrs,
+			       ARRAY_SIZE(cfg->svc_cidrs), &cfg->n_svc_cidrs,
+			       info->extack) ?:
+	      ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
+			       ARRAY_SIZE(cfg->np_cidrs), &cfg->n_np_cidrs,
+			       info->extack) ?:
+	      ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
+			       ARRAY_SIZE(cfg->local_cidrs), &cfg->n_local_cidrs,
+			       info->extack);
+	if (err)
+		goto out_free;
 	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX])
 		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
 			    sizeof(cfg->local_prefix));
