@@ -197,28 +197,14 @@ static int apply_or_diff(int argc, char **argv, int diff)
 		if (cfg.node_name[0])
 			po.node_name = cfg.node_name;
 	}
-	n = ks_input_build(in, &po, &want, &errs);
-	ks_errors_print(&errs, stderr);
-	if (n < 0) {
-		fprintf(stderr, "ksvcctl: %s: out of memory\n", cmd);
-		ret = KS_EXIT_ERROR;
+	ret = ks_input_check(in, &po, &want, &errs, stderr, cmd,
+			     diff ? "nothing was compared" : "nothing was applied",
+			     diff ? KS_EXIT_USAGE : KS_EXIT_ERROR,
+			     allow_empty || !prune || diff ? NULL :
+			     "refusing to delete every service (--allow-empty to mean it)",
+			     &n);
+	if (ret)
 		goto out;
-	}
-	if (n > 0 && !po.skip_invalid) {
-		fprintf(stderr, "ksvcctl: %s: %d error%s: nothing was %s\n",
-			cmd, n, n == 1 ? "" : "s", diff ? "compared" : "applied");
-		ret = diff ? KS_EXIT_USAGE : KS_EXIT_ERROR;
-		goto out;
-	}
-	if (!want.n_svcs && !allow_empty && prune && !diff) {
-		char why[256];
-
-		ks_input_why_empty(in, why, sizeof(why));
-		fprintf(stderr, "ksvcctl: apply: %s; refusing to delete every service (--allow-empty to mean it)\n",
-			why);
-		ret = KS_EXIT_ERROR;
-		goto out;
-	}
 	if (!prune && !dry) {
 		ret = upsert_all(nl, &want);
 		goto partial;

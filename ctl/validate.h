@@ -19,6 +19,19 @@ struct ks_validate_opts {
 };
 
 /*
+ * Build in into want as apply does, print the errors to err, then refuse
+ * what apply refuses, each refusal said as "ksvcctl: CMD: ...": errors
+ * without skip_invalid ("N errors: " then nothing, e.g. "nothing was
+ * applied"; the status err_status), and, when empty is not NULL, an input
+ * without any Service ("<why>; " then empty).  0 to go on, else the exit
+ * status.  *n_invalid: the objects skipped.
+ */
+int ks_input_check(struct ks_input *in, const struct ks_parse_opts *po,
+		   struct ks_state *want, struct ks_errors *errs, FILE *err,
+		   const char *cmd, const char *nothing, int err_status,
+		   const char *empty, int *n_invalid);
+
+/*
  * Build in (every file already added, errors of reading them in errs) and
  * say what apply would: the errors on err, then the summary on out.
  * Returns apply's exit status for the same input: KS_EXIT_OK, or
