@@ -99,3 +99,50 @@ int open_nl(struct ks_nl **nl, const char *what)
 		return ks_nl_report(NULL, what, err);
 	return 0;
 }
+
+int cmd_input_init(struct cmd_input *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	ci->in = ks_input_new();
+	if (!ci->in)
+		return -1;
+	ks_errors_init(&ci->errs);
+	return 0;
+}
+
+int cmd_input_opt(struct cmd_input *ci, int c, const char *arg)
+{
+	switch (c) {
+	case 'f':
+		ks_input_add_path(ci->in, arg, &ci->errs);
+		ci->nfiles++;
+		return 1;
+	case 's':
+		ci->po.skip_invalid = 1;
+		return 1;
+	case 'E':
+		ci->allow_empty = 1;
+		return 1;
+	case 'N':
+		ci->po.node_name = arg;
+		return 1;
+	case 'v':
+		ci->po.verbose = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_input_check_args(const struct cmd_input *ci, int argc)
+{
+	if (!ci->nfiles || optind < argc)
+		return usage_error("%s", ci->nfiles ? "unexpected argument" :
+				   "-f FILE|DIR|- is required");
+	return 0;
+}
+
+void cmd_input_free(struct cmd_input *ci)
+{
+	ks_errors_free(&ci->errs);
+	ks_input_free(ci->in);
+}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "nl.h"
+#include "parse.h"
 
 /*
  * One table of options per command: getopt's, the usage line, the bash
@@ -57,6 +58,24 @@ int usage_error(const char *fmt, const char *arg);
 /* --help or -h among the arguments: the command's help printed. */
 int want_help(int argc, char **argv);
 int open_nl(struct ks_nl **nl, const char *what);
+
+/*
+ * What apply, diff and validate read: the files of -f, and the options
+ * that say how (--skip-invalid, --allow-empty, --node-name, -v).
+ */
+struct cmd_input {
+	struct ks_input *in;
+	struct ks_errors errs;
+	struct ks_parse_opts po;
+	int allow_empty, nfiles;
+};
+/* -1: out of memory. */
+int cmd_input_init(struct cmd_input *ci);
+/* Option c (with arg) if it is one of the input's: 1, else 0. */
+int cmd_input_opt(struct cmd_input *ci, int c, const char *arg);
+/* After the options: 0, or the usage error (no -f, a stray argument). */
+int cmd_input_check_args(const struct cmd_input *ci, int argc);
+void cmd_input_free(struct cmd_input *ci);
 
 extern const struct ks_cmd ks_cmd_version;
 extern const struct ks_cmd ks_cmd_apply;

@@ -35,6 +35,9 @@ static const char *commit_what(size_t n_changes, const struct ks_service *svc)
 	return what;
 }
 
+/* apply_changes: the tables moved on since the dump (not an exit code). */
+#define KS_STALE 101
+
 static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 			 const struct ks_plan *plan, int replace, uint64_t gen)
 {
@@ -43,6 +46,9 @@ static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 	int err;
 
 	err = ks_nl_tx_begin(nl, replace ? KSVC_TX_F_REPLACE : 0, gen);
+	/* The tables changed since the dump: the caller plans again. */
+	if (err == -ESTALE)
+		return KS_STALE;
 	if (err)
 		return ks_nl_report(nl, "apply: begin", err);
 	if (replace) {
@@ -69,6 +75,8 @@ static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
 		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
 	}
 	err = ks_nl_tx_commit(nl, gen);
+	if (err == -ESTALE)
+		return KS_STALE;
 	if (err) {
 		ks_nl_report(nl, commit_what(replace ? want->n_svcs : ks_plan_size(plan),
 					     svc), err);
@@ -117,31 +125,25 @@ static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
 #define KS_DIFFERS 100	/* diff's result, not an exit code */
 static int apply_or_diff(int argc, char **argv, int diff)
 {
-	struct ks_parse_opts po = { 0 };
-	int dry = diff, replace = 0, prune = 1, allow_empty = 0, nfiles = 0;
+	int dry = diff, replace = 0, prune = 1;
 	const char *cmd = diff ? "diff" : "apply";
 	struct ks_state want, have;
 	struct ks_config cfg;
-	struct ks_errors errs;
+	struct cmd_input ci;
 	struct ks_nl *nl = NULL;
-	struct ks_input *in;
 	struct ks_plan plan;
 	uint64_t gen = 0;
 	int c, n, ret, tries;
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	in = ks_input_new();
-	if (!in)
+	if (cmd_input_init(&ci))
 		return KS_EXIT_ERROR;
-	ks_errors_init(&errs);
 	ks_state_init(&want);
 	while ((c = ks_getopt(argc, argv)) != -1) {
+		if (cmd_input_opt(&ci, c, optarg))
+			continue;
 		switch (c) {
-		case 'f':
-			ks_input_add_path(in, optarg, &errs);
-			nfiles++;
-			break;
 		case 'n':
 			dry = 1;
 			break;
@@ -156,28 +158,14 @@ static int apply_or_diff(int argc, char **argv, int diff)
 				goto out_input;
 			}
 			break;
-		case 's':
-			po.skip_invalid = 1;
-			break;
-		case 'E':
-			allow_empty = 1;
-			break;
-		case 'N':
-			po.node_name = optarg;
-			break;
-		case 'v':
-			po.verbose = 1;
-			break;
 		default:
 			ret = usage_error("%s", "bad option");
 			goto out_input;
 		}
 	}
-	if (!nfiles || optind < argc) {
-		ret = usage_error("%s", nfiles ? "unexpected argument" :
-				  "-f FILE|DIR|- is required");
+	ret = cmd_input_check_args(&ci, argc);
+	if (ret)
 		goto out_input;
-	}
 	if (replace && !prune) {
 		ret = usage_error("%s", "--replace swaps the whole table: it cannot go with --prune=false");
 		goto out_input;
@@ -187,7 +175,7 @@ static int apply_or_diff(int argc, char **argv, int diff)
 	ret = open_nl(&nl, cmd);
 	if (ret)
 		goto out_input;
-	if (!po.node_name) {
+	if (!ci.po.node_name) {
 		/* Without it, Local endpoints would be planned as remote. */
 		ret = ks_nl_config_get(nl, &cfg);
 		if (ret) {
@@ -195,12 +183,12 @@ static int apply_or_diff(int argc, char **argv, int diff)
 			goto out;
 		}
 		if (cfg.node_name[0])
-			po.node_name = cfg.node_name;
+			ci.po.node_name = cfg.node_name;
 	}
-	ret = ks_input_check(in, &po, &want, &errs, stderr, cmd,
+	ret = ks_input_check(ci.in, &ci.po, &want, &ci.errs, stderr, cmd,
 			     diff ? "nothing was compared" : "nothing was applied",
 			     diff ? KS_EXIT_USAGE : KS_EXIT_ERROR,
-			     allow_empty || !prune || diff ? NULL :
+			     ci.allow_empty || !prune || diff ? NULL :
 			     "refusing to delete every service (--allow-empty to mean it)",
 			     &n);
 	if (ret)
@@ -240,9 +228,13 @@ static int apply_or_diff(int argc, char **argv, int diff)
 		ks_plan_free(&plan);
 		ks_state_free(&have);
 		/* Someone changed the tables since the dump: plan again. */
-		if (diff || ret != KS_EXIT_ERROR ||
-		    !strstr(ks_nl_errmsg(nl), "dump again"))
+		if (ret != KS_STALE)
 			break;
+	}
+	if (ret == KS_STALE) {
+		fprintf(stderr, "ksvcctl: apply: the tables kept changing under it (%d tries); nothing was changed\n",
+			tries);
+		ret = KS_EXIT_ERROR;
 	}
 partial:
 	if (ret == KS_EXIT_OK && n > 0) {
@@ -254,8 +246,7 @@ out:
 	ks_nl_close(nl);
 	ks_state_free(&want);
 out_input:
-	ks_errors_free(&errs);
-	ks_input_free(in);
+	cmd_input_free(&ci);
 	return ret;
 }
 

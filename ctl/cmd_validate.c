@@ -24,51 +24,30 @@
 static int cmd_validate(int argc, char **argv)
 {
 	struct ks_validate_opts vo = { 0 };
-	struct ks_errors errs;
-	struct ks_input *in;
-	int c, nfiles = 0, ret;
+	struct cmd_input ci;
+	int c, ret;
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
-	in = ks_input_new();
-	if (!in)
+	if (cmd_input_init(&ci))
 		return KS_EXIT_ERROR;
-	ks_errors_init(&errs);
 	while ((c = ks_getopt(argc, argv)) != -1) {
-		switch (c) {
-		case 'f':
-			ks_input_add_path(in, optarg, &errs);
-			nfiles++;
-			break;
-		case 's':
-			vo.parse.skip_invalid = 1;
-			break;
-		case 'E':
-			vo.allow_empty = 1;
-			break;
-		case 'N':
-			vo.parse.node_name = optarg;
-			break;
-		case 'q':
-			vo.quiet = 1;
-			break;
-		case 'v':
-			vo.parse.verbose = 1;
-			break;
-		default:
+		if (cmd_input_opt(&ci, c, optarg))
+			continue;
+		if (c != 'q') {
 			ret = usage_error("%s", "bad option");
 			goto out;
 		}
+		vo.quiet = 1;
 	}
-	if (!nfiles || optind < argc) {
-		ret = usage_error("%s", nfiles ? "unexpected argument" :
-				  "-f FILE|DIR|- is required");
+	ret = cmd_input_check_args(&ci, argc);
+	if (ret)
 		goto out;
-	}
-	ret = ks_validate(in, &vo, &errs, stdout, stderr);
+	vo.parse = ci.po;
+	vo.allow_empty = ci.allow_empty;
+	ret = ks_validate(ci.in, &vo, &ci.errs, stdout, stderr);
 out:
-	ks_errors_free(&errs);
-	ks_input_free(in);
+	cmd_input_free(&ci);
 	return ret;
 }
 
