@@ -19,7 +19,7 @@
 
 static int cmd_stats(int argc, char **argv)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[KS_ADDR_PORT_LEN];
 	struct ks_nl *nl = NULL;
 	const char *out = "";
 	struct ks_state st;
@@ -61,10 +61,8 @@ static int cmd_stats(int argc, char **argv)
 		for (j = 0; j < svc->n_eps; j++) {
 			const struct ks_endpoint *ep = &svc->eps[j];
 
-			inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
-			printf("  endpoint %s%s%s:%u/%s connections=%llu\n",
-			       ep->addr.family == AF_INET6 ? "[" : "", a,
-			       ep->addr.family == AF_INET6 ? "]" : "", ep->port,
+			printf("  endpoint %s/%s connections=%llu\n",
+			       ks_addr_port(a, sizeof(a), &ep->addr, ep->port),
 			       ks_proto_name(svc->ports[ep->port_index].proto),
 			       (unsigned long long)ep->conns);
 		}

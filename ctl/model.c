@@ -7,6 +7,7 @@
  * whatever order their sources listed frontends and endpoints in.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -296,4 +297,38 @@ const char *ks_proto_name(uint8_t proto)
 		return "SCTP";
 	}
 	return "?";
+}
+
+int ks_proto_parse(const char *s)
+{
+	if (!strcmp(s, "TCP"))
+		return IPPROTO_TCP;
+	if (!strcmp(s, "UDP"))
+		return IPPROTO_UDP;
+	if (!strcmp(s, "SCTP"))
+		return IPPROTO_SCTP;
+	return -1;
+}
+
+const char *ks_svc_type_name(uint8_t type)
+{
+	switch (type) {
+	case KSVC_SVC_NODE_PORT:
+		return "NodePort";
+	case KSVC_SVC_LOAD_BALANCER:
+		return "LoadBalancer";
+	case KSVC_SVC_EXTERNAL_NAME:
+		return "ExternalName";
+	default:
+		return "ClusterIP";	/* a headless Service is one too */
+	}
+}
+
+char *ks_addr_port(char *buf, size_t len, const struct ks_addr *a, uint16_t port)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	inet_ntop(a->family, a->a, s, sizeof(s));
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", s, port);
+	return buf;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <linux/ksvc.h>
 
 struct ks_addr {
@@ -116,7 +117,16 @@ int ks_service_cmp(const struct ks_service *a, const struct ks_service *b);
 int ks_cidr_cmp(const struct ks_cidr *a, const struct ks_cidr *b);
 /* "10.0.0.0/8" or "fd00::/64" into c, masked; -1 when it is none. */
 int ks_cidr_parse(const char *s, struct ks_cidr *c);
-/* "TCP", "UDP", "SCTP" ("?" for anything else). */
+/*
+ * The names ksvcctl reads and prints, in one place:
+ * "TCP", "UDP", "SCTP" ("?" for anything else), and back (-1: none);
+ */
 const char *ks_proto_name(uint8_t proto);
+int ks_proto_parse(const char *s);
+/* spec.type as Kubernetes writes it (a headless Service is a ClusterIP one); */
+const char *ks_svc_type_name(uint8_t type);
+/* "10.0.0.1:80", "[fd00::1]:80" into buf, returned. */
+#define KS_ADDR_PORT_LEN	(INET6_ADDRSTRLEN + 8)
+char *ks_addr_port(char *buf, size_t len, const struct ks_addr *a, uint16_t port);
 
 #endif

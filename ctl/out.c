@@ -280,13 +280,6 @@ static uint16_t uniform_target(const struct ks_service *svc, size_t pi)
 
 static struct onode *service_obj(const struct ks_service *svc)
 {
-	static const char *const types[] = {
-		[KSVC_SVC_CLUSTER_IP] = "ClusterIP",
-		[KSVC_SVC_NODE_PORT] = "NodePort",
-		[KSVC_SVC_LOAD_BALANCER] = "LoadBalancer",
-		[KSVC_SVC_EXTERNAL_NAME] = "ExternalName",
-		[KSVC_SVC_HEADLESS] = "ClusterIP",
-	};
 	struct onode *obj = onew(O_MAP), *spec, *l, *p, *lb = NULL;
 	char a[INET6_ADDRSTRLEN];
 	size_t i, n_cip = 0;
@@ -299,8 +292,7 @@ static struct onode *service_obj(const struct ks_service *svc)
 		ostr(omap(obj->kids[obj->n - 1], "annotations"),
 		     "ksvc.io/algorithm", "round-robin");
 	spec = omap(obj, "spec");
-	ostr(spec, "type", svc->type <= KSVC_SVC_TYPE_MAX ?
-	     types[svc->type] : "ClusterIP");
+	ostr(spec, "type", ks_svc_type_name(svc->type));
 	if (svc->type == KSVC_SVC_EXTERNAL_NAME) {
 		ostr(spec, "externalName", svc->external_name);
 	} else if (svc->type == KSVC_SVC_HEADLESS) {

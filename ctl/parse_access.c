@@ -216,12 +216,8 @@ uint8_t want_proto(struct obj *o, const struct node *map,
 	s = want_str(o, n, path, SHOW);
 	if (!s)
 		return 0;
-	if (!strcmp(s, "TCP"))
-		return IPPROTO_TCP;
-	if (!strcmp(s, "UDP"))
-		return IPPROTO_UDP;
-	if (!strcmp(s, "SCTP"))
-		return IPPROTO_SCTP;
+	if (ks_proto_parse(s) > 0)
+		return (uint8_t)ks_proto_parse(s);
 	oerr(o, n, path, "%s is not a protocol (TCP, UDP, SCTP)", s);
 	return 0;
 }

@@ -94,26 +94,16 @@ void ks_plan_print(const struct ks_plan *plan, FILE *f)
 		plan->n_add, plan->n_change, plan->n_del, plan->n_same);
 }
 
-static const char *proto_str(uint8_t p)
-{
-	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" :
-	       p == IPPROTO_SCTP ? "SCTP" : "?";
-}
-
+/* In a diff a headless Service says so: ClusterIP to headless is a change. */
 static const char *type_str(uint8_t t)
 {
-	static const char *const n[] = {
-		"ClusterIP", "NodePort", "LoadBalancer", "ExternalName",
-		"Headless",
-	};
-
-	return t <= KSVC_SVC_TYPE_MAX ? n[t] : "?";
+	return t == KSVC_SVC_HEADLESS ? "ClusterIP (headless)" : ks_svc_type_name(t);
 }
 
 static void port_line(FILE *f, char sign, size_t i, const struct ks_port *p)
 {
 	fprintf(f, "    %c port[%zu] %s%s%u/%s", sign, i, p->name,
-		p->name[0] ? " " : "", p->port, proto_str(p->proto));
+		p->name[0] ? " " : "", p->port, ks_proto_name(p->proto));
 	if (p->node_port)
 		fprintf(f, " nodePort %u", p->node_port);
 	fputc('\n', f);
@@ -140,13 +130,10 @@ static void fe_line(FILE *f, char sign, const struct ks_frontend *fe)
 static void ep_line(FILE *f, char sign, const struct ks_service *svc,
 		    const struct ks_endpoint *ep)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[KS_ADDR_PORT_LEN];
 
-	inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
-	fprintf(f, "    %c endpoint %s%s%s:%u port[%u]%s%s%s%s\n", sign,
-		ep->addr.family == AF_INET6 ? "[" : "", a,
-		ep->addr.family == AF_INET6 ? "]" : "", ep->port,
-		ep->port_index,
+	fprintf(f, "    %c endpoint %s port[%u]%s%s%s%s\n", sign,
+		ks_addr_port(a, sizeof(a), &ep->addr, ep->port), ep->port_index,
 		ep->flags & KSVC_EP_F_READY ? " ready" : " not-ready",
 		ep->flags & KSVC_EP_F_SERVING ? " serving" : "",
 		ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",

@@ -11,20 +11,6 @@
 
 #include "table.h"
 
-static const char *type_name(const struct ks_service *svc)
-{
-	switch (svc->type) {
-	case KSVC_SVC_NODE_PORT:
-		return "NodePort";
-	case KSVC_SVC_LOAD_BALANCER:
-		return "LoadBalancer";
-	case KSVC_SVC_EXTERNAL_NAME:
-		return "ExternalName";
-	default:
-		return "ClusterIP";
-	}
-}
-
 /* Append to a bounded buffer, comma-separated. */
 static void cat(char *buf, size_t len, const char *s)
 {
@@ -69,7 +55,7 @@ static void row_of(const struct ks_service *svc, struct ks_row *r)
 	r->svc = svc;
 	snprintf(r->cell[0], sizeof(r->cell[0]), "%s", svc->ns);
 	snprintf(r->cell[1], sizeof(r->cell[1]), "%s", svc->name);
-	snprintf(r->cell[2], sizeof(r->cell[2]), "%s", type_name(svc));
+	snprintf(r->cell[2], sizeof(r->cell[2]), "%s", ks_svc_type_name(svc->type));
 	addrs_of(svc, 1, r->cell[3], sizeof(r->cell[3]));
 	addrs_of(svc, 0, r->cell[4], sizeof(r->cell[4]));
 	if (svc->type == KSVC_SVC_HEADLESS)
@@ -186,7 +172,7 @@ void ks_table_services(FILE *f, const struct ks_state *st, const char *ns,
 static void endpoints_cell(const struct ks_service *svc, char *buf,
 			   size_t len)
 {
-	char a[INET6_ADDRSTRLEN], one[INET6_ADDRSTRLEN + 16];
+	char one[KS_ADDR_PORT_LEN];
 	size_t j, shown = 0, more = 0;
 
 	buf[0] = '\0';
@@ -199,10 +185,7 @@ static void endpoints_cell(const struct ks_service *svc, char *buf,
 			more++;
 			continue;
 		}
-		inet_ntop(ep->addr.family, ep->addr.a, a, sizeof(a));
-		snprintf(one, sizeof(one), ep->addr.family == AF_INET6 ?
-			 "[%s]:%u" : "%s:%u", a, ep->port);
-		cat(buf, len, one);
+		cat(buf, len, ks_addr_port(one, sizeof(one), &ep->addr, ep->port));
 		shown++;
 	}
 	if (!shown)
