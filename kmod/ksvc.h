@@ -289,6 +289,9 @@ const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index
 bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
 		     const union nf_inet_addr *addr);
 
+/* selftest.c: 0, or the self-tests failed (with ksvc.selftest=1) */
+int ksvc_selftest(void);
+
 /* stats.c */
 struct ksvc_ctrs *ksvc_ctrs_alloc(u32 n_eps);
 struct ksvc_ctrs *ksvc_ctrs_grow(struct ksvc_ctrs *c, u32 n_eps);

@@ -129,6 +129,9 @@ static int __init ksvc_init(void)
 	ksvc_fault_leak = kmalloc(128, GFP_KERNEL);
 	ksvc_fault_leak = NULL;
 #endif
+	err = ksvc_selftest();
+	if (err)
+		return err;
 	/* Masqueraded flows go when their device or address does. */
 	err = nf_nat_masquerade_inet_register_notifiers();
 	if (err)

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # The module loads with its conntrack/NAT dependencies and unloads; doing it
 # again and again leaves nothing behind: no module, no sysfs directory, the
-# dependencies' reference counts back where they were.
+# dependencies' reference counts back where they were.  Loaded with
+# selftest=1 it runs its own tests of its pure functions (endpoint order,
+# the usable set, round robin, CIDR matching, per-CPU counters) and says
+# they passed; the debug kernel's runs load it so every time.
 . "$(dirname "$0")/lib.sh"
 require modprobe modinfo
 
-ktap_header 6
+ktap_header 7
 
 # refcnts: "module=count" for every dependency of ksvc.
 refcnts() {
@@ -46,6 +49,16 @@ check "dependency reference counts unchanged" test "$(refcnts)" = "$before"
 
 modprobe -r ksvc
 check "unload leaves no module and no sysfs directory" gone
+
+passed() { dmesg | grep -c 'ksvc: self-tests passed'; }
+self_tests() {
+	local n
+	n=$(passed)
+	modprobe ksvc selftest=1 || return 1
+	test "$(passed)" -gt "$n"
+}
+check "the module's self-tests pass at load (selftest=1)" self_tests
+modprobe -r ksvc
 
 # The family's alias lets the kernel load the module on first use.
 autoload() {

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-tests of ksvc's pure functions, run at load when ksvc.selftest=1
+ * (the debug kernel's VM runs set it on the kernel command line), as
+ * WireGuard tests its allowed-IPs trie at load: the order of a Service's
+ * endpoints and its per-port, per-family ranges; the usable set with its
+ * fallback to serving-and-terminating endpoints and the local subset; the
+ * picks of both algorithms; CIDR matching; the per-CPU counter chunks.  A
+ * failure says which check, and refuses the load.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/inet.h>
+#include <linux/module.h>
+#include "ksvc.h"
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "run the self-tests at load; a failure refuses it");
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			pr_err("self-test failed: %s (%s:%d)\n", #cond,	\
+			       __FILE__, __LINE__);			\
+			ok = false;					\
+		}							\
+	} while (0)
+
+static void ep4(struct ksvc_ep *ep, const char *a, u8 port_index, u32 flags)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->family = AF_INET;
+	ep->addr.ip = in_aton(a);
+	ep->port = htons(8080);
+	ep->port_index = port_index;
+	ep->flags = flags;
+}
+
+static bool ep_is(const struct ksvc_ep *ep, const char *a)
+{
+	return ep && ep->family == AF_INET && ep->addr.ip == in_aton(a);
+}
+
+#define RDY	(KSVC_EP_F_READY | KSVC_EP_F_SERVING)
+#define TRM	(KSVC_EP_F_SERVING | KSVC_EP_F_TERMINATING)
+#define LOC	KSVC_EP_F_LOCAL
+
+/*
+ * Port 0, IPv4: two ready (one local), two serving and terminating (one
+ * local), one neither; port 0, IPv6: one ready local; port 1: one ready.
+ */
+static struct ksvc_svc *ksvc_test_svc(u8 algo)
+{
+	struct ksvc_svc *svc = ksvc_svc_alloc(2, 1, 7);
+	struct ksvc_ep *e;
+
+	if (!svc)
+		return NULL;
+	e = svc->eps;
+	ep4(&e[0], "10.0.0.5", 0, RDY);
+	ep4(&e[1], "10.0.0.1", 0, 0);
+	ep4(&e[2], "10.0.1.1", 1, RDY);
+	ep4(&e[3], "10.0.0.2", 0, TRM);
+	ep4(&e[4], "10.0.0.3", 0, RDY | LOC);
+	ep4(&e[5], "10.0.0.4", 0, TRM | LOC);
+	memset(&e[6], 0, sizeof(e[6]));
+	e[6].family = AF_INET6;
+	e[6].addr.in6.s6_addr[0] = 0xfd;
+	e[6].addr.in6.s6_addr[15] = 1;
+	e[6].port = htons(8080);
+	e[6].flags = RDY | LOC;
+	svc->n_eps = 7;
+	svc->algo = algo;
+	svc->ports[0].proto = IPPROTO_TCP;
+	svc->ports[0].port = htons(80);
+	svc->ports[1].proto = IPPROTO_TCP;
+	svc->ports[1].port = htons(81);
+	ksvc_svc_finalize(svc);
+	return svc;
+}
+
+static bool ksvc_test_order(void)
+{
+	struct ksvc_svc *svc = ksvc_test_svc(KSVC_ALGO_RANDOM);
+	const struct ksvc_range *r;
+	const struct ksvc_ep *ep;
+	bool ok = true;
+	u32 first, n, i;
+
+	if (!svc)
+		return false;
+	/* Ready first, this node's first; then the fallback; then the rest. */
+	CHECK(ep_is(&svc->eps[0], "10.0.0.3"));
+	CHECK(ep_is(&svc->eps[1], "10.0.0.5"));
+	CHECK(ep_is(&svc->eps[2], "10.0.0.4"));
+	CHECK(ep_is(&svc->eps[3], "10.0.0.2"));
+	CHECK(ep_is(&svc->eps[4], "10.0.0.1"));
+	CHECK(svc->eps[5].family == AF_INET6);
+	CHECK(ep_is(&svc->eps[6], "10.0.1.1"));
+	r = &svc->ports[0].fam[0];
+	CHECK(r->start == 0 && r->n_ready == 2 && r->n_ready_local == 1 &&
+	      r->n_fallback == 2 && r->n_fallback_local == 1);
+	r = &svc->ports[0].fam[1];
+	CHECK(r->start == 5 && r->n_ready == 1 && r->n_ready_local == 1 &&
+	      !r->n_fallback);
+	r = &svc->ports[1].fam[0];
+	CHECK(r->start == 6 && r->n_ready == 1 && !r->n_ready_local);
+	CHECK(!svc->ports[1].fam[1].n_ready);
+
+	/* The usable set: the ready ones, or the local ready ones. */
+	n = ksvc_usable(svc, 0, AF_INET, false, &first);
+	CHECK(n == 2 && first == 0);
+	n = ksvc_usable(svc, 0, AF_INET, true, &first);
+	CHECK(n == 1 && first == 0);
+	n = ksvc_usable(svc, 1, AF_INET6, false, &first);
+	CHECK(n == 0);
+	for (i = 0; i < 64; i++) {
+		ep = ksvc_pick(svc, 0, AF_INET, false);
+		CHECK(ep_is(ep, "10.0.0.3") || ep_is(ep, "10.0.0.5"));
+		CHECK(ep_is(ksvc_pick(svc, 0, AF_INET, true), "10.0.0.3"));
+	}
+	CHECK(!ksvc_pick(svc, 1, AF_INET6, false));
+	CHECK(ep_is(ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[1].addr,
+				     htons(8080)), "10.0.0.5"));
+	CHECK(!ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[2].addr,
+				htons(8080)));
+	CHECK(!ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[1].addr,
+				htons(8081)));
+
+	/* None ready: the serving and terminating ones, this node's first. */
+	svc->eps[0].flags = TRM | LOC;
+	svc->eps[1].flags = 0;
+	ksvc_svc_finalize(svc);
+	n = ksvc_usable(svc, 0, AF_INET, false, &first);
+	CHECK(n == 3 && ep_is(&svc->eps[first], "10.0.0.3"));
+	n = ksvc_usable(svc, 0, AF_INET, true, &first);
+	CHECK(n == 2);
+	for (i = 0; i < 64; i++) {
+		ep = ksvc_pick(svc, 0, AF_INET, true);
+		CHECK(ep_is(ep, "10.0.0.3") || ep_is(ep, "10.0.0.4"));
+	}
+	ksvc_svc_free(svc);
+	return ok;
+}
+
+/* Round robin: each usable endpoint in turn, the turn kept per subset. */
+static bool ksvc_test_round_robin(void)
+{
+	struct ksvc_svc *svc = ksvc_test_svc(KSVC_ALGO_ROUND_ROBIN);
+	const struct ksvc_ep *a, *b;
+	bool ok = true;
+	int i;
+
+	if (!svc)
+		return false;
+	for (i = 0; i < 8; i++) {
+		a = ksvc_pick(svc, 0, AF_INET, false);
+		b = ksvc_pick(svc, 0, AF_INET, false);
+		CHECK(a && b && a != b);
+		CHECK(ep_is(ksvc_pick(svc, 0, AF_INET, true), "10.0.0.3"));
+	}
+	ksvc_svc_free(svc);
+	return ok;
+}
+
+static bool ksvc_test_cidr(void)
+{
+	struct ksvc_cidr c = { .family = AF_INET, .prefix = 24 };
+	union nf_inet_addr a = {};
+	bool ok = true;
+
+	c.addr.ip = in_aton("10.1.2.0");
+	a.ip = in_aton("10.1.2.255");
+	CHECK(ksvc_cidr_match(&c, AF_INET, &a));
+	a.ip = in_aton("10.1.3.0");
+	CHECK(!ksvc_cidr_match(&c, AF_INET, &a));
+	CHECK(!ksvc_cidr_match(&c, AF_INET6, &a));
+	c.prefix = 0;
+	CHECK(ksvc_cidr_match(&c, AF_INET, &a));
+	c.prefix = 32;
+	c.addr.ip = in_aton("10.1.3.0");
+	CHECK(ksvc_cidr_match(&c, AF_INET, &a));
+	a.ip = in_aton("10.1.3.1");
+	CHECK(!ksvc_cidr_match(&c, AF_INET, &a));
+
+	memset(&c, 0, sizeof(c));
+	memset(&a, 0, sizeof(a));
+	c.family = AF_INET6;
+	c.prefix = 8;
+	c.addr.in6.s6_addr[0] = 0xfd;
+	a.in6.s6_addr[0] = 0xfd;
+	a.in6.s6_addr[1] = 0xff;
+	a.in6.s6_addr[15] = 1;
+	CHECK(ksvc_cidr_match(&c, AF_INET6, &a));
+	CHECK(!ksvc_cidr_match(&c, AF_INET, &a));
+	c.prefix = 9;
+	CHECK(!ksvc_cidr_match(&c, AF_INET6, &a));
+	c.prefix = 128;
+	c.addr = a;
+	CHECK(ksvc_cidr_match(&c, AF_INET6, &a));
+	a.in6.s6_addr[15] = 2;
+	CHECK(!ksvc_cidr_match(&c, AF_INET6, &a));
+	return ok;
+}
+
+/* Counters over chunks: counted, grown without loss, carried. */
+static bool ksvc_test_ctrs(void)
+{
+	struct ksvc_ctrs *c = ksvc_ctrs_alloc(0), *g, *d;
+	bool ok = true;
+	int i;
+
+	if (!c)
+		return false;
+	CHECK(c->n == KSVC_CTR_EP(0));
+	ksvc_ctr_inc(c, KSVC_CTR_CONNS);
+	ksvc_ctr_inc(c, KSVC_CTR_EP(0));
+	g = ksvc_ctrs_grow(c, 2 * KSVC_CTR_CHUNK);
+	if (IS_ERR(g)) {
+		ksvc_ctrs_free(c);
+		return false;
+	}
+	CHECK(g->n == KSVC_CTR_EP(2 * KSVC_CTR_CHUNK));
+	for (i = 0; i < 3; i++)
+		ksvc_ctr_inc(g, KSVC_CTR_EP(KSVC_CTR_CHUNK + 7));
+	CHECK(ksvc_ctr_read(g, KSVC_CTR_CONNS) == 1);
+	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(0)) == 1);
+	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(KSVC_CTR_CHUNK + 7)) == 3);
+	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(2 * KSVC_CTR_CHUNK - 1)) == 0);
+	d = ksvc_ctrs_alloc(8);
+	if (d) {
+		ksvc_ctr_carry(d, KSVC_CTR_EP(5), g, KSVC_CTR_EP(KSVC_CTR_CHUNK + 7));
+		CHECK(ksvc_ctr_read(d, KSVC_CTR_EP(5)) == 3);
+		ksvc_ctrs_free(d);
+	} else {
+		ok = false;
+	}
+	ksvc_ctrs_free(g);
+	return ok;
+}
+
+int ksvc_selftest(void)
+{
+	bool ok;
+
+	if (!selftest)
+		return 0;
+	ok = ksvc_test_order();
+	ok &= ksvc_test_round_robin();
+	ok &= ksvc_test_cidr();
+	ok &= ksvc_test_ctrs();
+	if (!ok)
+		return -EINVAL;
+	pr_info("self-tests passed\n");
+	return 0;
+}
