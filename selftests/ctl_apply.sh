@@ -10,7 +10,7 @@
 require socat
 require_module
 
-ktap_header 16
+ktap_header
 setup_node
 pods 3 80 8080
 

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_module
 
-ktap_header 5
+ktap_header
 setup_node
 corpus=$TOP/ctl/corpus
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_module
 
-ktap_header 3
+ktap_header
 
 out=$("$KSVCCTL" version 2>&1)
 diag "$out"

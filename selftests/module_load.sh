@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 require modprobe modinfo
 
-ktap_header 7
+ktap_header
 
 # refcnts: "module=count" for every dependency of ksvc.
 refcnts() {

@@ -24,7 +24,7 @@ grep -qm1 ' kasan_save_stack$' /proc/kallsyms && kasan=1 N=50 ROUNDS=1
 N=${NETNS_TEARDOWN_N:-$N}
 MAX_PCT=120
 
-ktap_header 1
+ktap_header
 at_exit 'grep -q "^ksvc " /proc/modules || modprobe ksvc'
 at_exit ip link del ksvcmark
 new_ns node

@@ -11,7 +11,7 @@
 require socat unshare
 require_module
 
-ktap_header 7
+ktap_header
 N=${KSVC_CHURN:-60}
 
 churn() {

@@ -34,7 +34,7 @@ SEED=${KSVC_FAILSLAB_SEED:-15}
 # make stress every one.
 STEP=${KSVC_FAILSLAB_STEP:-3}
 
-ktap_header 15
+ktap_header
 
 # Faults only for allocations with ksvc's code on the stack, each one
 # counted by fail-nth and nothing else (probability 0), quietly.

@@ -16,7 +16,7 @@ require_module
 FUZZ=$TOP/selftests/ksvc_fuzz
 [ -x "$FUZZ" ] || ksft_skip "ksvc_fuzz not built"
 
-ktap_header 5
+ktap_header
 new_ns fz
 budget="-s ${KSVC_FUZZ_SECONDS:-45}"
 [ -n "${KSVC_FUZZ_MESSAGES:-}" ] && budget="-n $KSVC_FUZZ_MESSAGES"

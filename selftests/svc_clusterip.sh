@@ -7,7 +7,7 @@
 require socat
 require_module
 
-ktap_header 5
+ktap_header
 setup_node
 pods 4
 {

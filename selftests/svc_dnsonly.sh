@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_module
 
-ktap_header 3
+ktap_header
 setup_node
 pods 1
 apply >/dev/null <<EOF2 || fail apply

@@ -11,7 +11,7 @@
 require socat
 require_module
 
-ktap_header 9
+ktap_header
 setup_node
 pods 3
 for i in 1 2 3; do

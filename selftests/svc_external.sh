@@ -7,7 +7,7 @@
 require socat
 require_module
 
-ktap_header 4
+ktap_header
 setup_node
 pods 2
 # The external client reaches the service addresses through the node.

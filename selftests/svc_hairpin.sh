@@ -7,7 +7,7 @@
 require socat
 require_module
 
-ktap_header 2
+ktap_header
 setup_node
 pods 1
 {

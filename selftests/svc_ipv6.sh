@@ -7,7 +7,7 @@
 require socat
 require_module
 
-ktap_header 5
+ktap_header
 setup_node
 setup_node6
 for i in 1 2 3; do

@@ -10,7 +10,7 @@
 require socat setpriv unshare
 require_module
 
-ktap_header 14
+ktap_header
 setup_node
 pods 1
 svcs() { clusterip_svc web 10.96.4.1; slice web-1 web "$(pod_ip 1)"; }

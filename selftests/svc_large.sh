@@ -9,7 +9,7 @@
 require socat
 require_module
 
-ktap_header 6
+ktap_header
 setup_node
 add_pod cpod "$(pod_ip 9)"
 big() {

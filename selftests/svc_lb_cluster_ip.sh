@@ -11,7 +11,7 @@
 require socat
 require_module
 
-ktap_header 6
+ktap_header
 setup_node
 pods 1
 ip -n "$client" route add 10.96.17.0/24 via $NODE_EXT

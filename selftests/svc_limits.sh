@@ -6,7 +6,7 @@
 require socat
 require_module
 
-ktap_header 5
+ktap_header
 setup_node
 pods 1
 gen() {	# gen N: N services with one endpoint each

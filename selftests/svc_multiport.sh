@@ -7,7 +7,7 @@
 require socat
 require_module
 
-ktap_header 4
+ktap_header
 setup_node
 add_pod pod1 "$(pod_ip 1)"
 serve "$pod1" tcp 8080 "pod1-http"

@@ -8,7 +8,7 @@
 require_module
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
-ktap_header 12
+ktap_header
 setup_node
 kst() { ip netns exec "$node" "$KSTOOL" "$@"; }
 

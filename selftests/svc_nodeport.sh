@@ -8,7 +8,7 @@
 require socat
 require_module
 
-ktap_header 5
+ktap_header
 setup_node
 pods 2
 apply >/dev/null <<EOF2 || fail apply

@@ -10,7 +10,7 @@
 require socat
 require_module
 
-ktap_header 11
+ktap_header
 setup_node
 pods 1
 # A second node address, reachable from the client.

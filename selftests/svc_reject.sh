@@ -9,7 +9,7 @@
 require socat
 require_module
 
-ktap_header 9
+ktap_header
 setup_node
 add_pod client "$(pod_ip 9)"
 clusterip_svc empty 10.96.0.60 | apply >/dev/null || fail apply

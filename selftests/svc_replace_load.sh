@@ -12,7 +12,7 @@ require socat
 require_module
 
 R=${KSVC_REPLACES:-15}
-ktap_header 7
+ktap_header
 setup_node
 pods 3
 add_pod client "$(pod_ip 9)"

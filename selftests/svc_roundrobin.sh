@@ -8,7 +8,7 @@
 require socat
 require_module
 
-ktap_header 3
+ktap_header
 setup_node
 pods 3
 add_pod cpod "$(pod_ip 9)"

@@ -8,7 +8,7 @@ require_module
 modprobe sctp 2>/dev/null
 [ -d /proc/sys/net/sctp ] || ksft_skip "no SCTP in this kernel"
 
-ktap_header 1
+ktap_header
 setup_node
 pods 1
 add_pod cpod "$(pod_ip 9)"

@@ -12,7 +12,7 @@
 require socat
 require_module
 
-ktap_header 9
+ktap_header
 setup_node
 pods 1
 add_pod cpod "$(pod_ip 9)"

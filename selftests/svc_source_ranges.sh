@@ -10,7 +10,7 @@
 require socat
 require_module
 
-ktap_header 5
+ktap_header
 setup_node
 pods 1
 ip -n "$client" addr add 192.168.50.3/24 dev eth0

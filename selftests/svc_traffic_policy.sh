@@ -13,7 +13,7 @@
 require socat
 require_module
 
-ktap_header 10
+ktap_header
 setup_node
 pods 2
 add_pod cpod "$(pod_ip 9)"

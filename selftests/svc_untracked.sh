@@ -6,7 +6,7 @@
 # dropped when nf_conntrack_tcp_be_liberal is set, as kube-proxy then
 # installs no drop.  Pods on a bridge with br_netfilter (bridged IPv6 goes
 # through FORWARD), a pod whose traffic is notrack, a NodeLocal
-# DNSCache-style resolver; bare ACKs are INVALID (svc_invalid.sh).
+# DNSCache-style resolver; bare ACKs are INVALID (svc_ct_invalid.sh).
 . "$(dirname "$0")/lib.sh"
 require nft ping nstat socat
 require_module
@@ -17,7 +17,7 @@ if ! grep -q '^br_netfilter ' /proc/modules; then
 	at_exit rmmod br_netfilter
 fi
 
-ktap_header 7
+ktap_header
 setup_node
 clusterip_svc web 10.96.7.1 | apply >/dev/null || fail apply
 

@@ -16,7 +16,7 @@ require socat
 require_module
 k8s_require
 
-ktap_header 12
+ktap_header
 setup_node
 if ! k8s_uplink; then
 	# Without it every step below would wait out its timeouts.

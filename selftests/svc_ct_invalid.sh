@@ -10,7 +10,7 @@ require nstat
 require_module
 [ -x "$KSTOOL" ] || ksft_skip "kstool not built"
 
-ktap_header 3
+ktap_header
 setup_node
 pods 1
 clusterip_svc web 10.96.7.1 | apply >/dev/null || fail apply
