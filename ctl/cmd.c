@@ -1,19 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What every ksvcctl command uses: its options, its usage, the module. */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include "nl.h"
-#include "out.h"
-#include "parse.h"
-#include "plan.h"
-#include "table.h"
-#include "validate.h"
 
 #include "cmd.h"
 

@@ -3,21 +3,12 @@
  * ksvcctl apply and diff: converge the kernel's tables to the input, or
  * show what that would change.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include "nl.h"
-#include "out.h"
-#include "parse.h"
-#include "plan.h"
-#include "table.h"
-#include "validate.h"
 
+#include "plan.h"
+#include "validate.h"
 #include "cmd.h"
 
 /*

@@ -1,20 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ksvcctl get services|endpoints: what the kernel holds. */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include "nl.h"
-#include "out.h"
-#include "parse.h"
-#include "plan.h"
-#include "table.h"
-#include "validate.h"
 
+#include "out.h"
+#include "table.h"
 #include "cmd.h"
 
 static int cmd_get(int argc, char **argv)

@@ -1,20 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ksvcctl validate: apply's checks and verdict without the module. */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include "nl.h"
-#include "out.h"
-#include "parse.h"
-#include "plan.h"
-#include "table.h"
-#include "validate.h"
 
+#include "validate.h"
 #include "cmd.h"
 
 /*

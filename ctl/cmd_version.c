@@ -1,19 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ksvcctl version: the tool's, the module's and the protocol's. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <getopt.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include "nl.h"
-#include "out.h"
-#include "parse.h"
-#include "plan.h"
-#include "table.h"
-#include "validate.h"
 
 #include "cmd.h"
 

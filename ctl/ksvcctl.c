@@ -6,7 +6,6 @@
  * helpers in cmd.c.  Parsing lives in parse_*.c (parse.h), planning in
  * plan.c, the kernel interface in nl.c.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
