@@ -283,13 +283,17 @@ tcp_many() {
 # count WORD: how many lines of stdin start with WORD.
 count() { grep -c "^$1\( \|\$\)"; }
 
-# counter SVC: the service's "new connections" counter, from ksvcctl get.
+# Counters, from ksvcctl stats -o json (namespace default unless given):
+# svc_conns SVC [NS]: the connections its endpoints counted, summed;
+# svc_counter SVC FIELD [NS]: the Service's own "connections" or "rejects".
 svc_conns() {
-	ksvc get services -o wide -n "${2:-default}" | awk -v s="$1" '
-		$1 == s { on = 1; next }
-		/^[^ ]/ { on = 0 }
-		on && /conns=/ { sub(".*conns=", ""); n += $1 }
-		END { print n + 0 }'
+	ksvc stats -o json | jq -r --arg s "$1" --arg n "${2:-default}" \
+		'[.services[] | select(.name == $s and .namespace == $n) |
+		  .endpoints[].connections] | add // 0'
+}
+svc_counter() {
+	ksvc stats -o json | jq -r --arg s "$1" --arg f "$2" --arg n "${3:-default}" \
+		'[.services[] | select(.name == $s and .namespace == $n) | .[$f]] | add // 0'
 }
 
 # udp_from NS ADDR PORT SPORT: one datagram from a fixed source port (one

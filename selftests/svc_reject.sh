@@ -50,7 +50,7 @@ udp_local() {
 check "UDP from the node itself: refused at once" udp_local 10.96.0.60 80
 diag "$(ksvc stats)"
 check "the four rejects are counted" \
-	grep -q '^service default/empty connections=0 rejects=4$' <<<"$(ksvc stats)"
+	test "$(svc_counter empty connections) $(svc_counter empty rejects)" = "0 4"
 
 ksvc config --max-resets-per-sec 5 >/dev/null
 check "config --max-resets-per-sec 5 holds" \
@@ -64,7 +64,7 @@ table inet count {
 	}
 }
 EOT
-rejects() { grep -q "^service default/empty connections=0 rejects=$1\$" <<<"$(ksvc stats)"; }
+rejects() { test "$(svc_counter empty connections) $(svc_counter empty rejects)" = "0 $1"; }
 resets() {
 	ip netns exec "$client" nft list chain inet count in |
 		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
