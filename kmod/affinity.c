@@ -134,7 +134,7 @@ const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
 				    u8 port_index, u8 family, bool local_only,
 				    const union nf_inet_addr *client)
 {
-	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
+	const struct ksvc_cfg *cfg = ksvc_cfg_rcu(kn);
 	u32 timeout = svc->affinity_timeout;
 	struct ksvc_aff_key key;
 	const struct ksvc_ep *ep;
@@ -169,8 +169,7 @@ const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
 	na->ep_port = ep->port;
 	na->last_used = jiffies;
 	na->timeout = timeout;
-	if (!ksvc_aff_store(kn, a, na, cfg ? cfg->max_affinity :
-			    ksvc_cfg_defaults.max_affinity))
+	if (!ksvc_aff_store(kn, a, na, cfg->max_affinity))
 		kfree(na);
 	return ep;
 }

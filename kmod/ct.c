@@ -101,7 +101,7 @@ static int ksvc_ct_stale(struct nf_conn *ct, void *data)
 	if (orig->dst.protonum != IPPROTO_UDP)
 		return 0;
 	rcu_read_lock();
-	if (ksvc_match(w->kn->net, w->kn, rcu_dereference(w->kn->cfg), orig, &m)) {
+	if (ksvc_match(w->kn->net, w->kn, ksvc_cfg_rcu(w->kn), orig, &m)) {
 		int f = ksvc_fam(orig->src.l3num);
 
 		if ((w->all || bsearch(&m.svc->id, w->ids, w->n_ids,

@@ -343,6 +343,14 @@ void ksvc_genl_exit(void);
 /* main.c */
 extern const struct ksvc_cfg ksvc_cfg_defaults;
 
+/* The configuration in force, on the packet path: under RCU. */
+static inline const struct ksvc_cfg *ksvc_cfg_rcu(struct ksvc_net *kn)
+{
+	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
+
+	return cfg ? cfg : &ksvc_cfg_defaults;
+}
+
 /* The configuration in force; call with kn->lock held. */
 static inline const struct ksvc_cfg *ksvc_cfg(struct ksvc_net *kn)
 {

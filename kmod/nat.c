@@ -140,13 +140,12 @@ static unsigned int ksvc_reject(struct sk_buff *skb,
 				const struct nf_hook_state *state, u8 proto)
 {
 	struct ksvc_net *kn = ksvc_pernet(state->net);
-	const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
+	const struct ksvc_cfg *cfg = ksvc_cfg_rcu(kn);
 	bool v6 = state->pf == NFPROTO_IPV6;
 
 	switch (proto) {
 	case IPPROTO_TCP:
-		if (!ksvc_reset_allowed(kn, cfg ? cfg->max_resets :
-					ksvc_cfg_defaults.max_resets))
+		if (!ksvc_reset_allowed(kn, cfg->max_resets))
 			break;
 		if (v6)
 			nf_send_reset6(state->net, state->sk, skb, state->hook);
@@ -350,9 +349,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	/* One configuration for the whole decision. */
-	cfg = rcu_dereference(kn->cfg);
-	if (!cfg)
-		cfg = &ksvc_cfg_defaults;
+	cfg = ksvc_cfg_rcu(kn);
 	if (!ksvc_match(state->net, kn, cfg, t, &m))
 		return ksvc_nat_miss(kn, cfg, skb, state, t);
 
@@ -421,6 +418,7 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 	struct ksvc_net *kn = ksvc_pernet(state->net);
 	const struct nf_conntrack_tuple *orig, *reply;
 	enum ip_conntrack_info ctinfo;
+	const struct ksvc_cfg *cfg;
 	struct nf_nat_range2 range;
 	struct ksvc_match m;
 	struct nf_conn *ct;
@@ -431,16 +429,14 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	if (!ksvc_match(state->net, kn, rcu_dereference(kn->cfg), orig, &m))
+	cfg = ksvc_cfg_rcu(kn);
+	if (!ksvc_match(state->net, kn, cfg, orig, &m))
 		return NF_ACCEPT;
 
 	masq = nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3);
 	if (m.kind == KSVC_FE_CLUSTER_IP && !masq) {
-		const struct ksvc_cfg *cfg = rcu_dereference(kn->cfg);
 		const struct net_device *in = NULL;
 
-		if (!cfg)
-			cfg = &ksvc_cfg_defaults;
 		/* The first packet's way in: 0 for the node's own. */
 		if (skb->skb_iif && (cfg->local_prefix[0] || cfg->local_bridge[0]))
 			in = dev_get_by_index_rcu(state->net, skb->skb_iif);
@@ -488,9 +484,7 @@ static unsigned int ksvc_fwd_invalid(void *priv, struct sk_buff *skb,
 
 	if (nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_UNTRACKED)
 		return NF_ACCEPT;
-	cfg = rcu_dereference(kn->cfg);
-	if (!cfg)
-		cfg = &ksvc_cfg_defaults;
+	cfg = ksvc_cfg_rcu(kn);
 	if (!cfg->drop_invalid ||
 	    READ_ONCE(nf_tcp_pernet(state->net)->tcp_be_liberal))
 		return NF_ACCEPT;
