@@ -279,6 +279,14 @@ void ksvc_tx_free(struct ksvc_tx *tx);
 int ksvc_net_flush(struct ksvc_net *kn, struct netlink_ext_ack *extack);
 void ksvc_format_addr(char *buf, size_t len, u8 family,
 		      const union nf_inet_addr *addr);
+bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
+		     const union nf_inet_addr *addr);
+
+/* select.c */
+int ksvc_ep_cmp(const void *a, const void *b);
+void ksvc_eps_index(struct ksvc_svc *svc);
+bool ksvc_same_usable(const struct ksvc_svc *new, u32 pi,
+		      const struct ksvc_svc *old, int f);
 u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
 		bool local_only, u32 *first);
 const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index,
@@ -286,8 +294,6 @@ const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index,
 const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index,
 				       u8 family, bool local_only,
 				       const union nf_inet_addr *addr, __be16 port);
-bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
-		     const union nf_inet_addr *addr);
 
 /* selftest.c: 0, or the self-tests failed (with ksvc.selftest=1) */
 int ksvc_selftest(void);
