@@ -8,7 +8,6 @@
 
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/random.h>
 #include <linux/rculist.h>
 #include <linux/mm.h>
 #include <net/ipv6.h>
