@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The node configuration of a namespace (set, get) and the family's info.
+ */
+
+#include "netlink.h"
+
+int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct nlattr *tb[KSVC_CFG_A_MAX + 1];
+	struct ksvc_cfg *cfg, *old;
+	struct nlattr *a;
+	int rem, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KSVC_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, KSVC_CFG_A_MAX, info->attrs[KSVC_A_CONFIG],
+			       ksvc_cfg_policy, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&kn->lock);
+	old = rcu_dereference_protected(kn->cfg, lockdep_is_held(&kn->lock));
+	cfg = kmemdup(ksvc_cfg(kn), sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!cfg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (tb[KSVC_CFG_A_NODE_NAME])
+		nla_strscpy(cfg->node_name, tb[KSVC_CFG_A_NODE_NAME],
+			    sizeof(cfg->node_name));
+	if (tb[KSVC_CFG_A_NODEPORT_ADDRS] && tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSVC_CFG_A_NODEPORT_ADDRS],
+				    "node port addresses or prefixes, not both");
+		err = -EINVAL;
+		goto out_free;
+	}
+	if (tb[KSVC_CFG_A_NODEPORT_ADDRS]) {
+		struct ksvc_cidr *c;
+
+		cfg->n_np_cidrs = 0;
+		nla_for_each_nested(a, tb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
+			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "too many node port addresses");
+				err = -E2BIG;
+				goto out_free;
+			}
+			c = &cfg->np_cidrs[cfg->n_np_cidrs];
+			err = ksvc_parse_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
+					      nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
+					      &c->family, &c->addr, info->extack, a);
+			if (err)
+				goto out_free;
+			c->prefix = c->family == AF_INET ? 32 : 128;
+			cfg->n_np_cidrs++;
+		}
+	}
+	err = ksvc_parse_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], cfg->svc_cidrs,
+			       ARRAY_SIZE(cfg->svc_cidrs), &cfg->n_svc_cidrs,
+			       info->extack) ?:
+	      ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
+			       ARRAY_SIZE(cfg->np_cidrs), &cfg->n_np_cidrs,
+			       info->extack) ?:
+	      ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
+			       ARRAY_SIZE(cfg->local_cidrs), &cfg->n_local_cidrs,
+			       info->extack);
+	if (err)
+		goto out_free;
+	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX])
+		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
+			    sizeof(cfg->local_prefix));
+	if (tb[KSVC_CFG_A_LOCAL_BRIDGE])
+		nla_strscpy(cfg->local_bridge, tb[KSVC_CFG_A_LOCAL_BRIDGE],
+			    sizeof(cfg->local_bridge));
+	if (!!cfg->n_local_cidrs + !!cfg->local_prefix[0] +
+	    !!cfg->local_bridge[0] > 1) {
+		/* As kube-proxy's --detect-local-mode: one way to tell. */
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "one local-traffic detector at a time: pod CIDRs, an interface prefix or a bridge");
+		err = -EINVAL;
+		goto out_free;
+	}
+	if (tb[KSVC_CFG_A_MASQUERADE_ALL])
+		cfg->masquerade_all = nla_get_u8(tb[KSVC_CFG_A_MASQUERADE_ALL]);
+	if (tb[KSVC_CFG_A_DROP_INVALID])
+		cfg->drop_invalid = nla_get_u8(tb[KSVC_CFG_A_DROP_INVALID]);
+	if (tb[KSVC_CFG_A_MAX_SERVICES])
+		cfg->max_services = nla_get_u32(tb[KSVC_CFG_A_MAX_SERVICES]);
+	if (tb[KSVC_CFG_A_MAX_ENDPOINTS])
+		cfg->max_endpoints = nla_get_u32(tb[KSVC_CFG_A_MAX_ENDPOINTS]);
+	if (tb[KSVC_CFG_A_MAX_AFFINITY])
+		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
+	if (tb[KSVC_CFG_A_MAX_RESETS])
+		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
+	err = ksvc_hooks_enable(kn);
+	if (err)
+		goto out_free;
+	rcu_assign_pointer(kn->cfg, cfg);
+	kn->generation++;
+	if (old)
+		kfree_rcu(old, rcu);
+	/* A lowered cap holds from now on, not as entries expire. */
+	ksvc_aff_trim(kn, cfg->max_affinity);
+	goto out;
+out_free:
+	kfree(cfg);
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	const struct ksvc_cfg *cfg;
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	/* Room for the three lists full: 3 x 64 prefixes of 32 bytes, and more. */
+	msg = nlmsg_new(8192, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
+				KSVC_CMD_CONFIG_GET);
+	if (!hdr)
+		goto err;
+	mutex_lock(&kn->lock);
+	cfg = ksvc_cfg(kn);
+	nest = nla_nest_start(msg, KSVC_A_CONFIG);
+	if (!nest ||
+	    nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name) ||
+	    nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_AFFINITY, cfg->max_affinity) ||
+	    nla_put_u32(msg, KSVC_CFG_A_AFFINITY_ENTRIES, ksvc_aff_count(kn)) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, cfg->max_resets) ||
+	    nla_put_string(msg, KSVC_CFG_A_LOCAL_IFACE_PREFIX, cfg->local_prefix) ||
+	    nla_put_string(msg, KSVC_CFG_A_LOCAL_BRIDGE, cfg->local_bridge) ||
+	    nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, cfg->masquerade_all))
+		goto err_unlock;
+	if (ksvc_put_cidrs(msg, KSVC_CFG_A_NODEPORT_CIDRS, KSVC_CFG_A_CIDR,
+			   cfg->np_cidrs, cfg->n_np_cidrs))
+		goto err_unlock;
+	if (ksvc_put_cidrs(msg, KSVC_CFG_A_SERVICE_CIDRS, KSVC_CFG_A_CIDR,
+			   cfg->svc_cidrs, cfg->n_svc_cidrs))
+		goto err_unlock;
+	if (ksvc_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
+			   cfg->local_cidrs, cfg->n_local_cidrs))
+		goto err_unlock;
+	nla_nest_end(msg, nest);
+	mutex_unlock(&kn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	mutex_unlock(&kn->lock);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int ksvc_nl_info_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
+	struct ksvc_table *tbl;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ksvc_genl_family, 0,
+				KSVC_CMD_INFO_GET);
+	if (!hdr)
+		goto err;
+	mutex_lock(&kn->lock);
+	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
+	if (nla_put_string(msg, KSVC_A_VERSION, KSVC_VERSION) ||
+	    nla_put_u32(msg, KSVC_A_PROTO_VERSION, KSVC_GENL_VERSION) ||
+	    nla_put_u64_64bit(msg, KSVC_A_GENERATION, kn->generation,
+			      KSVC_A_PAD) ||
+	    nla_put_u32(msg, KSVC_A_NUM_SERVICES, tbl ? tbl->n_svcs : 0) ||
+	    nla_put_u32(msg, KSVC_A_NUM_ENDPOINTS, tbl ? tbl->n_eps : 0) ||
+	    (kn->tx && nla_put_flag(msg, KSVC_A_TX_OPEN))) {
+		mutex_unlock(&kn->lock);
+		goto err;
+	}
+	mutex_unlock(&kn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
