@@ -37,7 +37,6 @@ static void ksvc_carry_counters(struct ksvc_svc *new, const struct ksvc_svc *old
 		}
 	}
 
-	new->id = old->id;
 	ksvc_ctr_carry(new->ctrs, KSVC_CTR_CONNS, old->ctrs, KSVC_CTR_CONNS);
 	ksvc_ctr_carry(new->ctrs, KSVC_CTR_REJECTS, old->ctrs, KSVC_CTR_REJECTS);
 	/* Both arrays are sorted the same way: walk them together. */

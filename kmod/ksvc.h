@@ -150,7 +150,7 @@ struct ksvc_svc {
 	struct rhash_head node;		/* in ksvc_table.svcs, by name */
 	struct list_head list;		/* ksvc_table.list, for dumps */
 	struct ksvc_name key;
-	u64 id;				/* kept across updates, for affinity */
+	u64 id;				/* a keyed hash of the name: the same across updates */
 	u8 type;
 	u8 algo;
 	u8 np_families;			/* BIT(ksvc_fam()) of its cluster IPs */
@@ -230,7 +230,6 @@ struct ksvc_net {
 	struct ksvc_cfg __rcu *cfg;	/* NULL: ksvc_cfg_defaults */
 	struct ksvc_tx *tx;
 	u64 generation;
-	u64 next_svc_id;
 	bool hooks_on;
 	/* UDP flows to clean (ct.c): jobs for a work item, off the lock. */
 	spinlock_t ct_lock;

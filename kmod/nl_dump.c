@@ -149,33 +149,49 @@ cancel:
 }
 
 /*
- * cb->args: [0] the service to continue with (valid only while the
- * generation in [1] holds: nothing can change without bumping it), [2]
- * the position in it (see ksvc_dump_svc), [3] set once done.
+ * Where a dump goes on in its next message, kept in cb->ctx: the service
+ * to continue with, valid only while the generation it started at holds
+ * (nothing changes without bumping it), and the position in it (see
+ * ksvc_dump_svc).
  */
+struct ksvc_dump_cursor {
+	struct ksvc_svc *svc;
+	u64 generation;
+	u32 pos;
+	bool started, done;
+};
+
+static struct ksvc_dump_cursor *ksvc_dump_cursor(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct ksvc_dump_cursor) > sizeof(cb->ctx));
+	return (struct ksvc_dump_cursor *)cb->ctx;
+}
+
 int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ksvc_net *kn = ksvc_pernet(sock_net(skb->sk));
+	struct ksvc_dump_cursor *cur = ksvc_dump_cursor(cb);
 	struct ksvc_svc *svc = NULL;
 	struct ksvc_table *tbl;
 	u32 pos;
 	int err = 0;
 
-	if (cb->args[3])
+	if (cur->done)
 		return 0;
 	mutex_lock(&kn->lock);
 	tbl = rcu_dereference_protected(kn->tbl, lockdep_is_held(&kn->lock));
 	cb->seq = kn->generation;
-	if (!cb->args[1]) {
-		cb->args[1] = kn->generation;
+	if (!cur->started) {
+		cur->started = true;
+		cur->generation = kn->generation;
 		if (tbl)
 			svc = list_first_entry_or_null(&tbl->list,
 						       struct ksvc_svc, list);
-	} else if (cb->args[1] == kn->generation) {
-		svc = (struct ksvc_svc *)cb->args[0];
+	} else if (cur->generation == kn->generation) {
+		svc = cur->svc;
 	}
 	/* else: changed under the dump; the check below flags it. */
-	pos = cb->args[2];
+	pos = cur->pos;
 	while (svc) {
 		err = ksvc_dump_svc(skb, cb, svc, &pos);
 		if (err)
@@ -186,18 +202,18 @@ int ksvc_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		svc = list_is_last(&svc->list, &tbl->list) ? NULL :
 			list_next_entry(svc, list);
 	}
-	cb->args[0] = (long)svc;
-	cb->args[2] = pos;
+	cur->svc = svc;
+	cur->pos = pos;
 	if (!svc) {
-		cb->args[3] = 1;
-		if (cb->args[1] != kn->generation) {
+		cur->done = true;
+		if (cur->generation != kn->generation) {
 			/* Tell the reader, in a flagged empty message. */
 			void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 						cb->nlh->nlmsg_seq,
 						&ksvc_genl_family, NLM_F_MULTI,
 						KSVC_CMD_SVC_GET);
 
-			cb->prev_seq = cb->args[1];
+			cb->prev_seq = cur->generation;
 			if (hdr) {
 				genl_dump_check_consistent(cb, hdr);
 				genlmsg_end(skb, hdr);
