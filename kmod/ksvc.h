@@ -224,14 +224,22 @@ struct ksvc_tx {
 /* Per network namespace state. */
 struct ksvc_net {
 	struct net *net;
-	/* Serialises every change to this namespace's tables. */
+	/*
+	 * lock serialises every change to this namespace's state: the
+	 * fields below up to ct_lock are written only with it held.  The
+	 * packet path reads tbl and cfg under RCU; the netlink notifier
+	 * peeks at tx with READ_ONCE before taking the lock.
+	 */
 	struct mutex lock;
 	struct ksvc_table __rcu *tbl;	/* NULL until first configured */
 	struct ksvc_cfg __rcu *cfg;	/* NULL: ksvc_cfg_defaults */
-	struct ksvc_tx *tx;
-	u64 generation;
-	bool hooks_on;
-	/* UDP flows to clean (ct.c): jobs for a work item, off the lock. */
+	struct ksvc_tx *tx;		/* the open transaction, if any */
+	u64 generation;			/* bumped by every change; dumps check it */
+	bool hooks_on;			/* nat.c's hooks registered here */
+	/*
+	 * ct_lock (_bh) guards ct_jobs and ct_all: commits queue UDP flows
+	 * to clean, the work item (ct.c) takes them, off the main lock.
+	 */
 	spinlock_t ct_lock;
 	struct list_head ct_jobs;
 	bool ct_all;
@@ -239,16 +247,20 @@ struct ksvc_net {
 	/* ClientIP affinity: (service, port, client) -> endpoint. */
 	struct rhashtable aff;
 	/*
-	 * Every insertion into and removal from aff, with aff_lru and
-	 * aff_count (_bh: LOCAL_OUT runs with softirqs on); lookups take
-	 * no lock, they run under RCU.
+	 * aff_lock (_bh: LOCAL_OUT runs with softirqs on) guards every
+	 * insertion into and removal from aff, with aff_lru and aff_count;
+	 * lookups take no lock, they run under RCU.  aff_on: set up with
+	 * the hooks (under lock), torn down after them.
 	 */
 	spinlock_t aff_lock;
 	struct list_head aff_lru;	/* least recently used first */
 	u32 aff_count;
 	bool aff_on;
 	struct delayed_work aff_gc;
-	/* TCP resets: when the limit is back to a full second (ns; nat.c). */
+	/*
+	 * TCP resets: when the limit is back to a full second (ns; nat.c);
+	 * lock-free, updated with cmpxchg from the packet path.
+	 */
 	atomic64_t reset_tat;
 };
 
