@@ -359,6 +359,7 @@ void ksvc_genl_exit(void);
 
 /* main.c */
 extern const struct ksvc_cfg ksvc_cfg_defaults;
+int ksvc_net_activate(struct ksvc_net *kn);
 
 /* The configuration in force, on the packet path: under RCU. */
 static inline const struct ksvc_cfg *ksvc_cfg_rcu(struct ksvc_net *kn)

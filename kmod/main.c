@@ -52,6 +52,35 @@ static void __net_exit ksvc_net_pre_exit(struct net *net)
 	ksvc_ct_exit(kn);
 }
 
+/*
+ * Activate ksvc in a namespace when it is first configured, not in every
+ * namespace (pod namespaces must not pay for it): its table, session
+ * affinity, then conntrack and the hooks.  On failure the namespace is as
+ * it was, but for an empty table (harmless, freed with the namespace).
+ */
+int ksvc_net_activate(struct ksvc_net *kn)
+{
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (kn->hooks_on)
+		return 0;
+	if (!rcu_access_pointer(kn->tbl)) {
+		struct ksvc_table *tbl = ksvc_table_new(0);
+
+		if (!tbl)
+			return -ENOMEM;
+		rcu_assign_pointer(kn->tbl, tbl);
+	}
+	err = ksvc_aff_init(kn);
+	if (err)
+		return err;
+	err = ksvc_hooks_enable(kn);
+	if (err)
+		ksvc_aff_exit(kn);
+	return err;
+}
+
 /* Was ksvc set up here?  Pod namespaces never configure it. */
 static bool ksvc_net_used(struct ksvc_net *kn)
 {

@@ -568,8 +568,8 @@ static void ksvc_nat_unregister(struct net *net, const struct nf_hook_ops *ops)
 }
 
 /*
- * Turn conntrack and the hooks on in a namespace when it is first
- * configured, not in every namespace: pod namespaces must not pay for it.
+ * Conntrack and the hooks, in a namespace being activated (main.c): on
+ * failure nothing stays registered.
  */
 int ksvc_hooks_enable(struct ksvc_net *kn)
 {
@@ -578,20 +578,10 @@ int ksvc_hooks_enable(struct ksvc_net *kn)
 	lockdep_assert_held(&kn->lock);
 	if (kn->hooks_on)
 		return 0;
-	if (!rcu_access_pointer(kn->tbl)) {
-		struct ksvc_table *tbl = ksvc_table_new(0);
-
-		if (!tbl)
-			return -ENOMEM;
-		rcu_assign_pointer(kn->tbl, tbl);
-	}
-	err = ksvc_aff_init(kn);
-	if (err)
-		return err;
 	/* NFPROTO_INET: conntrack for IPv4 and IPv6. */
 	err = nf_ct_netns_get(kn->net, NFPROTO_INET);
 	if (err)
-		goto err_ct;
+		return err;
 	for (i = 0; i < ARRAY_SIZE(ksvc_nat_ops); i++) {
 		err = ksvc_nat_register(kn->net, &ksvc_nat_ops[i]);
 		if (err)
@@ -608,8 +598,6 @@ err_nat:
 	while (i-- > 0)
 		ksvc_nat_unregister(kn->net, &ksvc_nat_ops[i]);
 	nf_ct_netns_put(kn->net, NFPROTO_INET);
-err_ct:
-	ksvc_aff_exit(kn);
 	return err;
 }
 

@@ -70,7 +70,7 @@ static int ksvc_stage(struct ksvc_net *kn, struct sk_buff *skb,
 		return 0;
 	}
 	/* Outside a transaction: a change of its own, applied now. */
-	err = ksvc_hooks_enable(kn);
+	err = ksvc_net_activate(kn);
 	if (err)
 		goto free;
 	list_add_tail(&c->list, &one);
@@ -251,7 +251,7 @@ static int ksvc_nl_tx_begin(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = ksvc_check_generation(kn, info);
 	if (!err)
-		err = ksvc_hooks_enable(kn);
+		err = ksvc_net_activate(kn);
 	if (err)
 		goto out;
 	tx = kzalloc(sizeof(*tx), GFP_KERNEL_ACCOUNT);

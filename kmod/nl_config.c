@@ -94,7 +94,7 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
 	if (tb[KSVC_CFG_A_MAX_RESETS])
 		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
-	err = ksvc_hooks_enable(kn);
+	err = ksvc_net_activate(kn);
 	if (err)
 		goto out_free;
 	rcu_assign_pointer(kn->cfg, cfg);
