@@ -22,7 +22,7 @@ for t in "${tests[@]}"; do
 	start=$(date +%s)
 	# settings may give a test its own: timeout_<test>=SECONDS.
 	to=$timeout
-	v=timeout_${t//-/_}
+	v=timeout_${t//[^A-Za-z0-9_]/_}	# k8s/controlplane: timeout_k8s_controlplane
 	[ -z "${KSVC_TEST_TIMEOUT:-}" ] && [ -n "${!v:-}" ] && to=${!v}
 	timeout -k 5 "${to:-300}" bash "./$t.sh" 2>&1 | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
