@@ -210,14 +210,16 @@ uint8_t want_proto(struct obj *o, const struct node *map,
 {
 	const struct node *n = get(map, "protocol");
 	const char *s;
+	int proto;
 
 	if (!n)
 		return IPPROTO_TCP;
 	s = want_str(o, n, path, SHOW);
 	if (!s)
 		return 0;
-	if (ks_proto_parse(s) > 0)
-		return (uint8_t)ks_proto_parse(s);
+	proto = ks_proto_parse(s);
+	if (proto > 0)
+		return (uint8_t)proto;
 	oerr(o, n, path, "%s is not a protocol (TCP, UDP, SCTP)", s);
 	return 0;
 }

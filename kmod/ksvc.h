@@ -192,6 +192,7 @@ struct ksvc_cfg {
 	u32 n_svc_cidrs;		/* the Service CIDRs */
 	struct ksvc_cidr svc_cidrs[KSVC_MAX_LOCAL_CIDRS];
 	char local_prefix[IFNAMSIZ];	/* "": no interface-prefix detector */
+	u8 local_prefix_len;		/* strlen(local_prefix), set with it */
 	char local_bridge[IFNAMSIZ];	/* "": no bridge detector */
 	bool masquerade_all;
 	bool drop_invalid;

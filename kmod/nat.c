@@ -41,7 +41,7 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 {
 	u32 i;
 
-	if (cfg && cfg->n_np_cidrs) {
+	if (cfg->n_np_cidrs) {
 		/* The node's addresses in the prefixes, loopback aside. */
 		if (family == AF_INET6 ? ipv6_addr_loopback(&addr->in6) :
 		    ipv4_is_loopback(addr->ip))
@@ -179,9 +179,9 @@ static int ksvc_from_pod(const struct ksvc_cfg *cfg, const struct net_device *in
 	int ret = -1;
 	u32 i;
 
-	if (cfg->local_prefix[0])
+	if (cfg->local_prefix_len)
 		return in && !strncmp(in->name, cfg->local_prefix,
-				      strlen(cfg->local_prefix));
+				      cfg->local_prefix_len);
 	if (cfg->local_bridge[0])
 		return in && !strcmp(in->name, cfg->local_bridge);
 	for (i = 0; i < cfg->n_local_cidrs; i++) {
@@ -438,7 +438,7 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 		const struct net_device *in = NULL;
 
 		/* The first packet's way in: 0 for the node's own. */
-		if (skb->skb_iif && (cfg->local_prefix[0] || cfg->local_bridge[0]))
+		if (skb->skb_iif && (cfg->local_prefix_len || cfg->local_bridge[0]))
 			in = dev_get_by_index_rcu(state->net, skb->skb_iif);
 		masq = cfg->masquerade_all ||
 		       !ksvc_from_pod(cfg, in, orig->src.l3num, &orig->src.u3);

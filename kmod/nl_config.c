@@ -68,9 +68,11 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	if (err)
 		goto out_free;
-	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX])
+	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX]) {
 		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
 			    sizeof(cfg->local_prefix));
+		cfg->local_prefix_len = strlen(cfg->local_prefix);
+	}
 	if (tb[KSVC_CFG_A_LOCAL_BRIDGE])
 		nla_strscpy(cfg->local_bridge, tb[KSVC_CFG_A_LOCAL_BRIDGE],
 			    sizeof(cfg->local_bridge));
