@@ -9,8 +9,9 @@
 #include "cmd.h"
 
 /*
- * Node-port addresses: prefixes, or addresses (full-length prefixes), as
- * kube-proxy's --nodeport-addresses; "" empties the list.
+ * Node-port addresses: prefixes, or addresses (full-length prefixes), or
+ * "primary" alone (the node IPs), as kube-proxy's --nodeport-addresses;
+ * "" empties the list.
  */
 static int parse_np_list(char *list, struct ks_config *cfg)
 {
@@ -18,6 +19,9 @@ static int parse_np_list(char *list, struct ks_config *cfg)
 
 	cfg->set_np_cidrs = 1;
 	cfg->n_np_cidrs = 0;
+	cfg->np_primary = !strcmp(list, "primary");
+	if (cfg->np_primary)
+		return 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct ks_cidr *c = &cfg->np_cidrs[cfg->n_np_cidrs];
 
@@ -30,6 +34,31 @@ static int parse_np_list(char *list, struct ks_config *cfg)
 		if (ks_cidr_parse(buf, c))
 			return -1;
 		cfg->n_np_cidrs++;
+	}
+	return 0;
+}
+
+/* ADDR[,ADDR]: the node IPs, at most one of each family; "" none. */
+static int parse_node_ips(char *list, struct ks_config *cfg)
+{
+	char *tok, *save = NULL, buf[64];
+	struct ks_cidr c;
+	size_t i;
+
+	cfg->set_node_ips = 1;
+	cfg->n_node_ips = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strchr(tok, '/') || strlen(tok) > 50)
+			return -1;
+		snprintf(buf, sizeof(buf), "%s/%d", tok, strchr(tok, ':') ? 128 : 32);
+		if (ks_cidr_parse(buf, &c))
+			return -1;
+		for (i = 0; i < cfg->n_node_ips; i++)
+			if (cfg->node_ips[i].family == c.addr.family)
+				return -1;
+		if (cfg->n_node_ips == 2)
+			return -1;
+		cfg->node_ips[cfg->n_node_ips++] = c.addr;
 	}
 	return 0;
 }
@@ -76,7 +105,7 @@ static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 static int cmd_config(int argc, char **argv)
 {
 	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
-				 .masquerade_all = -1 };
+				 .masquerade_all = -1, .np_primary = -1 };
 	uint32_t n;
 	char a[INET6_ADDRSTRLEN];
 	struct ks_nl *nl = NULL;
@@ -97,6 +126,11 @@ static int cmd_config(int argc, char **argv)
 		case 'a':
 			if (parse_np_list(optarg, &cfg))
 				return usage_error("--nodeport-addresses: bad address or prefix list '%s'",
+						   optarg);
+			break;
+		case 'I':
+			if (parse_node_ips(optarg, &cfg))
+				return usage_error("--node-ips: '%s' is not one address of each family at most",
 						   optarg);
 			break;
 		case 'd':
@@ -177,8 +211,17 @@ static int cmd_config(int argc, char **argv)
 		return ret;
 	}
 	printf("node-name: %s\n", cfg.node_name[0] ? cfg.node_name : "<none>");
-	printf("nodeport-addresses:");
-	if (!cfg.n_np_cidrs)
+	printf("node-ips:");
+	if (!cfg.n_node_ips)
+		printf(" <none>");
+	for (i = 0; i < cfg.n_node_ips; i++) {
+		inet_ntop(cfg.node_ips[i].family, cfg.node_ips[i].a, a, sizeof(a));
+		printf(" %s", a);
+	}
+	printf("\nnodeport-addresses:");
+	if (cfg.np_primary > 0)
+		printf(" primary");
+	else if (!cfg.n_np_cidrs)
 		printf(" <every local address but loopback and link-local>");
 	for (i = 0; i < cfg.n_np_cidrs; i++) {
 		const struct ks_cidr *c = &cfg.np_cidrs[i];
@@ -229,7 +272,8 @@ static int cmd_config(int argc, char **argv)
 
 static const struct ks_opt config_opts[] = {
 	OPT_NODE,
-	{ "nodeport-addresses", 'a', 0, "CIDR|ADDR,...", NULL },
+	{ "node-ips", 'I', 0, "ADDR[,ADDR]", NULL },
+	{ "nodeport-addresses", 'a', 0, "CIDR|ADDR,...|primary", NULL },
 	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
 	{ "service-cidrs", 'S', 0, "CIDR,...", NULL },
 	{ "local-interface-prefix", 'P', 0, "PREFIX", NULL },
@@ -249,7 +293,9 @@ const struct ks_cmd ks_cmd_config = {
 	.args = "",
 	.opts = config_opts,
 	.help = "Show or set the node configuration of this network namespace: the node\n"
-		"name, the node-port addresses, what traffic is from a pod (one local-\n"
+		"name, its primary IPs (one a family: kube-proxy's node IPs, for\n"
+		"allowFromNode and node ports on \"primary\"), the node-port addresses\n"
+		"(prefixes, or primary), what traffic is from a pod (one local-\n"
 		"traffic detector: the pod CIDRs, an interface name prefix, or the pods'\n"
 		"bridge; traffic to a cluster IP from anything else is masqueraded), the\n"
 		"masquerade of all cluster IP traffic, the Service CIDRs (a new connection\n"

@@ -760,6 +760,16 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 				break;
 			ks_get_cidr(a, &cfg->svc_cidrs[cfg->n_svc_cidrs++]);
 		}
+	if (ctb[KSVC_CFG_A_NODEPORT_PRIMARY])
+		cfg->np_primary = nla_get_u8(ctb[KSVC_CFG_A_NODEPORT_PRIMARY]);
+	if (ctb[KSVC_CFG_A_NODE_IPS])
+		nla_for_each_nested(a, ctb[KSVC_CFG_A_NODE_IPS], rem) {
+			if (cfg->n_node_ips == 2)
+				break;
+			ks_get_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
+				    nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
+				    &cfg->node_ips[cfg->n_node_ips++]);
+		}
 	if (ctb[KSVC_CFG_A_NODEPORT_CIDRS])
 		nla_for_each_nested(a, ctb[KSVC_CFG_A_NODEPORT_CIDRS], rem) {
 			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS)
@@ -778,6 +788,7 @@ int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 	cfg->max_resets = -1;
 	cfg->affinity_entries = -1;
 	cfg->masquerade_all = -1;
+	cfg->np_primary = -1;
 	if (!msg)
 		return -ENOMEM;
 	return ks_nl_transact(nl, msg, ks_nl_config_parse, cfg);
@@ -809,8 +820,23 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	    (cfg->set_local_bridge &&
 	     nla_put_string(msg, KSVC_CFG_A_LOCAL_BRIDGE, cfg->local_bridge)) ||
 	    (cfg->masquerade_all >= 0 &&
-	     nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, (uint8_t)cfg->masquerade_all)))
+	     nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, (uint8_t)cfg->masquerade_all)) ||
+	    (cfg->np_primary >= 0 &&
+	     nla_put_u8(msg, KSVC_CFG_A_NODEPORT_PRIMARY, (uint8_t)cfg->np_primary)))
 		goto err;
+	if (cfg->set_node_ips) {
+		struct nlattr *list = ks_nest(msg, KSVC_CFG_A_NODE_IPS);
+		size_t i;
+
+		if (!list)
+			goto err;
+		for (i = 0; i < cfg->n_node_ips; i++)
+			if (ks_put_addr(msg, KSVC_CFG_A_ADDR4, KSVC_CFG_A_ADDR6,
+					&cfg->node_ips[i]))
+				goto err;
+		/* None is a setting too. */
+		nla_nest_end_keep_empty(msg, list);
+	}
 	if (cfg->set_local_cidrs &&
 	    ks_put_cidrs(msg, KSVC_CFG_A_LOCAL_CIDRS, KSVC_CFG_A_CIDR,
 			 cfg->local_cidrs, cfg->n_local_cidrs))

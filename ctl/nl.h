@@ -56,6 +56,11 @@ struct ks_config {
 	char local_prefix[16], local_bridge[16];
 	int set_local_prefix, set_local_bridge;
 	int masquerade_all;		/* -1: leave as is (get: not reported) */
+	/* The node's primary IPs, one a family at most; set_*: send them. */
+	struct ks_addr node_ips[2];
+	size_t n_node_ips;
+	int set_node_ips;
+	int np_primary;			/* -1: leave as is (get: not reported) */
 };
 
 /*

@@ -187,6 +187,10 @@ struct ksvc_cfg {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
 	u32 n_np_cidrs;			/* node-port address prefixes */
 	struct ksvc_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
+	u8 np_cidr_fams;		/* BIT(ksvc_fam()) of np_cidrs' families */
+	bool np_primary;		/* node ports on the node IPs only */
+	u8 node_ip_fams;		/* BIT(ksvc_fam()) of the node IPs set */
+	union nf_inet_addr node_ip[2];	/* the primary node IP per family */
 	u32 n_local_cidrs;
 	struct ksvc_cidr local_cidrs[KSVC_MAX_LOCAL_CIDRS];
 	u32 n_svc_cidrs;		/* the Service CIDRs */

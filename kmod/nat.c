@@ -35,17 +35,30 @@ static bool ksvc_addr_is_local(struct net *net, u8 family,
 	return inet_addr_type(net, addr->ip) == RTN_LOCAL;
 }
 
-/* Is addr one of this node's NodePort addresses? Called under RCU. */
+static bool ksvc_addr_is_loopback(u8 family, const union nf_inet_addr *addr)
+{
+	return family == AF_INET6 ? ipv6_addr_loopback(&addr->in6) :
+	       ipv4_is_loopback(addr->ip);
+}
+
+/*
+ * Is addr one of this node's NodePort addresses?  Called under RCU.  As
+ * kube-proxy's --nodeport-addresses, per family: the node IP ("primary"),
+ * or the node's addresses inside the prefixes; a family that neither
+ * names keeps the default.  Never loopback.
+ */
 bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 		       const union nf_inet_addr *addr)
 {
+	int f = ksvc_fam(family);
 	u32 i;
 
-	if (cfg->n_np_cidrs) {
-		/* The node's addresses in the prefixes, loopback aside. */
-		if (family == AF_INET6 ? ipv6_addr_loopback(&addr->in6) :
-		    ipv4_is_loopback(addr->ip))
-			return false;
+	if (ksvc_addr_is_loopback(family, addr))
+		return false;
+	if (cfg->np_primary && (cfg->node_ip_fams & BIT(f)))
+		return nf_inet_addr_cmp(&cfg->node_ip[f], addr) &&
+		       ksvc_addr_is_local(net, family, addr);
+	if (cfg->np_cidr_fams & BIT(f)) {
 		for (i = 0; i < cfg->n_np_cidrs; i++)
 			if (ksvc_cidr_match(&cfg->np_cidrs[i], family, addr))
 				return ksvc_addr_is_local(net, family, addr);
@@ -56,11 +69,9 @@ bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
 	 * 127.0.0.1 would need route_localnet, the hole behind CVE-2020-8558.
 	 */
 	if (family == AF_INET6) {
-		int type = ipv6_addr_type(&addr->in6);
-
-		if (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL))
+		if (ipv6_addr_type(&addr->in6) & IPV6_ADDR_LINKLOCAL)
 			return false;
-	} else if (ipv4_is_loopback(addr->ip) || ipv4_is_linklocal_169(addr->ip)) {
+	} else if (ipv4_is_linklocal_169(addr->ip)) {
 		return false;
 	}
 	return ksvc_addr_is_local(net, family, addr);
@@ -263,15 +274,15 @@ static bool ksvc_is_lb_addr(const struct ksvc_svc *svc, u8 family,
 /*
  * loadBalancerSourceRanges, for the load-balancer addresses only (node
  * ports and external IPs ignore them, as in kube-proxy).  Like kube-proxy's
- * allowFromNode, a Service whose ranges hold an address of this node also
- * takes traffic whose source is one of its own load-balancer addresses:
- * the node, or the load balancer, hairpinning through it.  kube-proxy
- * looks for the node's primary IP; ksvc, which has no such setting, for
- * any of its addresses but loopback.  That walk runs only for such a
- * packet.
+ * allowFromNode, a Service whose ranges hold the node IP of the family
+ * (ksvcctl config --node-ips) also takes traffic whose source is one of
+ * its own load-balancer addresses: the node, or the load balancer,
+ * hairpinning through it.  Without node IPs ksvc looks for any address of
+ * the node but loopback; that walk runs only for such a packet.
  */
-static bool ksvc_source_allowed(struct net *net, const struct ksvc_svc *svc,
-				u8 kind, const struct nf_conntrack_tuple *t)
+static bool ksvc_source_allowed(struct net *net, const struct ksvc_cfg *cfg,
+				const struct ksvc_svc *svc, u8 kind,
+				const struct nf_conntrack_tuple *t)
 {
 	u8 family = t->src.l3num;
 	u32 i;
@@ -283,6 +294,22 @@ static bool ksvc_source_allowed(struct net *net, const struct ksvc_svc *svc,
 			return true;
 	if (!ksvc_is_lb_addr(svc, family, &t->src.u3))
 		return false;
+	if (cfg->node_ip_fams) {
+		union nf_inet_addr ip = {};
+		int f = ksvc_fam(family);
+
+		/* kube-proxy: a family without a node IP has 127.0.0.1 or ::1. */
+		if (cfg->node_ip_fams & BIT(f))
+			ip = cfg->node_ip[f];
+		else if (family == AF_INET)
+			ip.ip = htonl(INADDR_LOOPBACK);
+		else
+			ip.in6 = in6addr_loopback;
+		for (i = 0; i < svc->n_ranges; i++)
+			if (ksvc_cidr_match(&svc->ranges[i], family, &ip))
+				return true;
+		return false;
+	}
 	for (i = 0; i < svc->n_ranges; i++)
 		if (svc->ranges[i].family == family &&
 		    ksvc_cidr_has_node_addr(net, &svc->ranges[i]))
@@ -353,7 +380,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	if (!ksvc_match(state->net, kn, cfg, t, &m))
 		return ksvc_nat_miss(kn, cfg, skb, state, t);
 
-	if (!ksvc_source_allowed(state->net, m.svc, m.kind, t)) {
+	if (!ksvc_source_allowed(state->net, cfg, m.svc, m.kind, t)) {
 		ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_REJECTS);
 		return NF_DROP;
 	}

@@ -122,6 +122,8 @@ const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_MASQUERADE_ALL] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KSVC_CFG_A_NODEPORT_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
 	[KSVC_CFG_A_SERVICE_CIDRS] = NLA_POLICY_NESTED(ksvc_cidrs_policy),
+	[KSVC_CFG_A_NODE_IPS] = NLA_POLICY_NESTED(ksvc_addrs_policy),
+	[KSVC_CFG_A_NODEPORT_PRIMARY] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Operations that take no attributes: an empty policy rejects any. */

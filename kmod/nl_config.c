@@ -3,7 +3,42 @@
  * The node configuration of a namespace (set, get) and the family's info.
  */
 
+#include <net/ipv6.h>
+
 #include "netlink.h"
+
+/* The node IPs: at most one address of each family. */
+static int ksvc_parse_node_ips(struct nlattr *list, struct ksvc_cfg *cfg,
+			       struct netlink_ext_ack *extack)
+{
+	union nf_inet_addr addr;
+	struct nlattr *a;
+	int rem, err;
+	u8 family;
+
+	cfg->node_ip_fams = 0;
+	memset(cfg->node_ip, 0, sizeof(cfg->node_ip));
+	nla_for_each_nested(a, list, rem) {
+		err = ksvc_parse_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
+				      nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
+				      &family, &addr, extack, a);
+		if (err)
+			return err;
+		if (family == AF_INET6 ? ipv6_addr_loopback(&addr.in6) :
+		    ipv4_is_loopback(addr.ip)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "a node IP is not loopback");
+			return -EINVAL;
+		}
+		if (cfg->node_ip_fams & BIT(ksvc_fam(family))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "one node IP of each family: the primary one");
+			return -EINVAL;
+		}
+		cfg->node_ip_fams |= BIT(ksvc_fam(family));
+		cfg->node_ip[ksvc_fam(family)] = addr;
+	}
+	return 0;
+}
 
 int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
@@ -12,6 +47,7 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct ksvc_cfg *cfg, *old;
 	struct nlattr *a;
 	int rem, err;
+	u32 i;
 
 	if (GENL_REQ_ATTR_CHECK(info, KSVC_A_CONFIG))
 		return -EINVAL;
@@ -68,6 +104,26 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	if (err)
 		goto out_free;
+	cfg->np_cidr_fams = 0;
+	for (i = 0; i < cfg->n_np_cidrs; i++)
+		cfg->np_cidr_fams |= BIT(ksvc_fam(cfg->np_cidrs[i].family));
+	if (tb[KSVC_CFG_A_NODE_IPS]) {
+		err = ksvc_parse_node_ips(tb[KSVC_CFG_A_NODE_IPS], cfg,
+					  info->extack);
+		if (err)
+			goto out_free;
+	}
+	if (tb[KSVC_CFG_A_NODEPORT_PRIMARY])
+		cfg->np_primary = nla_get_u8(tb[KSVC_CFG_A_NODEPORT_PRIMARY]);
+	else if (tb[KSVC_CFG_A_NODEPORT_CIDRS] || tb[KSVC_CFG_A_NODEPORT_ADDRS])
+		cfg->np_primary = false;	/* a new list replaces primary */
+	if (cfg->np_primary && cfg->n_np_cidrs) {
+		/* As kube-proxy's validation: "primary" stands alone. */
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "node-port addresses: primary or prefixes, not both");
+		err = -EINVAL;
+		goto out_free;
+	}
 	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX]) {
 		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
 			    sizeof(cfg->local_prefix));
@@ -113,6 +169,20 @@ out:
 	return err;
 }
 
+static int ksvc_put_node_ips(struct sk_buff *msg, const struct ksvc_cfg *cfg)
+{
+	struct nlattr *list = nla_nest_start(msg, KSVC_CFG_A_NODE_IPS);
+
+	if (!list ||
+	    ((cfg->node_ip_fams & BIT(0)) &&
+	     nla_put_in_addr(msg, KSVC_CFG_A_ADDR4, cfg->node_ip[0].ip)) ||
+	    ((cfg->node_ip_fams & BIT(1)) &&
+	     nla_put_in6_addr(msg, KSVC_CFG_A_ADDR6, &cfg->node_ip[1].in6)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, list);
+	return 0;
+}
+
 int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
@@ -142,7 +212,9 @@ int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_RESETS, cfg->max_resets) ||
 	    nla_put_string(msg, KSVC_CFG_A_LOCAL_IFACE_PREFIX, cfg->local_prefix) ||
 	    nla_put_string(msg, KSVC_CFG_A_LOCAL_BRIDGE, cfg->local_bridge) ||
-	    nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, cfg->masquerade_all))
+	    nla_put_u8(msg, KSVC_CFG_A_MASQUERADE_ALL, cfg->masquerade_all) ||
+	    nla_put_u8(msg, KSVC_CFG_A_NODEPORT_PRIMARY, cfg->np_primary) ||
+	    ksvc_put_node_ips(msg, cfg))
 		goto err_unlock;
 	if (ksvc_put_cidrs(msg, KSVC_CFG_A_NODEPORT_CIDRS, KSVC_CFG_A_CIDR,
 			   cfg->np_cidrs, cfg->n_np_cidrs))

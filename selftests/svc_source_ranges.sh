@@ -5,7 +5,9 @@
 # kube-proxy's allowFromNode: when a range holds an address of the node,
 # traffic from the Service's own load-balancer address (the node, or the
 # load balancer, hairpinning) is allowed too; when none does, it is
-# dropped like any other source outside the ranges.
+# dropped like any other source outside the ranges.  With node IPs set
+# (ksvcctl config --node-ips, kube-proxy's node IPs), the node IP alone
+# decides, as in kube-proxy's TestLoadBalancer.
 . "$(dirname "$0")/lib.sh"
 require socat
 require_module
@@ -53,4 +55,17 @@ check "a range holds the node's $NODE_EXT: the LB address as source is allowed" 
 	grep -q '^pod1 ' <<<"$(echo | ip netns exec "$node" socat -T3 - TCP:192.168.60.6:80,bind=192.168.60.6,connect-timeout=3)"
 check "no range holds a node address: the LB address as source is dropped" \
 	sh -c "! echo | ip netns exec '$node' socat -T2 - TCP:192.168.60.5:80,bind=192.168.60.5,connect-timeout=2 2>/dev/null | grep -q pod1"
+# lbn's ranges hold the node address 192.168.50.1, lbr's hold none; the
+# node IP moves the decision.
+ksvc config --node-ips 10.1.0.1 >/dev/null
+check "node IP 10.1.0.1 in lbr's range: its LB address as source is allowed" \
+	grep -q '^pod1 ' <<<"$(echo | ip netns exec "$node" socat -T3 - TCP:192.168.60.5:80,bind=192.168.60.5,connect-timeout=3)"
+check "node IP 10.1.0.1: lbn's ranges hold it too" \
+	grep -q '^pod1 ' <<<"$(echo | ip netns exec "$node" socat -T3 - TCP:192.168.60.6:80,bind=192.168.60.6,connect-timeout=3)"
+ksvc config --node-ips 172.16.0.1 >/dev/null
+check "node IP in no range: lbn's LB address as source is dropped, though a range holds $NODE_EXT" \
+	sh -c "! echo | ip netns exec '$node' socat -T2 - TCP:192.168.60.6:80,bind=192.168.60.6,connect-timeout=2 2>/dev/null | grep -q pod1"
+ksvc config --node-ips "" >/dev/null
+check "no node IPs: any node address decides again" \
+	grep -q '^pod1 ' <<<"$(echo | ip netns exec "$node" socat -T3 - TCP:192.168.60.6:80,bind=192.168.60.6,connect-timeout=3)"
 ksft_exit

@@ -252,6 +252,20 @@ enum ksvc_cfg_attr {
 	 * "unallocated cluster IP"); empty: none
 	 */
 	KSVC_CFG_A_SERVICE_CIDRS,
+	/*
+	 * nest of KSVC_CFG_A_ADDR4/6, at most one of each family: the node's
+	 * primary IPs (the Node object's first InternalIP, else ExternalIP,
+	 * of each family, as kube-proxy's node IPs).  They decide
+	 * allowFromNode for loadBalancerSourceRanges and, with
+	 * KSVC_CFG_A_NODEPORT_PRIMARY, the node-port addresses; empty: none
+	 */
+	KSVC_CFG_A_NODE_IPS,
+	/*
+	 * u8: node ports answer on the node IPs only (kube-proxy's
+	 * --nodeport-addresses primary); a family without a node IP keeps
+	 * the default.  Not with KSVC_CFG_A_NODEPORT_CIDRS non-empty.
+	 */
+	KSVC_CFG_A_NODEPORT_PRIMARY,
 
 	__KSVC_CFG_A_MAX
 };
