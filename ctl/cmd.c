@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What every ksvcctl command uses: its options, its usage, the module. */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 
+#include "plan.h"
 #include "cmd.h"
 
 const struct ks_cmd *ks_current;
@@ -133,4 +135,67 @@ void cmd_input_free(struct cmd_input *ci)
 {
 	ks_errors_free(&ci->errs);
 	ks_input_free(ci->in);
+}
+
+/*
+ * What a refused commit is about: the kernel's message leaves out what the
+ * tool knows (its 80 bytes name the other party), so with one change in
+ * the transaction, name its service.
+ */
+const char *ks_commit_what(size_t n_changes, const struct ks_service *svc)
+{
+	static char what[200];
+
+	if (n_changes != 1 || !svc)
+		return "apply: commit";
+	snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns, svc->name);
+	return what;
+}
+
+int ks_apply_plan(struct ks_nl *nl, const struct ks_state *want,
+			 const struct ks_plan *plan, int replace, uint64_t gen)
+{
+	const struct ks_service *svc = NULL;
+	size_t i;
+	int err;
+
+	err = ks_nl_tx_begin(nl, replace ? KSVC_TX_F_REPLACE : 0, gen);
+	/* The tables changed since the dump: the caller plans again. */
+	if (err == -ESTALE)
+		return KS_STALE;
+	if (err)
+		return ks_nl_report(nl, "apply: begin", err);
+	if (replace) {
+		for (i = 0; !err && i < want->n_svcs; i++)
+			err = ks_nl_svc_new(nl, svc = &want->svcs[i], 1);
+	} else {
+		for (i = 0; !err && i < plan->n_del; i++) {
+			svc = plan->del[i];
+			err = ks_nl_svc_del(nl, svc->ns, svc->name);
+		}
+		for (i = 0; !err && i < plan->n_change; i++)
+			err = ks_nl_svc_new(nl, svc = plan->change[i], 1);
+		for (i = 0; !err && i < plan->n_add; i++)
+			err = ks_nl_svc_new(nl, svc = plan->add[i], 1);
+	}
+	if (err) {
+		char what[200];
+
+		snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns,
+			 svc->name);
+		ks_nl_report(nl, what, err);
+		ks_nl_tx_abort(nl);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	err = ks_nl_tx_commit(nl, gen);
+	if (err == -ESTALE)
+		return KS_STALE;
+	if (err) {
+		ks_nl_report(nl, ks_commit_what(replace ? want->n_svcs : ks_plan_size(plan),
+					     svc), err);
+		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
+		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
+	}
+	return KS_EXIT_OK;
 }

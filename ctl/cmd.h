@@ -77,6 +77,19 @@ int cmd_input_opt(struct cmd_input *ci, int c, const char *arg);
 int cmd_input_check_args(const struct cmd_input *ci, int argc);
 void cmd_input_free(struct cmd_input *ci);
 
+struct ks_plan;
+/*
+ * One transaction that carries plan out (or, with replace, swaps in the
+ * whole of want), checked against the generation gen the plan was made
+ * at.  KS_EXIT_OK, KS_STALE when the tables moved since (plan again), or
+ * the exit status of the error, reported.
+ */
+#define KS_STALE 101	/* not an exit code */
+int ks_apply_plan(struct ks_nl *nl, const struct ks_state *want,
+		  const struct ks_plan *plan, int replace, uint64_t gen);
+/* What a refused commit of n_changes is about: its service when one. */
+const char *ks_commit_what(size_t n_changes, const struct ks_service *svc);
+
 extern const struct ks_cmd ks_cmd_version;
 extern const struct ks_cmd ks_cmd_apply;
 extern const struct ks_cmd ks_cmd_diff;
@@ -86,5 +99,6 @@ extern const struct ks_cmd ks_cmd_stats;
 extern const struct ks_cmd ks_cmd_delete;
 extern const struct ks_cmd ks_cmd_flush;
 extern const struct ks_cmd ks_cmd_config;
+extern const struct ks_cmd ks_cmd_sync;
 
 #endif

@@ -12,72 +12,6 @@
 #include "cmd.h"
 
 /*
- * What a refused commit is about: the kernel's message leaves out what the
- * tool knows (its 80 bytes name the other party), so with one change in
- * the transaction, name its service.
- */
-static const char *commit_what(size_t n_changes, const struct ks_service *svc)
-{
-	static char what[200];
-
-	if (n_changes != 1 || !svc)
-		return "apply: commit";
-	snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns, svc->name);
-	return what;
-}
-
-/* apply_changes: the tables moved on since the dump (not an exit code). */
-#define KS_STALE 101
-
-static int apply_changes(struct ks_nl *nl, const struct ks_state *want,
-			 const struct ks_plan *plan, int replace, uint64_t gen)
-{
-	const struct ks_service *svc = NULL;
-	size_t i;
-	int err;
-
-	err = ks_nl_tx_begin(nl, replace ? KSVC_TX_F_REPLACE : 0, gen);
-	/* The tables changed since the dump: the caller plans again. */
-	if (err == -ESTALE)
-		return KS_STALE;
-	if (err)
-		return ks_nl_report(nl, "apply: begin", err);
-	if (replace) {
-		for (i = 0; !err && i < want->n_svcs; i++)
-			err = ks_nl_svc_new(nl, svc = &want->svcs[i], 1);
-	} else {
-		for (i = 0; !err && i < plan->n_del; i++) {
-			svc = plan->del[i];
-			err = ks_nl_svc_del(nl, svc->ns, svc->name);
-		}
-		for (i = 0; !err && i < plan->n_change; i++)
-			err = ks_nl_svc_new(nl, svc = plan->change[i], 1);
-		for (i = 0; !err && i < plan->n_add; i++)
-			err = ks_nl_svc_new(nl, svc = plan->add[i], 1);
-	}
-	if (err) {
-		char what[200];
-
-		snprintf(what, sizeof(what), "apply: service %s/%s", svc->ns,
-			 svc->name);
-		ks_nl_report(nl, what, err);
-		ks_nl_tx_abort(nl);
-		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
-		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
-	}
-	err = ks_nl_tx_commit(nl, gen);
-	if (err == -ESTALE)
-		return KS_STALE;
-	if (err) {
-		ks_nl_report(nl, commit_what(replace ? want->n_svcs : ks_plan_size(plan),
-					     svc), err);
-		fprintf(stderr, "ksvcctl: apply: nothing was changed\n");
-		return err == -EPERM ? KS_EXIT_PERM : KS_EXIT_ERROR;
-	}
-	return KS_EXIT_OK;
-}
-
-/*
  * --prune=false: upsert the given services in one transaction, without a
  * dump or a plan, so one Service costs the same whatever the table holds.
  * The kernel replaces a service whole: sending an unchanged one is
@@ -101,7 +35,7 @@ static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
 		ks_nl_tx_abort(nl);
 	} else {
 		err = ks_nl_tx_commit(nl, 0);
-		snprintf(what, sizeof(what), "%s", commit_what(want->n_svcs, svc));
+		snprintf(what, sizeof(what), "%s", ks_commit_what(want->n_svcs, svc));
 	}
 	if (err) {
 		ks_nl_report(nl, what, err);
@@ -210,7 +144,7 @@ static int apply_or_diff(int argc, char **argv, int diff)
 			printf("no changes (%zu services)\n", plan.n_same);
 			ret = KS_EXIT_OK;
 		} else {
-			ret = apply_changes(nl, &want, &plan, replace, gen);
+			ret = ks_apply_plan(nl, &want, &plan, replace, gen);
 			if (ret == KS_EXIT_OK)
 				printf("%zu added, %zu changed, %zu deleted, %zu unchanged\n",
 				       plan.n_add, plan.n_change, plan.n_del,

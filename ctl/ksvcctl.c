@@ -30,6 +30,7 @@ static const struct ks_cmd *const ks_cmds[] = {
 	&ks_cmd_delete,
 	&ks_cmd_flush,
 	&ks_cmd_config,
+	&ks_cmd_sync,
 	&ks_cmd_version,
 	&ks_cmd_help,
 };

@@ -6,12 +6,16 @@
 
 #include "xalloc.h"
 
+void xalloc_die(void)
+{
+	fputs("ksvcctl: out of memory\n", stderr);
+	exit(1);
+}
+
 static void *check(void *p)
 {
-	if (!p) {
-		fputs("ksvcctl: out of memory\n", stderr);
-		exit(1);
-	}
+	if (!p)
+		xalloc_die();
 	return p;
 }
 

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+/* "out of memory" and exit(1), for what other libraries failed to allocate. */
+void xalloc_die(void) __attribute__((noreturn));
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *old, size_t size);

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ksvcctl sync, the node agent, against the real control plane: it lists
+# and watches Services, EndpointSlices and its Node through the VM's one
+# forward, and the datapath follows what the API server says, with no
+# ksvcctl apply: the first sync programs every Service; a pod added, a pod
+# turning not ready, a Service created and deleted are followed; the
+# Node's InternalIP and podCIDRs become the node IPs and pod CIDRs; a
+# Service of another proxy is left alone; another writer's change is
+# repaired at the next sync; a restarted agent finds nothing to change.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+k8s_require
+
+ktap_header
+setup_node
+if ! k8s_uplink; then
+	fail "the uplink to the API server"
+	exit $KSFT_FAIL
+fi
+
+agent_log=/tmp/ksvc-sync.log
+agent() {
+	ip netns exec "$node" "$KSVCCTL" sync --kubeconfig "$KSVC_K8S/admin.conf" \
+		--node-name node-1 --min-sync-period 100ms "$@" >>"$agent_log" 2>&1 &
+	agent_pid=$!
+}
+cleanup_agent() { [ -z "${agent_pid:-}" ] || kill "$agent_pid" 2>/dev/null; }
+
+# What the kernel has, as ksvcctl get -o json prints it (Services and
+# their EndpointSlices).
+kobjs() { ksvc get services -n default -o json 2>/dev/null; }
+has_svc() {
+	kobjs | jq -e --arg n "$1" \
+		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
+}
+no_svc() { ! has_svc "$1"; }
+# ep_is SERVICE ADDR READY: the kernel has ADDR for SERVICE, ready or not.
+ep_is() {
+	kobjs | jq -e --arg s "$1" --arg a "$2" --argjson r "$3" \
+		'[(.items // [])[] | select(.kind == "EndpointSlice" and .metadata.labels["kubernetes.io/service-name"] == $s)
+		  | .endpoints[]? | select(.addresses[0] == $a and (.conditions.ready // true) == $r)] | length > 0' >/dev/null
+}
+# answers VIP N: N connections from the client pod; who answered.
+answers() {
+	local out i
+	out=$(for i in $(seq "$2"); do ask "$client_pod" tcp "$1" 80; done)
+	diag "$1 answered: $(sort <<<"$out" | uniq -c | tr -s ' \n' ' ')"
+	echo "$out"
+}
+
+k8s_node node-1 $NODE_EXT 10.244.0.0/24 || fail "the Node object"
+add_pod api1 10.244.0.11
+add_pod api2 10.244.0.12
+add_pod client_pod 10.244.0.31
+serve "$api1" tcp 80 sync-api-1
+serve "$api2" tcp 80 sync-api-2
+k8s_pod sync-api-1 node-1 app=sync-api 10.244.0.11 || fail "pod"
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: sync-api}
+spec:
+  selector: {app: sync-api}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: not-ours
+  labels: {service.kubernetes.io/service-proxy-name: someone-else}
+spec:
+  selector: {app: sync-api}
+  ports: [{port: 80}]
+EOF
+k8s_slice_ready sync-api 1 || fail "sync-api's slice"
+vip=$(kubectl get service sync-api -o jsonpath='{.spec.clusterIP}')
+
+: > "$agent_log"
+agent
+check "the first sync programs the Services: sync-api" busywait 30000 has_svc sync-api
+check "and kubernetes" has_svc kubernetes
+check "sync-api's cluster IP $vip answers from its one pod" \
+	test "$(answers "$vip" 6 | grep -c '^sync-api-1 ')" = 6
+check "a Service of another proxy (service-proxy-name) is left alone" no_svc not-ours
+cfg=$(ksvc config)
+check "the Node's InternalIP became the node IP" grep -qx "node-ips: $NODE_EXT" <<<"$cfg"
+check "the Node's podCIDRs became the pod CIDRs" grep -qx "local-cidrs: 10.244.0.0/24" <<<"$cfg"
+
+# A second pod: the API write, then the kernel, timed in the guest.
+t0=$(date +%s%3N)
+k8s_pod sync-api-2 node-1 app=sync-api 10.244.0.12 || fail "pod"
+busywait 30000 ep_is sync-api 10.244.0.12 true
+ok=$?
+t1=$(date +%s%3N)
+diag "API write to endpoint programmed: $((t1 - t0)) ms (both kubectl calls included)"
+check "a new ready pod is programmed" test $ok = 0
+# 24 connections to two pods at random: one pod only has odds of 2^-23.
+out=$(answers "$vip" 24)
+check "both pods answer the cluster IP: sync-api-1" grep -q '^sync-api-1 ' <<<"$out"
+check "and sync-api-2" grep -q '^sync-api-2 ' <<<"$out"
+
+kubectl patch pod sync-api-1 --subresource=status --type=merge -p \
+	'{"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"False"}]}}' >/dev/null
+not_ready() { ! ep_is sync-api 10.244.0.11 true; }
+check "a pod turning not ready is no longer a ready endpoint" busywait 30000 not_ready
+check "and gets no new connection" test "$(answers "$vip" 8 | grep -c '^sync-api-2 ')" = 8
+
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: sync-late}
+spec:
+  selector: {app: sync-api}
+  ports: [{port: 80}]
+EOF
+check "a Service created later is programmed" busywait 30000 has_svc sync-late
+kubectl delete service sync-late >/dev/null
+check "and deleted when it is deleted" busywait 30000 no_svc sync-late
+
+# Another writer deletes sync-api; the next change makes the agent notice.
+ksvc delete service sync-api -n default >/dev/null
+kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Service
+metadata: {name: sync-nudge}
+spec:
+  ports: [{port: 81}]
+EOF
+check "another writer's change is repaired at the next sync" busywait 30000 has_svc sync-api
+grep -q 'changed under the agent' "$agent_log"
+check "the agent said why it synced in full" test $? = 0
+
+kill "$agent_pid"
+wait "$agent_pid" 2>/dev/null
+check "SIGTERM: the agent stops, the tables stay" has_svc sync-api
+agent_pid=
+: > "$agent_log"
+agent
+check "a restarted agent's first sync changes nothing" \
+	busywait 30000 grep -q 'full sync: .* 0 added, 0 changed, 0 deleted' "$agent_log"
+diag "$(tail -n 5 "$agent_log")"
+cleanup_agent
+kubectl delete service sync-api not-ours sync-nudge --wait=false >/dev/null 2>&1
+kubectl delete pod sync-api-1 sync-api-2 --force --grace-period=0 >/dev/null 2>&1
+kubectl delete node node-1 >/dev/null 2>&1
+ksft_exit
