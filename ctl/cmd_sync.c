@@ -28,48 +28,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kube.h"
 #include "plan.h"
-#include "store.h"
+#include "sync.h"
 #include "xalloc.h"
 #include "cmd.h"
 
 /* kube-proxy skips these (pkg/proxy/config, its informers' selector). */
 #define PROXY_SELECTOR \
 	"labelSelector=%21service.kubernetes.io%2Fservice-proxy-name%2C%21service.kubernetes.io%2Fheadless"
-
-enum { R_SERVICES, R_SLICES, R_NODE, R_N };
-
-struct sync;
-
-struct res {
-	const char *name;	/* in log lines */
-	const char *path;	/* the collection */
-	char query[300];	/* its selector */
-	char rv[64];		/* resourceVersion to watch from */
-	struct ks_watch *w;
-	double retry_at;	/* when to watch (or list) again; 0: now */
-	double backoff;
-	int relist;		/* 410 Gone: list before watching again */
-	struct sync *sy;
-};
-
-struct sync {
-	struct ks_kube *kube;
-	struct ks_nl *nl;
-	struct ks_store store;
-	struct res res[R_N];
-	json_object *programmed;	/* keys of the Services the kernel has */
-	struct ks_parse_opts po;
-	char node_name[KSVC_NODE_NAME_MAX + 1];
-	char node_facts[1024];		/* what the Node said last, applied */
-	int detect_node_cidr;
-	uint64_t gen;			/* the table generation after our last write */
-	int need_full;
-	double dirty_since;		/* 0: nothing dirty */
-	double min_sync, full_period, last_full, idle;
-	unsigned long syncs, full_syncs, skipped, relists, watch_restarts;
-};
 
 static volatile sig_atomic_t stop;
 
@@ -79,7 +45,7 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 
@@ -87,9 +53,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One log line: UTC time, then the message. */
-static void slog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void slog(const char *fmt, ...)
+void slog(const char *fmt, ...)
 {
 	struct timespec ts;
 	char t[32];
@@ -123,6 +87,28 @@ static void log_errors(const struct ks_errors *e, const char *what)
  * per family the first InternalIP, else the first ExternalIP; and
  * spec.podCIDRs, this node's pod network.  Applied when they change.
  */
+/*
+ * As kube-proxy: a Node being deleted, or tainted by the cluster
+ * autoscaler for removal, fails /healthz, so load balancers drain it.
+ */
+static int node_eligible(json_object *node)
+{
+	json_object *taints = NULL;
+	size_t i, n;
+
+	if (ks_json_str(node, "metadata", "deletionTimestamp", NULL))
+		return 0;
+	json_object_object_get_ex(json_object_object_get(node, "spec"), "taints", &taints);
+	n = taints ? json_object_array_length(taints) : 0;
+	for (i = 0; i < n; i++) {
+		const char *k = ks_json_str(json_object_array_get_idx(taints, i), "key", NULL);
+
+		if (k && !strcmp(k, "ToBeDeletedByClusterAutoscaler"))
+			return 0;
+	}
+	return 1;
+}
+
 static void node_apply(struct sync *sy, json_object *node)
 {
 	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
@@ -133,6 +119,11 @@ static void node_apply(struct sync *sy, json_object *node)
 	int fam, t, err;
 	size_t i, n;
 
+	n = (size_t)node_eligible(node);
+	if ((int)n != sy->node_eligible)
+		slog("node %s: %s", sy->node_name, n ? "eligible" :
+		     "being deleted or drained: /healthz fails from now on");
+	sy->node_eligible = (int)n;
 	json_object_object_get_ex(json_object_object_get(node, "status"), "addresses", &addrs);
 	for (fam = 0; fam < 2; fam++) {
 		int found = 0;
@@ -198,6 +189,75 @@ static void node_apply(struct sync *sy, json_object *node)
 
 /* ---- programming the kernel ---- */
 
+double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * What a built Service (NULL: none) means besides the kernel's table: its
+ * healthCheckNodePort, and whether a Local traffic policy finds no local
+ * endpoint (kube-proxy's no_local_endpoints gauge).
+ */
+static void after_build(struct sync *sy, const char *key, const struct ks_service *svc)
+{
+	int bits = 0, local = 0, any = 0;
+	size_t i;
+
+	sync_hc_update(sy, key, svc);
+	for (i = 0; svc && i < svc->n_eps; i++) {
+		any |= !!(svc->eps[i].flags & KSVC_EP_F_READY);
+		local |= (svc->eps[i].flags & (KSVC_EP_F_READY | KSVC_EP_F_LOCAL)) ==
+			 (KSVC_EP_F_READY | KSVC_EP_F_LOCAL);
+	}
+	if (svc && any && !local)
+		bits = ((svc->flags & KSVC_SVC_F_INT_LOCAL) ? 1 : 0) |
+		       ((svc->flags & KSVC_SVC_F_EXT_LOCAL) ? 2 : 0);
+	if (bits)
+		json_object_object_add(sy->nolocal, key, json_object_new_int(bits));
+	else
+		json_object_object_del(sy->nolocal, key);
+	sy->no_local[0] = sy->no_local[1] = 0;
+	json_object_object_foreach(sy->nolocal, k, v) {
+		(void)k;
+		sy->no_local[0] += (unsigned int)(json_object_get_int(v) & 1);
+		sy->no_local[1] += (unsigned int)(json_object_get_int(v) >> 1);
+	}
+}
+
+/* A sync went through: health, and the metrics of its duration. */
+static void synced(struct sync *sy, double t0, int full, json_object *keys)
+{
+	double t = now(), w = wall();
+	size_t i;
+
+	sy->oldest_queued = 0;
+	sy->last_updated = w;
+	ks_hist_observe(&sy->sync_all, t - t0);
+	ks_hist_observe(full ? &sy->sync_full : &sy->sync_partial, t - t0);
+	/* From the EndpointSlice controller's trigger time to now. */
+	for (i = 0; keys && i < json_object_array_length(keys); i++) {
+		const char *k = json_object_get_string(json_object_array_get_idx(keys, i));
+		json_object *trig;
+
+		if (json_object_object_get_ex(sy->triggers, k, &trig)) {
+			ks_hist_observe(&sy->netprog, w - json_object_get_double(trig));
+			json_object_object_del(sy->triggers, k);
+		}
+	}
+	if (full) {
+		json_object_object_foreach(sy->triggers, k, v) {
+			(void)k;
+			ks_hist_observe(&sy->netprog, w - json_object_get_double(v));
+		}
+		json_object_put(sy->triggers);
+		sy->triggers = json_object_new_object();
+	}
+}
+
 static void note_gen(struct sync *sy)
 {
 	struct ks_info info;
@@ -246,20 +306,28 @@ static int full_sync(struct sync *sy)
 		if (ret != KS_STALE)
 			break;
 	}
-	if (ret)
-		slog("full sync failed: the tables are left as they were");
-	else {
+	if (ret) {
+		slog("full sync failed: the tables are left as they were; again in 5 s");
+		sy->need_full = 1;
+		sy->full_retry_at = now() + 5;
+	} else {
 		json_object_put(sy->programmed);
 		sy->programmed = json_object_new_object();
+		json_object_put(sy->nolocal);
+		sy->nolocal = json_object_new_object();
+		sync_hc_begin(sy);
 		for (i = 0; i < want.n_svcs; i++) {
 			char key[600];
 
 			snprintf(key, sizeof(key), "%s/%s", want.svcs[i].ns, want.svcs[i].name);
 			json_object_object_add(sy->programmed, key, NULL);
+			after_build(sy, key, &want.svcs[i]);
 		}
+		sync_hc_end(sy);
 		sy->full_syncs++;
 		sy->need_full = 0;
 		sy->last_full = now();
+		synced(sy, t0, 1, NULL);
 	}
 	note_gen(sy);
 	ks_state_free(&want);
@@ -297,6 +365,7 @@ static void dirty_sync(struct sync *sy)
 		ks_state_init(&st);
 		ks_errors_init(&errs);
 		bad = ks_store_build(&sy->store, key, &sy->po, &st, &errs);
+		after_build(sy, key, st.n_svcs ? &st.svcs[0] : NULL);
 		if (st.n_svcs) {
 			err = ks_nl_svc_new(sy->nl, &st.svcs[0], 1);
 			json_object_object_add(sy->programmed, key, NULL);
@@ -321,14 +390,16 @@ static void dirty_sync(struct sync *sy)
 		err = ks_nl_tx_commit(sy->nl, sy->gen);
 	else
 		ks_nl_tx_abort(sy->nl);
-	json_object_put(keys);
 	if (err) {
 		slog("sync: %zu services refused (%s): a full sync instead", n,
 		     ks_nl_errmsg(sy->nl) ?: strerror(-err));
+		json_object_put(keys);
 		full_sync(sy);
 		return;
 	}
 	note_gen(sy);
+	synced(sy, t0, 0, keys);
+	json_object_put(keys);
 	sy->syncs++;
 	slog("sync: %zu services changed: %zu sent, %zu deleted (%.1f ms)", n, sent, del,
 	     (now() - t0) * 1000);
@@ -344,10 +415,44 @@ static enum ks_kind res_kind(int r)
 /* The Node object's events: only ours (field selector). */
 static void node_event(struct sync *sy, const char *type, json_object *obj)
 {
-	if (!strcmp(type, "DELETED"))
+	if (!strcmp(type, "DELETED")) {
 		slog("node %s: deleted", sy->node_name);
-	else
+		sy->node_eligible = 0;
+	} else {
 		node_apply(sy, obj);
+	}
+}
+
+/*
+ * The EndpointSlice controller's endpoints.kubernetes.io/last-change-
+ * trigger-time: when the change that made this slice happened, for the
+ * network programming latency.
+ */
+static void note_trigger(struct sync *sy, json_object *slice)
+{
+	const char *t = ks_json_str(slice, "metadata", "annotations",
+				    "endpoints.kubernetes.io/last-change-trigger-time", NULL);
+	const char *svc = ks_json_str(slice, "metadata", "labels",
+				      "kubernetes.io/service-name", NULL);
+	const char *ns = ks_json_str(slice, "metadata", "namespace", NULL);
+	struct tm tm = { 0 };
+	json_object *old;
+	char key[600], *end;
+	double v;
+
+	if (!t || !svc || !ns)
+		return;
+	end = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return;
+	v = (double)timegm(&tm);
+	if (*end == '.')
+		v += strtod(end, NULL);
+	snprintf(key, sizeof(key), "%s/%s", ns, svc);
+	if (json_object_object_get_ex(sy->triggers, key, &old) &&
+	    json_object_get_double(old) <= v)
+		return;
+	json_object_object_add(sy->triggers, key, json_object_new_double(v));
 }
 
 static void on_line(void *arg, char *line, size_t len)
@@ -387,6 +492,11 @@ static void on_line(void *arg, char *line, size_t len)
 		json_object_put(ev);
 		return;
 	}
+	if (r - sy->res == R_SERVICES)
+		sy->svc_changes++;
+	else
+		sy->ep_changes++;
+	note_trigger(sy, r - sy->res == R_SLICES ? obj : NULL);
 	if (!strcmp(type, "DELETED")) {
 		if (ks_obj_key(obj, key, sizeof(key)))
 			ks_store_del(&sy->store, res_kind((int)(r - sy->res)), key);
@@ -395,6 +505,10 @@ static void on_line(void *arg, char *line, size_t len)
 	}
 	if (!sy->dirty_since && json_object_object_length(sy->store.dirty))
 		sy->dirty_since = now();
+	/* kube-proxy's QueuedUpdate: the health clock starts. */
+	if (!sy->oldest_queued && sy->dirty_since)
+		sy->oldest_queued = sy->dirty_since;
+	sy->last_queued_wall = wall();
 	json_object_put(ev);
 }
 
@@ -541,9 +655,38 @@ static int parse_secs(const char *s, double *v)
 	return 0;
 }
 
+/* kube-proxy's buckets: exponential from 1 ms for syncs... */
+static const double exp_buckets[15] = {
+	0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512,
+	1.024, 2.048, 4.096, 8.192, 16.384,
+};
+/* ...and 0, 0.25, 0.5, 1..59, 60..115 by 5, 120..300 by 30 for programming. */
+static double npl_buckets[81];
+
+static void hists_init(struct sync *sy)
+{
+	size_t n = 0;
+	int i;
+
+	npl_buckets[n++] = 0;
+	npl_buckets[n++] = 0.25;
+	npl_buckets[n++] = 0.5;
+	for (i = 1; i <= 59; i++)
+		npl_buckets[n++] = i;
+	for (i = 60; i <= 115; i += 5)
+		npl_buckets[n++] = i;
+	for (i = 120; i <= 300; i += 30)
+		npl_buckets[n++] = i;
+	sy->netprog.le = npl_buckets;
+	sy->netprog.n = n;
+	sy->sync_all.le = sy->sync_full.le = sy->sync_partial.le = exp_buckets;
+	sy->sync_all.n = sy->sync_full.n = sy->sync_partial.n = 15;
+}
+
 static int cmd_sync(int argc, char **argv)
 {
 	const char *kcpath = NULL, *apiserver = NULL, *sa_dir = NULL, *node = NULL;
+	const char *healthz = "0.0.0.0:10256", *metrics = "127.0.0.1:10249";
 	struct ks_kubeconfig kc;
 	struct sync sy = { 0 };
 	struct ks_info info;
@@ -557,6 +700,7 @@ static int cmd_sync(int argc, char **argv)
 	sy.full_period = 3600;
 	sy.idle = 150;
 	sy.detect_node_cidr = 1;
+	sy.health_timeout = 60;
 	while ((c = ks_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
@@ -585,6 +729,16 @@ static int cmd_sync(int argc, char **argv)
 		case 'W':
 			if (parse_secs(optarg, &sy.idle) || sy.idle < 1)
 				return usage_error("--watch-timeout: '%s' is not a duration of 1s or more", optarg);
+			break;
+		case 'H':
+			healthz = optarg;
+			break;
+		case 'M':
+			metrics = optarg;
+			break;
+		case 'T':
+			if (parse_secs(optarg, &sy.health_timeout) || sy.health_timeout < 1)
+				return usage_error("--health-timeout: '%s' is not a duration of 1s or more", optarg);
 			break;
 		case 'D':
 			if (!strcmp(optarg, "NodeCIDR"))
@@ -663,6 +817,14 @@ static int cmd_sync(int argc, char **argv)
 	}
 	ks_store_init(&sy.store);
 	sy.programmed = json_object_new_object();
+	sy.triggers = json_object_new_object();
+	sy.nolocal = json_object_new_object();
+	hists_init(&sy);
+	/* Serving health before the first sync: "not updated yet" is healthy. */
+	if (sync_http_start(&sy, healthz, metrics)) {
+		ret = KS_EXIT_USAGE;
+		goto out_store;
+	}
 	sy.res[R_SERVICES] = (struct res){ .name = "services", .path = "/api/v1/services" };
 	sy.res[R_SLICES] = (struct res){ .name = "endpointslices",
 					 .path = "/apis/discovery.k8s.io/v1/endpointslices" };
@@ -707,11 +869,18 @@ static int cmd_sync(int argc, char **argv)
 
 			wait = due < wait ? due : wait;
 		}
-		ks_kube_poll(sy.kube, wait > 0 ? (int)(wait * 1000) : 0);
+		{
+			int fds[64];
+			short ev[64];
+			size_t nfd = sync_http_fds(&sy, fds, ev, 64);
+
+			ks_kube_poll(sy.kube, wait > 0 ? (int)(wait * 1000) : 0, fds, ev, nfd);
+		}
+		sync_http_run(&sy);
 		for (r = 0; r < R_N; r++)
 			run_res(&sy, &sy.res[r]);
 		t = now();
-		if (sy.need_full || t - sy.last_full >= sy.full_period)
+		if ((sy.need_full && t >= sy.full_retry_at) || t - sy.last_full >= sy.full_period)
 			full_sync(&sy);
 		else if (sy.dirty_since && t - sy.dirty_since >= sy.min_sync)
 			dirty_sync(&sy);
@@ -720,7 +889,11 @@ static int cmd_sync(int argc, char **argv)
 	ret = KS_EXIT_OK;
 	for (r = 0; r < R_N; r++)
 		ks_watch_stop(sy.res[r].w);
+out_store:
+	sync_http_stop(&sy);
 	json_object_put(sy.programmed);
+	json_object_put(sy.triggers);
+	json_object_put(sy.nolocal);
 	ks_store_free(&sy.store);
 out:
 	ks_kube_free(sy.kube);
@@ -738,6 +911,9 @@ static const struct ks_opt sync_opts[] = {
 	{ "full-sync-period", 'F', 0, "DURATION", NULL },
 	{ "watch-timeout", 'W', 0, "DURATION", NULL },
 	{ "detect-local-mode", 'D', 0, "NodeCIDR|None", "NodeCIDR None" },
+	{ "healthz-bind-address", 'H', 0, "ADDR:PORT", NULL },
+	{ "metrics-bind-address", 'M', 0, "ADDR:PORT", NULL },
+	{ "health-timeout", 'T', 0, "DURATION", NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -759,5 +935,9 @@ const struct ks_cmd ks_cmd_sync = {
 		"ExternalIP) of each family become the node IPs; its podCIDRs the pod\n"
 		"CIDRs (--detect-local-mode NodeCIDR, the default; None leaves them).\n"
 		"Objects ksvc refuses are logged and skipped.  SIGTERM stops it, the\n"
-		"tables left as they are.",
+		"tables left as they are.  Serves /healthz and /livez on\n"
+		"--healthz-bind-address (0.0.0.0:10256; 503 once a change waited longer\n"
+		"than --health-timeout, 60s; /healthz also while the Node is deleted or\n"
+		"drained), /metrics on --metrics-bind-address (127.0.0.1:10249), and\n"
+		"each healthCheckNodePort; \"\" turns a server off.",
 };

@@ -35,8 +35,12 @@ int ks_kube_get(struct ks_kube *k, const char *path, long timeout_s,
 typedef void (*ks_line_fn)(void *arg, char *line, size_t len);
 struct ks_watch *ks_watch_start(struct ks_kube *k, const char *path,
 				long idle_s, ks_line_fn fn, void *arg);
-/* Wait for data on every watch at most timeout_ms; runs the callbacks. */
-void ks_kube_poll(struct ks_kube *k, int timeout_ms);
+/*
+ * Wait at most timeout_ms for data on every watch or for one of the n
+ * other sockets fds (poll(2) events); runs the watches' callbacks.
+ */
+void ks_kube_poll(struct ks_kube *k, int timeout_ms, const int *fds,
+		  const short *events, size_t n);
 /*
  * Has w ended?  Then its HTTP status (0: none) and, if the transfer
  * failed, a message.

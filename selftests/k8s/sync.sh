@@ -8,6 +8,10 @@
 # Node's InternalIP and podCIDRs become the node IPs and pod CIDRs; a
 # Service of another proxy is left alone; another writer's change is
 # repaired at the next sync; a restarted agent finds nothing to change.
+# As kube-proxy: /healthz and /livez (503 on /healthz only when the Node
+# is tainted for removal), /metrics, and a LoadBalancer Service's
+# healthCheckNodePort answering 200 or 503 as its local endpoints come
+# and go, seen from outside.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 require socat
@@ -41,8 +45,18 @@ no_svc() { ! has_svc "$1"; }
 ep_is() {
 	kobjs | jq -e --arg s "$1" --arg a "$2" --argjson r "$3" \
 		'[(.items // [])[] | select(.kind == "EndpointSlice" and .metadata.labels["kubernetes.io/service-name"] == $s)
-		  | .endpoints[]? | select(.addresses[0] == $a and (.conditions.ready // true) == $r)] | length > 0' >/dev/null
+		  | .endpoints[]? | select(.addresses[0] == $a and (.conditions.ready != false) == $r)] | length > 0' >/dev/null
 }
+# http NS ADDR PORT PATH: the status code, then the headers and body.
+http() {
+	local out
+	out=$(printf 'GET %s HTTP/1.0\r\nHost: ksvc\r\n\r\n' "$4" |
+		ip netns exec "$1" socat -T5 - "TCP:$2:$3,connect-timeout=5" 2>/dev/null | tr -d '\r')
+	head -n1 <<<"$out" | awk '{ print $2 }'
+	sed 1d <<<"$out"
+}
+code_is() { test "$(http "$1" "$2" "$3" "$4" | head -n1)" = "$5"; }
+
 # answers VIP N: N connections from the client pod; who answered.
 answers() {
 	local out i
@@ -133,6 +147,54 @@ check "another writer's change is repaired at the next sync" busywait 30000 has_
 grep -q 'changed under the agent' "$agent_log"
 check "the agent said why it synced in full" test $? = 0
 
+# Health and metrics.
+out=$(http "$node" 127.0.0.1 10256 /healthz)
+diag "/healthz: $(tr '\n' ' ' <<<"$out")"
+check "/healthz answers 200 with kube-proxy's body" \
+	sh -c "head -n1 | grep -qx 200" <<<"$out"
+check "its body says the node is eligible" grep -q '"nodeEligible":true' <<<"$out"
+check "/livez answers 200" code_is "$node" 127.0.0.1 10256 /livez 200
+check "/healthz is served on the node's address too" code_is "$client" $NODE_EXT 10256 /healthz 200
+metrics=$(http "$node" 127.0.0.1 10249 /metrics)
+check "/metrics: the sync duration histogram counted syncs" \
+	awk '$1 == "kubeproxy_sync_proxy_rules_duration_seconds_count" && $2 > 1 { ok = 1 } END { exit !ok }' <<<"$metrics"
+check "/metrics: network programming latency from the slices' trigger times" \
+	awk '$1 == "kubeproxy_network_programming_duration_seconds_count" && $2 >= 1 { ok = 1 } END { exit !ok }' <<<"$metrics"
+check "/metrics: ksvc's full syncs" grep -q '^ksvc_sync_full_syncs_total [1-9]' <<<"$metrics"
+check "/metrics: the kernel's table size" grep -q '^ksvc_table_services [1-9]' <<<"$metrics"
+check "/metrics is not served off the loopback" \
+	sh -c "! printf 'GET /metrics HTTP/1.0\r\n\r\n' | ip netns exec '$client' socat -T2 - TCP:$NODE_EXT:10249,connect-timeout=2 2>/dev/null | grep -q kubeproxy"
+kubectl taint node node-1 ToBeDeletedByClusterAutoscaler=1:NoSchedule >/dev/null
+check "the autoscaler's taint: /healthz 503" busywait 15000 code_is "$node" 127.0.0.1 10256 /healthz 503
+check "and /livez still 200" code_is "$node" 127.0.0.1 10256 /livez 200
+kubectl taint node node-1 ToBeDeletedByClusterAutoscaler- >/dev/null
+check "the taint removed: /healthz 200 again" busywait 15000 code_is "$node" 127.0.0.1 10256 /healthz 200
+
+# healthCheckNodePort: sync-api-2 is ready on this node.
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: sync-lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: sync-api}
+  ports: [{port: 80}]
+EOF
+hc=$(kubectl get service sync-lb -o jsonpath='{.spec.healthCheckNodePort}')
+diag "sync-lb got healthCheckNodePort $hc from the API server"
+check "its healthCheckNodePort answers 200 from outside" busywait 30000 code_is "$client" $NODE_EXT "$hc" / 200
+out=$(http "$client" $NODE_EXT "$hc" /)
+diag "$(tr '\n\t' '  ' <<<"$out")"
+check "one local endpoint in the body" grep -q '"localEndpoints": 1,' <<<"$out"
+check "the weight header says 1" grep -qix 'X-Load-Balancing-Endpoint-Weight: 1' <<<"$out"
+kubectl patch pod sync-api-2 --subresource=status --type=merge -p \
+	'{"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"False"}]}}' >/dev/null
+check "no ready local endpoint: 503" busywait 30000 code_is "$client" $NODE_EXT "$hc" / 503
+kubectl delete service sync-lb >/dev/null
+closed() { ! code_is "$client" $NODE_EXT "$hc" / 503; }
+check "the Service deleted: its port is closed" busywait 30000 closed
+
 kill "$agent_pid"
 wait "$agent_pid" 2>/dev/null
 check "SIGTERM: the agent stops, the tables stay" has_svc sync-api
@@ -143,7 +205,7 @@ check "a restarted agent's first sync changes nothing" \
 	busywait 30000 grep -q 'full sync: .* 0 added, 0 changed, 0 deleted' "$agent_log"
 diag "$(tail -n 5 "$agent_log")"
 cleanup_agent
-kubectl delete service sync-api not-ours sync-nudge --wait=false >/dev/null 2>&1
+kubectl delete service sync-api not-ours sync-nudge sync-lb --wait=false >/dev/null 2>&1
 kubectl delete pod sync-api-1 sync-api-2 --force --grace-period=0 >/dev/null 2>&1
 kubectl delete node node-1 >/dev/null 2>&1
 ksft_exit
