@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ksvcctl sync when things go wrong, against the real control plane:
+# - the API server unreachable for the agent (its packets dropped, so its
+#   watches go silent, as with a hung API server): the tables are kept,
+#   health stays 200 (nothing is queued, as in kube-proxy), the watches
+#   are retried, and what changed meanwhile is programmed once they are
+#   back;
+# - the agent killed with SIGKILL and restarted while a client keeps
+#   connecting: no connection fails;
+# - the kernel refusing a change (a Service over --max-services): /healthz
+#   turns 503 once the change waited past --health-timeout, and 200 again
+#   once it went through.
+# kubectl reaches the API server from the client namespace, routed
+# through the node, so that cutting the node's own traffic to it cuts the
+# agent only.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+require socat
+require_module
+k8s_require
+
+ktap_header
+setup_node
+if ! k8s_uplink; then
+	fail "the uplink to the API server"
+	exit $KSFT_FAIL
+fi
+ip -n "$client" route add $K8S_API/32 via $NODE_EXT
+kubectl() {
+	ip netns exec "$client" "$KSVC_K8S/kubectl" --kubeconfig "$KSVC_K8S/admin.conf" \
+		--request-timeout=30s "$@"
+}
+
+agent_log=/tmp/ksvc-sync-resilience.log
+: > "$agent_log"
+agent() {
+	ip netns exec "$node" "$KSVCCTL" sync --kubeconfig "$KSVC_K8S/admin.conf" \
+		--node-name node-1 --min-sync-period 100ms --watch-timeout 4s \
+		--health-timeout 3s >>"$agent_log" 2>&1 &
+	agent_pid=$!
+}
+has_ep() {
+	ksvc get services -n default -o json 2>/dev/null | jq -e --arg a "$1" \
+		'[(.items // [])[] | select(.kind == "EndpointSlice") | .endpoints[]? | select(.addresses[0] == $a)] | length > 0' >/dev/null
+}
+has_svc() {
+	ksvc get services -n default -o json 2>/dev/null | jq -e --arg n "$1" \
+		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
+}
+healthz() {
+	printf 'GET /healthz HTTP/1.0\r\n\r\n' | ip netns exec "$node" socat -T5 - TCP:127.0.0.1:10256 2>/dev/null |
+		head -n1 | awk '{ print $2 }'
+}
+healthz_is() { test "$(healthz)" = "$1"; }
+metric() {
+	printf 'GET /metrics HTTP/1.0\r\n\r\n' | ip netns exec "$node" socat -T5 - TCP:127.0.0.1:10249 2>/dev/null |
+		awk -v m="$1" '$1 == m { print $2 }'
+}
+
+k8s_node node-1 $NODE_EXT 10.244.0.0/24 || fail "the Node object"
+add_pod r1 10.244.0.41
+add_pod r2 10.244.0.42
+add_pod client_pod 10.244.0.31
+serve "$r1" tcp 80 res-1
+serve "$r2" tcp 80 res-2
+k8s_pod res-1 node-1 app=res 10.244.0.41 || fail "pod"
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: res}
+spec:
+  selector: {app: res}
+  ports: [{port: 80}]
+EOF
+vip=$(kubectl get service res -o jsonpath='{.spec.clusterIP}')
+agent
+check "the first sync programs the Service" busywait 30000 has_ep 10.244.0.41
+
+# The agent cut off: its packets to the API server dropped.
+ip netns exec "$node" nft -f - <<EOF
+table inet cut {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		oifname "uplink0" tcp dport 6443 drop
+	}
+}
+EOF
+k8s_pod res-2 node-1 app=res 10.244.0.42 || fail "pod"
+busywait 60000 grep -q 'watch ended' "$agent_log"
+check "the silent watches end (--watch-timeout 4s) and are retried" test $? = 0
+check "meanwhile the tables are kept: the cluster IP answers" \
+	grep -q '^res-1 ' <<<"$(ask "$client_pod" tcp "$vip" 80)"
+check "the new pod is not seen yet" sh -c "! ip netns exec '$node' '$KSVCCTL' get endpoints res -n default | grep -q 10.244.0.42"
+check "and health stays 200: nothing is queued" healthz_is 200
+restarts=$(metric ksvc_sync_watch_restarts_total)
+diag "watch restarts while cut off: $restarts"
+check "the watch restarts are counted" test "${restarts:-0}" -ge 1
+ip netns exec "$node" nft delete table inet cut
+t0=$(date +%s)
+busywait 60000 has_ep 10.244.0.42
+ok=$?
+diag "programmed $(( $(date +%s) - t0 )) s after the API server came back (backoff)"
+check "back: what changed meanwhile is programmed" test $ok = 0
+check "health 200" healthz_is 200
+
+# SIGKILL and a restart under traffic.
+fails=/tmp/ksvc-res-fails
+: > "$fails"
+(
+	end=$(( $(date +%s) + 12 ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		ask "$client_pod" tcp "$vip" 80 | grep -q '^res-' || echo x >> "$fails"
+	done
+) &
+loop=$!
+sleep 2
+kill -9 "$agent_pid"
+wait "$agent_pid" 2>/dev/null
+sleep 1
+agent
+busywait 30000 grep -q 'full sync: .* 0 added, 0 changed, 0 deleted' "$agent_log"
+check "a restarted agent converges with nothing to change" test $? = 0
+wait "$loop"
+check "no connection failed across SIGKILL and restart" test ! -s "$fails"
+
+# The kernel refuses a change: health turns 503 after --health-timeout.
+n=$(ksvc get services -A -o json | jq '[.items[] | select(.kind == "Service")] | length')
+ksvc config --max-services "$n" >/dev/null
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: res-over}
+spec:
+  ports: [{port: 81}]
+EOF
+busywait 30000 grep -q 'too many services' "$agent_log"
+check "the refusal is logged with the kernel's reason" test $? = 0
+check "then 503: a change has waited past --health-timeout" busywait 15000 healthz_is 503
+ksvc config --max-services 1000 >/dev/null
+check "the limit raised: the Service is programmed at the retry" busywait 30000 has_svc res-over
+check "and health is 200 again" busywait 15000 healthz_is 200
+diag "$(grep -c . "$agent_log") log lines; last: $(tail -n1 "$agent_log")"
+kill "$agent_pid" 2>/dev/null
+kubectl delete service res res-over --wait=false >/dev/null 2>&1
+kubectl delete pod res-1 res-2 --force --grace-period=0 >/dev/null 2>&1
+kubectl delete node node-1 >/dev/null 2>&1
+ksft_exit
