@@ -464,6 +464,17 @@ static void on_line(void *arg, char *line, size_t len)
 	char key[600];
 
 	(void)len;
+	/* A refused watch request: its body is a Status, not events. */
+	if (ev && (type = ks_json_str(ev, "kind", NULL)) && !strcmp(type, "Status")) {
+		json_object *code = json_object_object_get(ev, "code");
+
+		slog("%s: watch refused: HTTP %d: %s", r->name, code ? json_object_get_int(code) : 0,
+		     ks_json_str(ev, "message", NULL) ?: "");
+		if (code && json_object_get_int(code) == 410)
+			r->relist = 1;
+		json_object_put(ev);
+		return;
+	}
 	if (!ev || !(type = ks_json_str(ev, "type", NULL)) ||
 	    !json_object_object_get_ex(ev, "object", &obj)) {
 		slog("%s: a watch event that is not one; ignored", r->name);
