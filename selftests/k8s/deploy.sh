@@ -30,8 +30,8 @@ sa=/var/run/secrets/kubernetes.io/serviceaccount
 agent_log=/tmp/ksvc-deploy.log
 : > "$agent_log"
 
-check "the API server accepts every manifest (apply --dry-run=server)" \
-	kubectl apply --dry-run=server -f "$manifest" >/dev/null
+dry_run() { kubectl apply --dry-run=server -f "$manifest" >/dev/null; }
+check "the API server accepts every manifest (apply --dry-run=server)" dry_run
 all=$(kubectl create --dry-run=client -o json -f "$manifest" | jq -s '{apiVersion: "v1", kind: "List", items: .}')
 # Everything but the DaemonSet, whose pods no kubelet would run.
 jq '.items |= map(select(.kind != "DaemonSet"))' <<<"$all" | kubectl apply -f - >/dev/null ||
