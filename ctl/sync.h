@@ -92,6 +92,21 @@ double wall(void);
 /* One log line: UTC time, then the message. */
 void slog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+void log_errors(const struct ks_errors *e, const char *what);
+
+/* sync_node.c: the Node's facts applied (node IPs, pod CIDRs, eligibility). */
+void sync_node_apply(struct sync *sy, json_object *node);
+void sync_node_event(struct sync *sy, const char *type, json_object *obj);
+
+/* sync_program.c: a full convergence (0 or -1), or the dirty Services. */
+int sync_full(struct sync *sy);
+void sync_dirty(struct sync *sy);
+
+/* sync_watch.c: list r whole (0 or -1), watch it, and drive it. */
+int sync_list(struct sync *sy, struct res *r);
+void sync_watch(struct sync *sy, struct res *r);
+void sync_run_res(struct sync *sy, struct res *r);
+
 /* sync_http.c */
 int sync_http_start(struct sync *sy, const char *healthz, const char *metrics);
 void sync_http_stop(struct sync *sy);
