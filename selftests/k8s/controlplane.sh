@@ -16,13 +16,7 @@ require socat
 require_module
 k8s_require
 
-ktap_header
-setup_node
-if ! k8s_uplink; then
-	# Without it every step below would wait out its timeouts.
-	fail "the uplink to the API server"
-	exit $KSFT_FAIL
-fi
+k8s_start
 
 ver=$(kubectl version -o json 2>&1 | awk -F'"' '/"serverVersion"/ { s = 1 } s && $2 == "gitVersion" { print $4; exit }')
 check "kubectl reaches the API server through the VM's one forward; it is $K8S_RELEASE" \

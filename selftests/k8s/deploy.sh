@@ -14,17 +14,8 @@ require socat
 require_module
 k8s_require
 
-ktap_header
-setup_node
-if ! k8s_uplink; then
-	fail "the uplink to the API server"
-	exit $KSFT_FAIL
-fi
-ip -n "$client" route add $K8S_API/32 via $NODE_EXT
-kubectl() {
-	ip netns exec "$client" "$KSVC_K8S/kubectl" --kubeconfig "$KSVC_K8S/admin.conf" \
-		--request-timeout=30s "$@"
-}
+k8s_start
+k8s_kubectl_via_client
 manifest=$TOP/deploy/ksvc.yaml
 sa=/var/run/secrets/kubernetes.io/serviceaccount
 agent_log=/tmp/ksvc-deploy.log
@@ -64,13 +55,9 @@ spec:
   ports: [{port: 80}]
 EOF
 vip=$(kubectl get service dep -o jsonpath='{.spec.clusterIP}')
-has_svc() {
-	ksvc get services -n default -o json 2>/dev/null | jq -e --arg n "$1" \
-		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
-}
 ip netns exec "$node" "$KSVCCTL" "${args[@]:0}" >>"$agent_log" 2>&1 &
 agent_pid=$!
-check "with the manifest's RBAC only, the first sync programs the Service" busywait 30000 has_svc dep
+check "with the manifest's RBAC only, the first sync programs the Service" busywait 30000 k8s_has_svc dep
 check "its cluster IP answers" grep -q '^dep-1 ' <<<"$(ask "$client_pod" tcp "$vip" 80)"
 check "the readiness probe's /healthz answers 200" \
 	sh -c "printf 'GET /healthz HTTP/1.0\r\n\r\n' | ip netns exec '$node' socat -T5 - TCP:127.0.0.1:10256 | head -n1 | grep -q ' 200 '"
@@ -93,7 +80,7 @@ spec:
   ports: [{port: 81}]
 EOF
 token > "$sa/token.new" && mv "$sa/token.new" "$sa/token"
-check "a good token in the file again: back in step (dep-b programmed)" busywait 60000 has_svc dep-b
+check "a good token in the file again: back in step (dep-b programmed)" busywait 60000 k8s_has_svc dep-b
 
 # A permission taken away is named.
 jq '.rules |= map(select(.resources != ["endpointslices"]))' \

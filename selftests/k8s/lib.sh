@@ -63,6 +63,46 @@ k8s_uplink() {
 	busywait 60000 kubectl get --raw /readyz >/dev/null
 }
 
+# k8s_start: the node, and its uplink to the API server (without it every
+# step after would wait out its timeouts: the test ends there).
+k8s_start() {
+	ktap_header
+	setup_node
+	if ! k8s_uplink; then
+		fail "the uplink to the API server"
+		exit $KSFT_FAIL
+	fi
+}
+
+# k8s_kubectl_via_client: from here on, kubectl reaches the API server
+# from the client namespace, routed through the node, so that what cuts
+# the node's own traffic to it (the agent's) leaves the test's alone.
+k8s_kubectl_via_client() {
+	ip -n "$client" route add $K8S_API/32 via $NODE_EXT
+	kubectl() {
+		ip netns exec "$client" "$KSVC_K8S/kubectl" --kubeconfig "$KSVC_K8S/admin.conf" \
+			--request-timeout=30s "$@"
+	}
+}
+
+# k8s_has_svc NAME: the kernel holds Service default/NAME.
+k8s_has_svc() {
+	ksvc get services -n default -o json 2>/dev/null | jq -e --arg n "$1" \
+		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
+}
+
+# k8s_http NS ADDR PORT PATH: the HTTP status code, then the headers and
+# body (the agent's servers, seen from NS).
+k8s_http() {
+	local out
+	out=$(printf 'GET %s HTTP/1.0\r\nHost: ksvc\r\n\r\n' "$4" |
+		ip netns exec "$1" socat -T5 - "TCP:$2:$3,connect-timeout=5" 2>/dev/null | tr -d '\r')
+	head -n1 <<<"$out" | awk '{ print $2 }'
+	sed 1d <<<"$out"
+}
+# k8s_code_is NS ADDR PORT PATH CODE
+k8s_code_is() { test "$(k8s_http "$1" "$2" "$3" "$4" | head -n1)" = "$5"; }
+
 # k8s_node NAME ADDRESS POD-CIDR [ZONE]: the Node object a kubelet would
 # register (zone label, by default zone-a), with its address in status.
 k8s_node() {

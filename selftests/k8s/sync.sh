@@ -18,12 +18,7 @@ require socat
 require_module
 k8s_require
 
-ktap_header
-setup_node
-if ! k8s_uplink; then
-	fail "the uplink to the API server"
-	exit $KSFT_FAIL
-fi
+k8s_start
 
 agent_log=/tmp/ksvc-sync.log
 agent() {
@@ -36,27 +31,13 @@ cleanup_agent() { [ -z "${agent_pid:-}" ] || kill "$agent_pid" 2>/dev/null; }
 # What the kernel has, as ksvcctl get -o json prints it (Services and
 # their EndpointSlices).
 kobjs() { ksvc get services -n default -o json 2>/dev/null; }
-has_svc() {
-	kobjs | jq -e --arg n "$1" \
-		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
-}
-no_svc() { ! has_svc "$1"; }
+no_svc() { ! k8s_has_svc "$1"; }
 # ep_is SERVICE ADDR READY: the kernel has ADDR for SERVICE, ready or not.
 ep_is() {
 	kobjs | jq -e --arg s "$1" --arg a "$2" --argjson r "$3" \
 		'[(.items // [])[] | select(.kind == "EndpointSlice" and .metadata.labels["kubernetes.io/service-name"] == $s)
 		  | .endpoints[]? | select(.addresses[0] == $a and (.conditions.ready != false) == $r)] | length > 0' >/dev/null
 }
-# http NS ADDR PORT PATH: the status code, then the headers and body.
-http() {
-	local out
-	out=$(printf 'GET %s HTTP/1.0\r\nHost: ksvc\r\n\r\n' "$4" |
-		ip netns exec "$1" socat -T5 - "TCP:$2:$3,connect-timeout=5" 2>/dev/null | tr -d '\r')
-	head -n1 <<<"$out" | awk '{ print $2 }'
-	sed 1d <<<"$out"
-}
-code_is() { test "$(http "$1" "$2" "$3" "$4" | head -n1)" = "$5"; }
-
 # answers VIP N: N connections from the client pod; who answered.
 answers() {
 	local out i
@@ -94,8 +75,8 @@ vip=$(kubectl get service sync-api -o jsonpath='{.spec.clusterIP}')
 
 : > "$agent_log"
 agent
-check "the first sync programs the Services: sync-api" busywait 30000 has_svc sync-api
-check "and kubernetes" has_svc kubernetes
+check "the first sync programs the Services: sync-api" busywait 30000 k8s_has_svc sync-api
+check "and kubernetes" k8s_has_svc kubernetes
 check "sync-api's cluster IP $vip answers from its one pod" \
 	test "$(answers "$vip" 6 | grep -c '^sync-api-1 ')" = 6
 check "a Service of another proxy (service-proxy-name) is left alone" no_svc not-ours
@@ -130,7 +111,7 @@ spec:
   selector: {app: sync-api}
   ports: [{port: 80}]
 EOF
-check "a Service created later is programmed" busywait 30000 has_svc sync-late
+check "a Service created later is programmed" busywait 30000 k8s_has_svc sync-late
 kubectl delete service sync-late >/dev/null
 check "and deleted when it is deleted" busywait 30000 no_svc sync-late
 
@@ -143,19 +124,19 @@ metadata: {name: sync-nudge}
 spec:
   ports: [{port: 81}]
 EOF
-check "another writer's change is repaired at the next sync" busywait 30000 has_svc sync-api
+check "another writer's change is repaired at the next sync" busywait 30000 k8s_has_svc sync-api
 grep -q 'changed under the agent' "$agent_log"
 check "the agent said why it synced in full" test $? = 0
 
 # Health and metrics.
-out=$(http "$node" 127.0.0.1 10256 /healthz)
+out=$(k8s_http "$node" 127.0.0.1 10256 /healthz)
 diag "/healthz: $(tr '\n' ' ' <<<"$out")"
 check "/healthz answers 200 with kube-proxy's body" \
 	sh -c "head -n1 | grep -qx 200" <<<"$out"
 check "its body says the node is eligible" grep -q '"nodeEligible":true' <<<"$out"
-check "/livez answers 200" code_is "$node" 127.0.0.1 10256 /livez 200
-check "/healthz is served on the node's address too" code_is "$client" $NODE_EXT 10256 /healthz 200
-metrics=$(http "$node" 127.0.0.1 10249 /metrics)
+check "/livez answers 200" k8s_code_is "$node" 127.0.0.1 10256 /livez 200
+check "/healthz is served on the node's address too" k8s_code_is "$client" $NODE_EXT 10256 /healthz 200
+metrics=$(k8s_http "$node" 127.0.0.1 10249 /metrics)
 check "/metrics: the sync duration histogram counted syncs" \
 	awk '$1 == "kubeproxy_sync_proxy_rules_duration_seconds_count" && $2 > 1 { ok = 1 } END { exit !ok }' <<<"$metrics"
 check "/metrics: network programming latency from the slices' trigger times" \
@@ -165,10 +146,10 @@ check "/metrics: the kernel's table size" grep -q '^ksvc_table_services [1-9]' <
 check "/metrics is not served off the loopback" \
 	sh -c "! printf 'GET /metrics HTTP/1.0\r\n\r\n' | ip netns exec '$client' socat -T2 - TCP:$NODE_EXT:10249,connect-timeout=2 2>/dev/null | grep -q kubeproxy"
 kubectl taint node node-1 ToBeDeletedByClusterAutoscaler=1:NoSchedule >/dev/null
-check "the autoscaler's taint: /healthz 503" busywait 15000 code_is "$node" 127.0.0.1 10256 /healthz 503
-check "and /livez still 200" code_is "$node" 127.0.0.1 10256 /livez 200
+check "the autoscaler's taint: /healthz 503" busywait 15000 k8s_code_is "$node" 127.0.0.1 10256 /healthz 503
+check "and /livez still 200" k8s_code_is "$node" 127.0.0.1 10256 /livez 200
 kubectl taint node node-1 ToBeDeletedByClusterAutoscaler- >/dev/null
-check "the taint removed: /healthz 200 again" busywait 15000 code_is "$node" 127.0.0.1 10256 /healthz 200
+check "the taint removed: /healthz 200 again" busywait 15000 k8s_code_is "$node" 127.0.0.1 10256 /healthz 200
 
 # healthCheckNodePort: sync-api-2 is ready on this node.
 kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
@@ -183,21 +164,21 @@ spec:
 EOF
 hc=$(kubectl get service sync-lb -o jsonpath='{.spec.healthCheckNodePort}')
 diag "sync-lb got healthCheckNodePort $hc from the API server"
-check "its healthCheckNodePort answers 200 from outside" busywait 30000 code_is "$client" $NODE_EXT "$hc" / 200
-out=$(http "$client" $NODE_EXT "$hc" /)
+check "its healthCheckNodePort answers 200 from outside" busywait 30000 k8s_code_is "$client" $NODE_EXT "$hc" / 200
+out=$(k8s_http "$client" $NODE_EXT "$hc" /)
 diag "$(tr '\n\t' '  ' <<<"$out")"
 check "one local endpoint in the body" grep -q '"localEndpoints": 1,' <<<"$out"
 check "the weight header says 1" grep -qix 'X-Load-Balancing-Endpoint-Weight: 1' <<<"$out"
 kubectl patch pod sync-api-2 --subresource=status --type=merge -p \
 	'{"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"False"}]}}' >/dev/null
-check "no ready local endpoint: 503" busywait 30000 code_is "$client" $NODE_EXT "$hc" / 503
+check "no ready local endpoint: 503" busywait 30000 k8s_code_is "$client" $NODE_EXT "$hc" / 503
 kubectl delete service sync-lb >/dev/null
-closed() { ! code_is "$client" $NODE_EXT "$hc" / 503; }
+closed() { ! k8s_code_is "$client" $NODE_EXT "$hc" / 503; }
 check "the Service deleted: its port is closed" busywait 30000 closed
 
 kill "$agent_pid"
 wait "$agent_pid" 2>/dev/null
-check "SIGTERM: the agent stops, the tables stay" has_svc sync-api
+check "SIGTERM: the agent stops, the tables stay" k8s_has_svc sync-api
 agent_pid=
 : > "$agent_log"
 agent

@@ -20,17 +20,8 @@ require socat
 require_module
 k8s_require
 
-ktap_header
-setup_node
-if ! k8s_uplink; then
-	fail "the uplink to the API server"
-	exit $KSFT_FAIL
-fi
-ip -n "$client" route add $K8S_API/32 via $NODE_EXT
-kubectl() {
-	ip netns exec "$client" "$KSVC_K8S/kubectl" --kubeconfig "$KSVC_K8S/admin.conf" \
-		--request-timeout=30s "$@"
-}
+k8s_start
+k8s_kubectl_via_client
 
 agent_log=/tmp/ksvc-sync-resilience.log
 : > "$agent_log"
@@ -43,10 +34,6 @@ agent() {
 has_ep() {
 	ksvc get services -n default -o json 2>/dev/null | jq -e --arg a "$1" \
 		'[(.items // [])[] | select(.kind == "EndpointSlice") | .endpoints[]? | select(.addresses[0] == $a)] | length > 0' >/dev/null
-}
-has_svc() {
-	ksvc get services -n default -o json 2>/dev/null | jq -e --arg n "$1" \
-		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
 }
 healthz() {
 	printf 'GET /healthz HTTP/1.0\r\n\r\n' | ip netns exec "$node" socat -T5 - TCP:127.0.0.1:10256 2>/dev/null |
@@ -138,7 +125,7 @@ busywait 30000 grep -q 'too many services' "$agent_log"
 check "the refusal is logged with the kernel's reason" test $? = 0
 check "then 503: a change has waited past --health-timeout" busywait 15000 healthz_is 503
 ksvc config --max-services 1000 >/dev/null
-check "the limit raised: the Service is programmed at the retry" busywait 30000 has_svc res-over
+check "the limit raised: the Service is programmed at the retry" busywait 30000 k8s_has_svc res-over
 check "and health is 200 again" busywait 15000 healthz_is 200
 diag "$(grep -c . "$agent_log") log lines; last: $(tail -n1 "$agent_log")"
 kill "$agent_pid" 2>/dev/null
