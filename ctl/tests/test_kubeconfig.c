@@ -10,17 +10,8 @@
 #include <unistd.h>
 
 #include "kubeconfig.h"
+#include "tests/check.h"
 
-static int failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("#   %s:%d: CHECK(%s) failed\n",		\
-			       __FILE__, __LINE__, #cond);		\
-			failed = 1;					\
-		}							\
-	} while (0)
 
 static char dir[] = "/tmp/ks-kubeconfig-XXXXXX";
 

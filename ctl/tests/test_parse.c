@@ -22,19 +22,10 @@
 #include "parse.h"
 #include "plan.h"
 #include "out.h"
+#include "tests/check.h"
 
 static const char *data_dir = "tests/data";
 static const char *corpus_dir = "corpus";
-static int failed;		/* the current test failed */
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("#   %s:%d: CHECK(%s) failed\n",		\
-			       __FILE__, __LINE__, #cond);		\
-			failed = 1;					\
-		}							\
-	} while (0)
 
 #define CHECK_STR(a, b)							\
 	do {								\

@@ -9,17 +9,8 @@
 #include <string.h>
 
 #include "store.h"
+#include "tests/check.h"
 
-static int failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("#   %s:%d: CHECK(%s) failed\n",		\
-			       __FILE__, __LINE__, #cond);		\
-			failed = 1;					\
-		}							\
-	} while (0)
 
 static json_object *svc(const char *name, const char *rv, const char *ip)
 {

@@ -12,19 +12,10 @@
 
 #include "nl.h"
 #include "validate.h"
+#include "tests/check.h"
 
 static const char *data_dir = "tests/data";
 static const char *corpus_dir = "corpus";
-static int failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("#   %s:%d: CHECK(%s) failed\n",		\
-			       __FILE__, __LINE__, #cond);		\
-			failed = 1;					\
-		}							\
-	} while (0)
 
 struct run {
 	int ret;
