@@ -90,6 +90,14 @@ void log_errors(const struct ks_errors *e, const char *what)
 
 /* ---- the command ---- */
 
+static int parse_count(const char *s, long *v)
+{
+	char *end;
+
+	*v = strtol(s, &end, 10);
+	return end == s || *end || *v < 0 ? -1 : 0;
+}
+
 static int parse_secs(const char *s, double *v)
 {
 	char *end;
@@ -140,6 +148,10 @@ static int cmd_sync(int argc, char **argv)
 {
 	const char *kcpath = NULL, *apiserver = NULL, *sa_dir = NULL, *node = NULL;
 	const char *healthz = "0.0.0.0:10256", *metrics = "127.0.0.1:10249";
+	/* kube-proxy's defaults. */
+	struct ks_conntrack ct = { .max_per_core = 32768, .min = 131072,
+				   .tcp_established = 86400, .tcp_close_wait = 3600 };
+	double d;
 	struct ks_kubeconfig kc;
 	struct sync sy = { 0 };
 	struct ks_info info;
@@ -188,6 +200,24 @@ static int cmd_sync(int argc, char **argv)
 			break;
 		case 'M':
 			metrics = optarg;
+			break;
+		case 'c':
+		case 'n':
+			if (parse_count(optarg, c == 'c' ? &ct.max_per_core : &ct.min))
+				return usage_error("--conntrack-max-per-core and --conntrack-min take a count, not '%s'",
+						   optarg);
+			break;
+		case 'e':
+		case 'w':
+		case 'u':
+		case 's':
+			if (parse_secs(optarg, &d))
+				return usage_error("a conntrack timeout takes a duration, not '%s'", optarg);
+			*(c == 'e' ? &ct.tcp_established : c == 'w' ? &ct.tcp_close_wait :
+			  c == 'u' ? &ct.udp : &ct.udp_stream) = (long)d;
+			break;
+		case 'L':
+			ct.tcp_be_liberal = 1;
 			break;
 		case 'T':
 			if (parse_secs(optarg, &sy.health_timeout) || sy.health_timeout < 1)
@@ -273,6 +303,7 @@ static int cmd_sync(int argc, char **argv)
 	sy.triggers = json_object_new_object();
 	sy.nolocal = json_object_new_object();
 	hists_init(&sy);
+	sync_conntrack(&ct);
 	/* Serving health before the first sync: "not updated yet" is healthy. */
 	if (sync_http_start(&sy, healthz, metrics)) {
 		ret = KS_EXIT_USAGE;
@@ -367,6 +398,13 @@ static const struct ks_opt sync_opts[] = {
 	{ "healthz-bind-address", 'H', 0, "ADDR:PORT", NULL },
 	{ "metrics-bind-address", 'M', 0, "ADDR:PORT", NULL },
 	{ "health-timeout", 'T', 0, "DURATION", NULL },
+	{ "conntrack-max-per-core", 'c', 0, "N", NULL },
+	{ "conntrack-min", 'n', 0, "N", NULL },
+	{ "conntrack-tcp-timeout-established", 'e', 0, "DURATION", NULL },
+	{ "conntrack-tcp-timeout-close-wait", 'w', 0, "DURATION", NULL },
+	{ "conntrack-udp-timeout", 'u', 0, "DURATION", NULL },
+	{ "conntrack-udp-timeout-stream", 's', 0, "DURATION", NULL },
+	{ "conntrack-tcp-be-liberal", 'L', 0, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -392,5 +430,8 @@ const struct ks_cmd ks_cmd_sync = {
 		"--healthz-bind-address (0.0.0.0:10256; 503 once a change waited longer\n"
 		"than --health-timeout, 60s; /healthz also while the Node is deleted or\n"
 		"drained), /metrics on --metrics-bind-address (127.0.0.1:10249), and\n"
-		"each healthCheckNodePort; \"\" turns a server off.",
+		"each healthCheckNodePort; \"\" turns a server off.  Sets conntrack as\n"
+		"kube-proxy's flags do (nf_conntrack_max: --conntrack-max-per-core 32768\n"
+		"x CPUs, at least --conntrack-min 131072; TCP established 24h, close-wait\n"
+		"1h; UDP timeouts when given; 0 leaves one).",
 };

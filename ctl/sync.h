@@ -107,6 +107,14 @@ int sync_list(struct sync *sy, struct res *r);
 void sync_watch(struct sync *sy, struct res *r);
 void sync_run_res(struct sync *sy, struct res *r);
 
+/* sync_conntrack.c: kube-proxy's conntrack flags; 0 leaves a setting. */
+struct ks_conntrack {
+	long max_per_core, min;		/* entries */
+	long tcp_established, tcp_close_wait, udp, udp_stream;	/* seconds */
+	int tcp_be_liberal;
+};
+void sync_conntrack(const struct ks_conntrack *c);
+
 /* sync_http.c */
 int sync_http_start(struct sync *sy, const char *healthz, const char *metrics);
 void sync_http_stop(struct sync *sy);

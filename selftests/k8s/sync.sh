@@ -80,6 +80,9 @@ check "and kubernetes" k8s_has_svc kubernetes
 check "sync-api's cluster IP $vip answers from its one pod" \
 	test "$(answers "$vip" 6 | grep -c '^sync-api-1 ')" = 6
 check "a Service of another proxy (service-proxy-name) is left alone" no_svc not-ours
+ct() { ip netns exec "$node" cat "/proc/sys/net/netfilter/nf_conntrack_$1"; }
+check "conntrack as kube-proxy sets it: TCP established 24h" test "$(ct tcp_timeout_established)" = 86400
+check "and close-wait 1h" test "$(ct tcp_timeout_close_wait)" = 3600
 cfg=$(ksvc config)
 check "the Node's InternalIP became the node IP" grep -qx "node-ips: $NODE_EXT" <<<"$cfg"
 check "the Node's podCIDRs became the pod CIDRs" grep -qx "local-cidrs: 10.244.0.0/24" <<<"$cfg"
