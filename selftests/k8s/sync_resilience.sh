@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # ksvcctl sync when things go wrong, against the real control plane:
-# - the API server unreachable for the agent (its packets dropped, so its
-#   watches go silent, as with a hung API server): the tables are kept,
-#   health stays 200 (nothing is queued, as in kube-proxy), the watches
-#   are retried, and what changed meanwhile is programmed once they are
-#   back;
+# - the API server unreachable for the agent (its packets dropped both
+#   ways, so its watches go silent, as with a hung API server): the tables
+#   are kept, health stays 200 (nothing is queued, as in kube-proxy), the
+#   watches are retried, and what changed meanwhile is programmed once
+#   they are back;
 # - the agent killed with SIGKILL and restarted while a client keeps
 #   connecting: no connection fails;
 # - the kernel refusing a change (a Service over --max-services): /healthz
@@ -64,12 +64,17 @@ vip=$(kubectl get service res -o jsonpath='{.spec.clusterIP}')
 agent
 check "the first sync programs the Service" busywait 30000 has_ep 10.244.0.41
 
-# The agent cut off: its packets to the API server dropped.
+# The agent cut off: the node's own packets to and from the API server
+# dropped, both ways (what the server had sent must not arrive either).
 ip netns exec "$node" nft -f - <<EOF
 table inet cut {
 	chain out {
 		type filter hook output priority 0; policy accept;
 		oifname "uplink0" tcp dport 6443 drop
+	}
+	chain in {
+		type filter hook input priority 0; policy accept;
+		iifname "uplink0" tcp sport 6443 drop
 	}
 }
 EOF
