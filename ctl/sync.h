@@ -128,6 +128,7 @@ int sync_healthy(const struct sync *sy);
 void sync_hc_update(struct sync *sy, const char *key, const struct ks_service *svc);
 /* A full pass: mark all unseen, update each, then close the unseen. */
 void sync_hc_begin(struct sync *sy);
+void sync_hc_keep(struct sync *sy, const char *key);	/* refused: as it was */
 void sync_hc_end(struct sync *sy);
 
 #endif

@@ -321,6 +321,15 @@ void sync_hc_begin(struct sync *sy)
 		sy->hcs[i]->seen = 0;
 }
 
+void sync_hc_keep(struct sync *sy, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sy->n_hcs; i++)
+		if (!strcmp(sy->hcs[i]->key, key))
+			sy->hcs[i]->seen = 1;
+}
+
 void sync_hc_end(struct sync *sy)
 {
 	size_t i = 0;

@@ -78,6 +78,27 @@ static void note_gen(struct sync *sy)
 		sy->gen = info.generation;
 }
 
+/*
+ * A Service the API server has but ksvc refused is not deleted from the
+ * kernel: what it had of it stays, as in an incremental sync.
+ */
+static void keep_refused(const struct sync *sy, struct ks_plan *plan,
+			 json_object *kept)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->n_del; i++) {
+		char key[600];
+
+		snprintf(key, sizeof(key), "%s/%s", plan->del[i]->ns, plan->del[i]->name);
+		if (!json_object_object_get_ex(sy->store.objs[KS_KIND_SERVICE], key, NULL))
+			plan->del[n++] = plan->del[i];
+		else
+			json_object_array_add(kept, json_object_new_string(key));
+	}
+	plan->n_del = n;
+}
+
 /* Everything the store holds against the kernel's dump: 0 or -1. */
 int sync_full(struct sync *sy)
 {
@@ -86,6 +107,7 @@ int sync_full(struct sync *sy)
 	struct ks_plan plan;
 	double t0 = now();
 	uint64_t gen;
+	json_object *kept = NULL;
 	int n, ret = -1, tries;
 	size_t i;
 
@@ -108,6 +130,9 @@ int sync_full(struct sync *sy)
 			ks_state_free(&have);
 			break;
 		}
+		json_object_put(kept);
+		kept = json_object_new_array();
+		keep_refused(sy, &plan, kept);
 		ret = ks_plan_size(&plan) ? ks_apply_plan(sy->nl, &want, &plan, 0, gen) : 0;
 		if (!ret)
 			slog("full sync: %zu services: %zu added, %zu changed, %zu deleted, %zu unchanged (%.0f ms)",
@@ -135,6 +160,12 @@ int sync_full(struct sync *sy)
 			json_object_object_add(sy->programmed, key, NULL);
 			after_build(sy, key, &want.svcs[i]);
 		}
+		for (i = 0; kept && i < json_object_array_length(kept); i++) {
+			const char *key = json_object_get_string(json_object_array_get_idx(kept, i));
+
+			json_object_object_add(sy->programmed, key, NULL);
+			sync_hc_keep(sy, key);
+		}
 		sync_hc_end(sy);
 		sy->full_syncs++;
 		sy->need_full = 0;
@@ -142,6 +173,7 @@ int sync_full(struct sync *sy)
 		synced(sy, t0, 1, NULL);
 	}
 	note_gen(sy);
+	json_object_put(kept);
 	ks_state_free(&want);
 	ks_errors_free(&errs);
 	return ret ? -1 : 0;
@@ -177,7 +209,8 @@ void sync_dirty(struct sync *sy)
 		ks_state_init(&st);
 		ks_errors_init(&errs);
 		bad = ks_store_build(&sy->store, key, &sy->po, &st, &errs);
-		after_build(sy, key, st.n_svcs ? &st.svcs[0] : NULL);
+		if (st.n_svcs || !bad)
+			after_build(sy, key, st.n_svcs ? &st.svcs[0] : NULL);
 		if (st.n_svcs) {
 			err = ks_nl_svc_new(sy->nl, &st.svcs[0], 1);
 			json_object_object_add(sy->programmed, key, NULL);

@@ -7,7 +7,8 @@
 # turning not ready, a Service created and deleted are followed; the
 # Node's InternalIP and podCIDRs become the node IPs and pod CIDRs; a
 # Service of another proxy is left alone; another writer's change is
-# repaired at the next sync; a restarted agent finds nothing to change.
+# repaired at the next sync; a change ksvc refuses is skipped, the last
+# good version kept; a restarted agent finds nothing to change.
 # As kube-proxy: /healthz and /livez (503 on /healthz only when the Node
 # is tainted for removal), /metrics, and a LoadBalancer Service's
 # healthCheckNodePort answering 200 or 503 as its local endpoints come
@@ -130,6 +131,17 @@ EOF
 check "another writer's change is repaired at the next sync" busywait 30000 k8s_has_svc sync-api
 grep -q 'changed under the agent' "$agent_log"
 check "the agent said why it synced in full" test $? = 0
+
+# A change the API server takes and ksvc refuses (an unknown endpoint
+# algorithm): logged with its field, counted, skipped; the kernel keeps
+# the Service's last good version, and so does a full sync (below).
+kubectl annotate service sync-api ksvc.io/algorithm=bogus >/dev/null
+busywait 30000 grep -q 'default/sync-api: skipped: .*ksvc.io/algorithm' "$agent_log"
+check "a Service ksvc refuses is logged with its field" test $? = 0
+check "the kernel keeps its last good version: the cluster IP answers" \
+	grep -q '^sync-api-2 ' <<<"$(ask "$client_pod" tcp "$vip" 80)"
+skipped=$(k8s_http "$node" 127.0.0.1 10249 /metrics | awk '$1 == "ksvc_sync_skipped_objects_total" { print $2 }')
+check "and counts it (ksvc_sync_skipped_objects_total $skipped)" test "${skipped:-0}" -ge 1
 
 # Health and metrics.
 out=$(k8s_http "$node" 127.0.0.1 10256 /healthz)
