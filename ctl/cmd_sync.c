@@ -354,11 +354,15 @@ static int cmd_sync(int argc, char **argv)
 			wait = due < wait ? due : wait;
 		}
 		{
-			int fds[64];
-			short ev[64];
-			size_t nfd = sync_http_fds(&sy, fds, ev, 64);
+			/* Each server: its listening socket and connections. */
+			size_t max = 2 * 65 * (2 + sy.n_hcs), nfd;
+			int *fds = xcalloc(max, sizeof(*fds));
+			short *ev = xcalloc(max, sizeof(*ev));
 
+			nfd = sync_http_fds(&sy, fds, ev, max);
 			ks_kube_poll(sy.kube, wait > 0 ? (int)(wait * 1000) : 0, fds, ev, nfd);
+			free(fds);
+			free(ev);
 		}
 		sync_http_run(&sy);
 		for (r = 0; r < R_N; r++)

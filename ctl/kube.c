@@ -252,19 +252,20 @@ struct ks_watch *ks_watch_start(struct ks_kube *k, const char *path,
 void ks_kube_poll(struct ks_kube *k, int timeout_ms, const int *fds,
 		  const short *events, size_t n)
 {
-	struct curl_waitfd wfd[64];
+	struct curl_waitfd *wfd = xcalloc(n ? n : 1, sizeof(*wfd));
 	struct CURLMsg *m;
 	int running, left;
 	size_t i;
 
-	for (i = 0; i < n && i < 64; i++) {
+	for (i = 0; i < n; i++) {
 		wfd[i].fd = fds[i];
 		wfd[i].events = (short)(((events[i] & POLLIN) ? CURL_WAIT_POLLIN : 0) |
 					((events[i] & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
 		wfd[i].revents = 0;
 	}
 	curl_multi_perform(k->multi, &running);
-	curl_multi_poll(k->multi, wfd, (unsigned int)i, timeout_ms, NULL);
+	curl_multi_poll(k->multi, wfd, (unsigned int)n, timeout_ms, NULL);
+	free(wfd);
 	curl_multi_perform(k->multi, &running);
 	while ((m = curl_multi_info_read(k->multi, &left))) {
 		struct ks_watch *w;
