@@ -84,6 +84,8 @@ static void on_line(void *arg, char *line, size_t len)
 	rv = ks_json_str(obj, "metadata", "resourceVersion", NULL);
 	if (rv)
 		snprintf(r->rv, sizeof(r->rv), "%s", rv);
+	/* The watch works: the next failure starts the backoff afresh. */
+	r->backoff = 1;
 	if (!strcmp(type, "BOOKMARK")) {
 		json_object_put(ev);
 		return;
@@ -128,7 +130,7 @@ int sync_list(struct sync *sy, struct res *r)
 
 		snprintf(path, sizeof(path), "%s?%s&limit=500%s%s", r->path, r->query,
 			 cont[0] ? "&continue=" : "", cont);
-		if (ks_kube_get(sy->kube, path, 60, &body, &status, err, sizeof(err))) {
+		if (ks_kube_get(sy->kube, path, 30, &body, &status, err, sizeof(err))) {
 			slog("%s: list: %s", r->name, err);
 			goto fail;
 		}
