@@ -17,6 +17,7 @@
 static void after_build(struct sync *sy, const char *key, const struct ks_service *svc)
 {
 	int bits = 0, local = 0, any = 0;
+	json_object *old;
 	size_t i;
 
 	sync_hc_update(sy, key, svc);
@@ -28,16 +29,17 @@ static void after_build(struct sync *sy, const char *key, const struct ks_servic
 	if (svc && any && !local)
 		bits = ((svc->flags & KSVC_SVC_F_INT_LOCAL) ? 1 : 0) |
 		       ((svc->flags & KSVC_SVC_F_EXT_LOCAL) ? 2 : 0);
+	/* The gauges follow the change: this Service's old bits out, new in. */
+	if (json_object_object_get_ex(sy->nolocal, key, &old)) {
+		sy->no_local[0] -= (unsigned int)(json_object_get_int(old) & 1);
+		sy->no_local[1] -= (unsigned int)(json_object_get_int(old) >> 1);
+	}
+	sy->no_local[0] += (unsigned int)(bits & 1);
+	sy->no_local[1] += (unsigned int)(bits >> 1);
 	if (bits)
 		json_object_object_add(sy->nolocal, key, json_object_new_int(bits));
 	else
 		json_object_object_del(sy->nolocal, key);
-	sy->no_local[0] = sy->no_local[1] = 0;
-	json_object_object_foreach(sy->nolocal, k, v) {
-		(void)k;
-		sy->no_local[0] += (unsigned int)(json_object_get_int(v) & 1);
-		sy->no_local[1] += (unsigned int)(json_object_get_int(v) >> 1);
-	}
 }
 
 /* A sync went through: health, and the metrics of its duration. */
@@ -152,6 +154,7 @@ int sync_full(struct sync *sy)
 		sy->programmed = json_object_new_object();
 		json_object_put(sy->nolocal);
 		sy->nolocal = json_object_new_object();
+		sy->no_local[0] = sy->no_local[1] = 0;
 		sync_hc_begin(sy);
 		for (i = 0; i < want.n_svcs; i++) {
 			char key[600];

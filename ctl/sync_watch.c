@@ -45,6 +45,17 @@ static void note_trigger(struct sync *sy, json_object *slice)
 	json_object_object_add(sy->triggers, key, json_object_new_double(v));
 }
 
+/* A Status the API server sent on a watch: logged; 410 Gone relists. */
+static void watch_status(struct res *r, const char *what, json_object *status)
+{
+	json_object *code = json_object_object_get(status, "code");
+	int c = code ? json_object_get_int(code) : 0;
+
+	slog("%s: %s %d: %s", r->name, what, c, ks_json_str(status, "message", NULL) ?: "");
+	if (c == 410)
+		r->relist = 1;
+}
+
 static void on_line(void *arg, char *line, size_t len)
 {
 	struct res *r = arg;
@@ -56,12 +67,7 @@ static void on_line(void *arg, char *line, size_t len)
 	(void)len;
 	/* A refused watch request: its body is a Status, not events. */
 	if (ev && (type = ks_json_str(ev, "kind", NULL)) && !strcmp(type, "Status")) {
-		json_object *code = json_object_object_get(ev, "code");
-
-		slog("%s: watch refused: HTTP %d: %s", r->name, code ? json_object_get_int(code) : 0,
-		     ks_json_str(ev, "message", NULL) ?: "");
-		if (code && json_object_get_int(code) == 410)
-			r->relist = 1;
+		watch_status(r, "watch refused: HTTP", ev);
 		json_object_put(ev);
 		return;
 	}
@@ -72,12 +78,7 @@ static void on_line(void *arg, char *line, size_t len)
 		return;
 	}
 	if (!strcmp(type, "ERROR")) {
-		json_object *code = json_object_object_get(obj, "code");
-
-		slog("%s: watch error %d: %s", r->name, code ? json_object_get_int(code) : 0,
-		     ks_json_str(obj, "message", NULL) ?: "");
-		if (code && json_object_get_int(code) == 410)
-			r->relist = 1;
+		watch_status(r, "watch error", obj);
 		json_object_put(ev);
 		return;
 	}

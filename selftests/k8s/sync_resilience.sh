@@ -35,15 +35,8 @@ has_ep() {
 	ksvc get services -n default -o json 2>/dev/null | jq -e --arg a "$1" \
 		'[(.items // [])[] | select(.kind == "EndpointSlice") | .endpoints[]? | select(.addresses[0] == $a)] | length > 0' >/dev/null
 }
-healthz() {
-	printf 'GET /healthz HTTP/1.0\r\n\r\n' | ip netns exec "$node" socat -T5 - TCP:127.0.0.1:10256 2>/dev/null |
-		head -n1 | awk '{ print $2 }'
-}
-healthz_is() { test "$(healthz)" = "$1"; }
-metric() {
-	printf 'GET /metrics HTTP/1.0\r\n\r\n' | ip netns exec "$node" socat -T5 - TCP:127.0.0.1:10249 2>/dev/null |
-		awk -v m="$1" '$1 == m { print $2 }'
-}
+healthz_is() { k8s_code_is "$node" 127.0.0.1 10256 /healthz "$1"; }
+metric() { k8s_http "$node" 127.0.0.1 10249 /metrics | awk -v m="$1" '$1 == m { print $2 }'; }
 
 k8s_node node-1 $NODE_EXT 10.244.0.0/24 || fail "the Node object"
 add_pod r1 10.244.0.41
