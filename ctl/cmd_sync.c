@@ -15,8 +15,10 @@
  * The API server is sometimes away: the tables are kept, each watch is
  * retried with a backoff (1 s doubling to 30 s), 410 Gone relists.  A
  * watch that sends nothing for --watch-timeout (a live API server sends a
- * bookmark about every minute) is treated as broken.  One thread: the
- * watches share a curl multi handle (kube.c).
+ * bookmark about every minute) is treated as broken.  One thread: lists
+ * and watches share a curl multi handle (kube.c), polled with the HTTP
+ * servers' sockets, so no request to the API server holds the health
+ * checks.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -157,7 +159,7 @@ static int cmd_sync(int argc, char **argv)
 	struct ks_info info;
 	char err[600], hn[256], server[300];
 	struct sigaction sa;
-	int c, ret, r, ok;
+	int c, ret, r;
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
@@ -320,6 +322,7 @@ static int cmd_sync(int argc, char **argv)
 	for (r = 0; r < R_N; r++) {
 		sy.res[r].sy = &sy;
 		sy.res[r].backoff = 1;
+		sy.res[r].relist = 1;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -329,22 +332,12 @@ static int cmd_sync(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	slog("node %s, API server %s", sy.node_name, server);
 
-	/* Nothing is programmed before every list is complete. */
-	for (r = 0; r < R_N && !stop;) {
-		if (sync_list(&sy, &sy.res[r])) {
-			sleep((unsigned int)sy.res[r].backoff);
-			sy.res[r].backoff = sy.res[r].backoff * 2 > 30 ? 30 : sy.res[r].backoff * 2;
-			continue;
-		}
-		sy.res[r].backoff = 1;
-		r++;
-	}
-	ok = !stop && !sync_full(&sy);
-	if (!stop && !ok)
-		sy.need_full = 1;
-	for (r = 0; r < R_N && !stop; r++)
-		sync_watch(&sy, &sy.res[r]);
-
+	/*
+	 * Every resource is listed, then watched, by the loop (sync_run_res);
+	 * the first sync, once every list is complete, is a full convergence.
+	 * Health is served meanwhile, whatever the API server does.
+	 */
+	sy.need_full = 1;
 	while (!stop) {
 		double t = now(), wait = 1.0;
 
@@ -367,6 +360,8 @@ static int cmd_sync(int argc, char **argv)
 		sync_http_run(&sy);
 		for (r = 0; r < R_N; r++)
 			sync_run_res(&sy, &sy.res[r]);
+		if (!sync_listed(&sy))
+			continue;
 		t = now();
 		if ((sy.need_full && t >= sy.full_retry_at) || t - sy.last_full >= sy.full_period)
 			sync_full(&sy);
@@ -375,8 +370,10 @@ static int cmd_sync(int argc, char **argv)
 	}
 	slog("stopping: the tables stay as they are");
 	ret = KS_EXIT_OK;
-	for (r = 0; r < R_N; r++)
-		ks_watch_stop(sy.res[r].w);
+	for (r = 0; r < R_N; r++) {
+		ks_req_stop(sy.res[r].w);
+		json_object_put(sy.res[r].items);
+	}
 out_store:
 	sync_http_stop(&sy);
 	json_object_put(sy.programmed);

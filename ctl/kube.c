@@ -22,12 +22,12 @@ struct ks_buf {
 	size_t len, cap;
 };
 
-struct ks_watch {
+struct ks_req {
 	struct ks_kube *k;
 	CURL *easy;
 	struct curl_slist *hdrs;
-	struct ks_buf line;
-	ks_line_fn fn;
+	struct ks_buf line;	/* a watch's partial line; a GET's body */
+	ks_line_fn fn;		/* NULL: a GET */
 	void *arg;
 	int done;
 	long status;
@@ -161,56 +161,14 @@ static void count(long status)
 	ks_kube_requests[status >= 100 && status < 600 ? status / 100 : 0]++;
 }
 
-static size_t get_write(char *p, size_t size, size_t n, void *arg)
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
-	buf_add(arg, p, size * n);
-	return size * n;
-}
-
-int ks_kube_get(struct ks_kube *k, const char *path, long timeout_s,
-		char **body, long *status, char *err, size_t errlen)
-{
-	char errbuf[CURL_ERROR_SIZE];
-	struct curl_slist *hdrs = NULL;
-	struct ks_buf b = { 0 };
-	CURLcode rc;
-	CURL *c;
-
-	*body = NULL;
-	*status = 0;
-	c = request(k, path, &hdrs, errbuf);
-	if (!c) {
-		snprintf(err, errlen, "libcurl: no handle");
-		return -1;
-	}
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, get_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	else
-		snprintf(err, errlen, "GET %s: %s", path,
-			 errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	count(*status);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(hdrs);
-	if (rc != CURLE_OK) {
-		free(b.data);
-		return -1;
-	}
-	if (!b.data)
-		buf_add(&b, "", 0);
-	*body = b.data;
-	return 0;
-}
-
-static size_t watch_write(char *p, size_t size, size_t n, void *arg)
-{
-	struct ks_watch *w = arg;
+	struct ks_req *w = arg;
 	char *nl, *start;
 
 	buf_add(&w->line, p, size * n);
+	if (!w->fn)
+		return size * n;
 	start = w->line.data;
 	while ((nl = memchr(start, '\n', w->line.len - (size_t)(start - w->line.data)))) {
 		*nl = 0;
@@ -224,10 +182,10 @@ static size_t watch_write(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-struct ks_watch *ks_watch_start(struct ks_kube *k, const char *path,
-				long idle_s, ks_line_fn fn, void *arg)
+static struct ks_req *req_start(struct ks_kube *k, const char *path,
+				ks_line_fn fn, void *arg)
 {
-	struct ks_watch *w = xcalloc(1, sizeof(*w));
+	struct ks_req *w = xcalloc(1, sizeof(*w));
 
 	w->k = k;
 	w->fn = fn;
@@ -238,14 +196,35 @@ struct ks_watch *ks_watch_start(struct ks_kube *k, const char *path,
 		snprintf(w->errbuf, sizeof(w->errbuf), "libcurl: no handle");
 		return w;
 	}
-	curl_easy_setopt(w->easy, CURLOPT_WRITEFUNCTION, watch_write);
+	curl_easy_setopt(w->easy, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(w->easy, CURLOPT_WRITEDATA, w);
 	curl_easy_setopt(w->easy, CURLOPT_PRIVATE, w);
-	/* Silence for idle_s seconds: the API server is hung, or the path to it. */
-	curl_easy_setopt(w->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(w->easy, CURLOPT_LOW_SPEED_TIME, idle_s);
 	curl_easy_setopt(w->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_multi_add_handle(k->multi, w->easy);
+	return w;
+}
+
+struct ks_req *ks_req_get(struct ks_kube *k, const char *path, long timeout_s)
+{
+	struct ks_req *w = req_start(k, path, NULL, NULL);
+
+	if (w->easy) {
+		curl_easy_setopt(w->easy, CURLOPT_TIMEOUT, timeout_s);
+		curl_multi_add_handle(k->multi, w->easy);
+	}
+	return w;
+}
+
+struct ks_req *ks_req_watch(struct ks_kube *k, const char *path, long idle_s,
+			    ks_line_fn fn, void *arg)
+{
+	struct ks_req *w = req_start(k, path, fn, arg);
+
+	if (w->easy) {
+		/* Silence for idle_s seconds: the API server is hung, or the path to it. */
+		curl_easy_setopt(w->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(w->easy, CURLOPT_LOW_SPEED_TIME, idle_s);
+		curl_multi_add_handle(k->multi, w->easy);
+	}
 	return w;
 }
 
@@ -268,7 +247,7 @@ void ks_kube_poll(struct ks_kube *k, int timeout_ms, const int *fds,
 	free(wfd);
 	curl_multi_perform(k->multi, &running);
 	while ((m = curl_multi_info_read(k->multi, &left))) {
-		struct ks_watch *w;
+		struct ks_req *w;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
@@ -282,24 +261,35 @@ void ks_kube_poll(struct ks_kube *k, int timeout_ms, const int *fds,
 	}
 }
 
-int ks_watch_done(const struct ks_watch *w, long *status, const char **msg)
+int ks_req_done(const struct ks_req *q, long *status, const char **msg)
 {
-	if (!w->done)
+	if (!q->done)
 		return 0;
-	*status = w->status;
-	*msg = w->errbuf[0] ? w->errbuf : NULL;
+	*status = q->status;
+	*msg = q->errbuf[0] ? q->errbuf : NULL;
 	return 1;
 }
 
-void ks_watch_stop(struct ks_watch *w)
+char *ks_req_body(struct ks_req *q)
 {
-	if (!w)
+	char *b;
+
+	if (!q->line.data)
+		buf_add(&q->line, "", 0);
+	b = q->line.data;
+	q->line = (struct ks_buf){ 0 };
+	return b;
+}
+
+void ks_req_stop(struct ks_req *q)
+{
+	if (!q)
 		return;
-	if (w->easy) {
-		curl_multi_remove_handle(w->k->multi, w->easy);
-		curl_easy_cleanup(w->easy);
+	if (q->easy) {
+		curl_multi_remove_handle(q->k->multi, q->easy);
+		curl_easy_cleanup(q->easy);
 	}
-	curl_slist_free_all(w->hdrs);
-	free(w->line.data);
-	free(w);
+	curl_slist_free_all(q->hdrs);
+	free(q->line.data);
+	free(q);
 }

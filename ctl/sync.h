@@ -24,10 +24,13 @@ struct res {
 	const char *path;	/* the collection */
 	char query[300];	/* its selector */
 	char rv[64];		/* resourceVersion to watch from */
-	struct ks_watch *w;
+	struct ks_req *w;	/* the list page or the watch under way */
+	json_object *items;	/* a list's items so far; NULL: not listing */
+	char cont[1024];	/* the list's continue token */
 	double retry_at;	/* when to watch (or list) again; 0: now */
 	double backoff;
-	int relist;		/* 410 Gone: list before watching again */
+	int relist;		/* at start, after 410 Gone: list, then watch */
+	unsigned int lists;	/* lists completed */
 	struct sync *sy;
 };
 
@@ -102,10 +105,14 @@ void sync_node_event(struct sync *sy, const char *type, json_object *obj);
 int sync_full(struct sync *sy);
 void sync_dirty(struct sync *sy);
 
-/* sync_watch.c: list r whole (0 or -1), watch it, and drive it. */
-int sync_list(struct sync *sy, struct res *r);
+/*
+ * sync_watch.c: drive r's list (page by page) and watch, on the multi
+ * handle; has every resource been listed once (nothing is programmed
+ * before)?
+ */
 void sync_watch(struct sync *sy, struct res *r);
 void sync_run_res(struct sync *sy, struct res *r);
+int sync_listed(const struct sync *sy);
 
 /* sync_conntrack.c: kube-proxy's conntrack flags; 0 leaves a setting. */
 struct ks_conntrack {

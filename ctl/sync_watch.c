@@ -52,8 +52,11 @@ static void watch_status(struct res *r, const char *what, json_object *status)
 	int c = code ? json_object_get_int(code) : 0;
 
 	slog("%s: %s %d: %s", r->name, what, c, ks_json_str(status, "message", NULL) ?: "");
-	if (c == 410)
+	if (c == 410) {
+		/* The server is there, and says what to do: list at once. */
 		r->relist = 1;
+		r->backoff = 1;
+	}
 }
 
 static void on_line(void *arg, char *line, size_t len)
@@ -116,51 +119,22 @@ static void on_line(void *arg, char *line, size_t len)
 	json_object_put(ev);
 }
 
-/* A full list of r, page by page, into the store: 0 or -1. */
-int sync_list(struct sync *sy, struct res *r)
+/* Ask for the next page of r's list (the first when r->cont is empty). */
+static void list_request(struct sync *sy, struct res *r)
 {
-	json_object *items = json_object_new_array();
-	char path[1200], err[400], cont[1024] = "";
-	const char *c, *rv = NULL;
-	long status;
-	char *body;
+	char path[sizeof(r->query) + sizeof(r->cont) + 200];
 
-	for (;;) {
-		json_object *page, *its;
-		size_t i;
+	snprintf(path, sizeof(path), "%s?%s&limit=500%s%s", r->path, r->query,
+		 r->cont[0] ? "&continue=" : "", r->cont);
+	r->w = ks_req_get(sy->kube, path, 30);
+}
 
-		snprintf(path, sizeof(path), "%s?%s&limit=500%s%s", r->path, r->query,
-			 cont[0] ? "&continue=" : "", cont);
-		if (ks_kube_get(sy->kube, path, 30, &body, &status, err, sizeof(err))) {
-			slog("%s: list: %s", r->name, err);
-			goto fail;
-		}
-		if (status != 200) {
-			page = json_tokener_parse(body);
-			slog("%s: list: HTTP %ld: %s", r->name, status,
-			     ks_json_str(page, "message", NULL) ?: "");
-			json_object_put(page);
-			free(body);
-			goto fail;
-		}
-		page = json_tokener_parse(body);
-		free(body);
-		if (!page || !json_object_object_get_ex(page, "items", &its)) {
-			slog("%s: list: not a list", r->name);
-			json_object_put(page);
-			goto fail;
-		}
-		for (i = 0; i < json_object_array_length(its); i++)
-			json_object_array_add(items, json_object_get(json_object_array_get_idx(its, i)));
-		rv = ks_json_str(page, "metadata", "resourceVersion", NULL);
-		if (rv)
-			snprintf(r->rv, sizeof(r->rv), "%s", rv);
-		c = ks_json_str(page, "metadata", "continue", NULL);
-		snprintf(cont, sizeof(cont), "%s", c ? c : "");
-		json_object_put(page);
-		if (!cont[0])
-			break;
-	}
+/* r's list is whole: into the store, and watch from its resourceVersion. */
+static void list_done(struct sync *sy, struct res *r)
+{
+	json_object *items = r->items;
+
+	r->items = NULL;
 	if (r - sy->res == R_NODE) {
 		if (json_object_array_length(items))
 			sync_node_apply(sy, json_object_array_get_idx(items, 0));
@@ -173,10 +147,64 @@ int sync_list(struct sync *sy, struct res *r)
 		     ks_store_count(&sy->store, res_kind((int)(r - sy->res))), r->rv);
 	}
 	r->relist = 0;
-	return 0;
+	r->backoff = 1;
+	if (r->lists++) {
+		sy->relists++;
+		/* What happened while away is only in a full comparison. */
+		if (r - sy->res != R_NODE)
+			sy->need_full = 1;
+	}
+	sync_watch(sy, r);
+}
+
+/* A page of r's list has come (or not): keep it, ask for the next. */
+static void list_page(struct sync *sy, struct res *r)
+{
+	json_object *page = NULL, *its;
+	const char *msg, *c, *rv;
+	char *body;
+	long status;
+	size_t i;
+
+	ks_req_done(r->w, &status, &msg);
+	body = ks_req_body(r->w);
+	ks_req_stop(r->w);
+	r->w = NULL;
+	if (msg || status != 200) {
+		page = status ? json_tokener_parse(body) : NULL;
+		slog("%s: list: %s%s%ld%s%s; again in %.0f s", r->name, msg ? msg : "",
+		     msg ? ", HTTP " : "HTTP ", status, page ? ": " : "",
+		     page ? ks_json_str(page, "message", NULL) ?: "" : "", r->backoff);
+		goto fail;
+	}
+	page = json_tokener_parse(body);
+	if (!page || !json_object_object_get_ex(page, "items", &its) ||
+	    !json_object_is_type(its, json_type_array)) {
+		slog("%s: list: not a list; again in %.0f s", r->name, r->backoff);
+		goto fail;
+	}
+	for (i = 0; i < json_object_array_length(its); i++)
+		json_object_array_add(r->items, json_object_get(json_object_array_get_idx(its, i)));
+	rv = ks_json_str(page, "metadata", "resourceVersion", NULL);
+	if (rv)
+		snprintf(r->rv, sizeof(r->rv), "%s", rv);
+	c = ks_json_str(page, "metadata", "continue", NULL);
+	snprintf(r->cont, sizeof(r->cont), "%s", c ? c : "");
+	json_object_put(page);
+	free(body);
+	if (r->cont[0])
+		list_request(sy, r);
+	else
+		list_done(sy, r);
+	return;
 fail:
-	json_object_put(items);
-	return -1;
+	/* From the first page again (a continue token expires too). */
+	json_object_put(page);
+	free(body);
+	json_object_put(r->items);
+	r->items = NULL;
+	r->retry_at = now() + r->backoff;
+	r->backoff = r->backoff * 2 > 30 ? 30 : r->backoff * 2;
 }
 
 void sync_watch(struct sync *sy, struct res *r)
@@ -186,7 +214,7 @@ void sync_watch(struct sync *sy, struct res *r)
 	snprintf(path, sizeof(path),
 		 "%s?%s&watch=1&allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d",
 		 r->path, r->query, r->rv, 240 + rand() % 120);
-	r->w = ks_watch_start(sy->kube, path, (long)sy->idle, on_line, r);
+	r->w = ks_req_watch(sy->kube, path, (long)sy->idle, on_line, r);
 }
 
 /* A watch ended: why, and when to try again. */
@@ -195,11 +223,14 @@ static void watch_ended(struct sync *sy, struct res *r)
 	const char *msg;
 	long status;
 
-	ks_watch_done(r->w, &status, &msg);
-	ks_watch_stop(r->w);
+	ks_req_done(r->w, &status, &msg);
+	ks_req_stop(r->w);
 	r->w = NULL;
-	if (status == 410)
+	if (status == 410) {
+		/* As for a 410 event: list at once. */
 		r->relist = 1;
+		r->backoff = 1;
+	}
 	if (status == 200 && !msg && !r->relist) {
 		/* The server's timeoutSeconds: watch on at once. */
 		r->retry_at = 0;
@@ -213,28 +244,41 @@ static void watch_ended(struct sync *sy, struct res *r)
 	r->backoff = r->backoff * 2 > 30 ? 30 : r->backoff * 2;
 }
 
+/*
+ * Drive r: a request that ended is dealt with; else, when its time has
+ * come, a list (at start, after 410 Gone) or a watch.  Nothing blocks.
+ */
 void sync_run_res(struct sync *sy, struct res *r)
 {
 	if (r->w) {
 		long st;
 		const char *m;
 
-		if (ks_watch_done(r->w, &st, &m))
+		if (!ks_req_done(r->w, &st, &m))
+			return;
+		if (r->items)
+			list_page(sy, r);
+		else
 			watch_ended(sy, r);
 		return;
 	}
 	if (r->retry_at > now())
 		return;
 	if (r->relist) {
-		if (sync_list(sy, r)) {
-			r->retry_at = now() + r->backoff;
-			r->backoff = r->backoff * 2 > 30 ? 30 : r->backoff * 2;
-			return;
-		}
-		sy->relists++;
-		/* What happened while away is only in a full comparison. */
-		if (r - sy->res != R_NODE)
-			sy->need_full = 1;
+		r->items = json_object_new_array();
+		r->cont[0] = 0;
+		list_request(sy, r);
+		return;
 	}
 	sync_watch(sy, r);
+}
+
+int sync_listed(const struct sync *sy)
+{
+	int r;
+
+	for (r = 0; r < R_N; r++)
+		if (!sy->res[r].lists)
+			return 0;
+	return 1;
 }
