@@ -41,7 +41,7 @@ demo: deps
 	scripts/demo
 
 # The long reliability runs, on the debug kernel (STRESS_KERNEL= to change,
-# STRESS_TESTS= to run some of them).
+# STRESS_TESTS= to run some of them), then every control-plane test there.
 STRESS_TESTS ?= rel_fuzz.sh rel_churn.sh svc_replace_load.sh rel_failslab.sh
 stress: deps
 	$(MAKE) -s -C ctl
@@ -49,6 +49,9 @@ stress: deps
 	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 14400 -- \
 		env KSVC_FUZZ_MESSAGES=1000000 KSVC_FUZZ_EXTACK=50000 KSVC_CHURN=500 KSVC_REPLACES=1000 KSVC_FAILSLAB_STEP=1 KSVC_FAILSLAB_PAIRS=150 KSVC_TEST_TIMEOUT=14000 \
 		selftests/run.sh $(STRESS_TESTS)
+	scripts/k8s-build >/dev/null
+	scripts/k8s-run -- scripts/vm --kernel $${STRESS_KERNEL:-debug} --k8s --timeout 7200 -- \
+		selftests/run.sh $$(cd selftests && ls k8s/*.sh | grep -v '/lib\.sh$$')
 
 # Benchmarks against kube-proxy's modes, in a VM (never part of check;
 # BENCH_QUICK=1 for a short run, see bench/run).

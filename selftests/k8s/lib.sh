@@ -170,3 +170,37 @@ k8s_sync() {
 	kubectl get services,endpointslices -A -o yaml > /tmp/k8s-objects.yaml || return 1
 	ksvc apply -f /tmp/k8s-objects.yaml
 }
+
+# k8s_apiserver start|restart|kill|stop|cont: the API server's process on
+# the host, through the VM's control channel (10.0.2.100:7000, answered by
+# scripts/k8s-apiserver): restart and start return once it is ready again;
+# stop and cont are SIGSTOP and SIGCONT.
+k8s_apiserver() {
+	local out
+	out=$(echo "$1" | ip netns exec "$node" socat -t 150 -T 150 - \
+		"TCP:$K8S_API:7000,connect-timeout=5" 2>&1)
+	[ "$out" = ok ] && return 0
+	diag "k8s_apiserver $1: ${out:-no answer}"
+	return 1
+}
+
+# k8s_cut_agent / k8s_uncut_agent: drop the node's own packets to and from
+# the API server, both ways (what the server had sent must not arrive
+# either): the agent's watches go silent.  Only port 6443: the control
+# channel and kubectl from the client namespace (k8s_kubectl_via_client)
+# still pass.
+k8s_cut_agent() {
+	ip netns exec "$node" nft -f - <<-EOF
+	table inet cut {
+		chain out {
+			type filter hook output priority 0; policy accept;
+			oifname "uplink0" tcp dport 6443 drop
+		}
+		chain in {
+			type filter hook input priority 0; policy accept;
+			iifname "uplink0" tcp sport 6443 drop
+		}
+	}
+	EOF
+}
+k8s_uncut_agent() { ip netns exec "$node" nft delete table inet cut; }

@@ -57,20 +57,7 @@ vip=$(kubectl get service res -o jsonpath='{.spec.clusterIP}')
 agent
 check "the first sync programs the Service" busywait 30000 has_ep 10.244.0.41
 
-# The agent cut off: the node's own packets to and from the API server
-# dropped, both ways (what the server had sent must not arrive either).
-ip netns exec "$node" nft -f - <<EOF
-table inet cut {
-	chain out {
-		type filter hook output priority 0; policy accept;
-		oifname "uplink0" tcp dport 6443 drop
-	}
-	chain in {
-		type filter hook input priority 0; policy accept;
-		iifname "uplink0" tcp sport 6443 drop
-	}
-}
-EOF
+k8s_cut_agent
 k8s_pod res-2 node-1 app=res 10.244.0.42 || fail "pod"
 busywait 60000 grep -q 'watch ended' "$agent_log"
 check "the silent watches end (--watch-timeout 4s) and are retried" test $? = 0
@@ -81,7 +68,7 @@ check "and health stays 200: nothing is queued" healthz_is 200
 restarts=$(metric ksvc_sync_watch_restarts_total)
 diag "watch restarts while cut off: $restarts"
 check "the watch restarts are counted" test "${restarts:-0}" -ge 1
-ip netns exec "$node" nft delete table inet cut
+k8s_uncut_agent
 t0=$(date +%s)
 busywait 60000 has_ep 10.244.0.42
 ok=$?
