@@ -88,6 +88,17 @@ static void unlink_slice(struct ks_store *s, const char *svc, const char *key)
 		json_object_object_del(s->by_svc, svc);
 }
 
+void ks_store_trim(json_object *obj)
+{
+	json_object *md, *ann;
+
+	if (!json_object_object_get_ex(obj, "metadata", &md))
+		return;
+	json_object_object_del(md, "managedFields");
+	if (json_object_object_get_ex(md, "annotations", &ann))
+		json_object_object_del(ann, "kubectl.kubernetes.io/last-applied-configuration");
+}
+
 int ks_store_put(struct ks_store *s, enum ks_kind kind, json_object *obj)
 {
 	char key[600], svc[600], osvc[600];
@@ -99,6 +110,7 @@ int ks_store_put(struct ks_store *s, enum ks_kind kind, json_object *obj)
 		json_object_put(obj);
 		return -1;
 	}
+	ks_store_trim(obj);
 	/* The items of a list carry neither; the parser wants both. */
 	json_object_object_add(obj, "kind", json_object_new_string(kinds[kind][0]));
 	json_object_object_add(obj, "apiVersion", json_object_new_string(kinds[kind][1]));

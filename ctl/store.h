@@ -32,6 +32,12 @@ void ks_store_free(struct ks_store *s);
  * resourceVersion); a slice that changed Service marks both.  -1 when it
  * has no metadata.name (it is dropped).
  */
+/*
+ * What no Service is built from, dropped as objects come in (kube-proxy's
+ * informers drop managedFields too): metadata.managedFields and kubectl's
+ * last-applied-configuration annotation, most of an object's size.
+ */
+void ks_store_trim(json_object *obj);
 int ks_store_put(struct ks_store *s, enum ks_kind kind, json_object *obj);
 /* Deleted: its key "ns/name".  Marks its Service dirty. */
 void ks_store_del(struct ks_store *s, enum ks_kind kind, const char *key);

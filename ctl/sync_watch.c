@@ -183,8 +183,13 @@ static void list_page(struct sync *sy, struct res *r)
 		slog("%s: list: not a list; again in %.0f s", r->name, r->backoff);
 		goto fail;
 	}
-	for (i = 0; i < json_object_array_length(its); i++)
-		json_object_array_add(r->items, json_object_get(json_object_array_get_idx(its, i)));
+	for (i = 0; i < json_object_array_length(its); i++) {
+		json_object *o = json_object_array_get_idx(its, i);
+
+		/* Trimmed now: a whole list is held until its last page. */
+		ks_store_trim(o);
+		json_object_array_add(r->items, json_object_get(o));
+	}
 	rv = ks_json_str(page, "metadata", "resourceVersion", NULL);
 	if (rv)
 		snprintf(r->rv, sizeof(r->rv), "%s", rv);

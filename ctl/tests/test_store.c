@@ -148,10 +148,38 @@ static void test_relist(void)
 	ks_store_free(&s);
 }
 
+static void test_trim(void)
+{
+	json_object *o = json_tokener_parse(
+		"{\"metadata\":{\"name\":\"t\",\"namespace\":\"default\",\"resourceVersion\":\"5\","
+		"\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"{...}\","
+		"\"ksvc.io/algorithm\":\"round-robin\"},"
+		"\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Update\"}]},"
+		"\"spec\":{\"type\":\"ClusterIP\",\"clusterIP\":\"10.96.0.20\",\"clusterIPs\":[\"10.96.0.20\"],"
+		"\"ports\":[{\"port\":80,\"protocol\":\"TCP\"}]}}");
+	json_object *got, *md, *ann;
+	struct ks_store s;
+	size_t eps;
+	int err;
+
+	ks_store_init(&s);
+	CHECK(!ks_store_put(&s, KS_KIND_SERVICE, o));
+	CHECK(json_object_object_get_ex(s.objs[KS_KIND_SERVICE], "default/t", &got));
+	CHECK(json_object_object_get_ex(got, "metadata", &md));
+	CHECK(!json_object_object_get_ex(md, "managedFields", NULL));
+	CHECK(json_object_object_get_ex(md, "annotations", &ann));
+	CHECK(!json_object_object_get_ex(ann, "kubectl.kubernetes.io/last-applied-configuration", NULL));
+	CHECK(!strcmp(ks_json_str(got, "metadata", "annotations", "ksvc.io/algorithm", NULL) ?: "",
+		      "round-robin"));
+	CHECK(build(&s, "default/t", &eps, &err) == 1 && !err);
+	ks_store_free(&s);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
+	{ "store: managedFields and last-applied are dropped, other annotations kept", test_trim },
 	{ "store: events mark the Services they change dirty", test_events },
 	{ "store: a relist marks what changed, was added or went", test_relist },
 };
