@@ -348,7 +348,7 @@ static int cmd_sync(int argc, char **argv)
 		}
 		{
 			/* Each server: its listening socket and connections. */
-			size_t max = 2 * 65 * (2 + sy.n_hcs), nfd;
+			size_t max = 2 * 65 * sync_http_servers(&sy), nfd;
 			int *fds = xcalloc(max, sizeof(*fds));
 			short *ev = xcalloc(max, sizeof(*ev));
 

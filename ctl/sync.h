@@ -46,11 +46,13 @@ struct ks_hist {
 void ks_hist_observe(struct ks_hist *h, double v);
 
 /* One healthCheckNodePort server. */
+#define KS_HC_ADDRS 16
 struct hc {
 	char key[600];		/* its Service, "ns/name" */
 	unsigned int port;
 	unsigned int local;	/* ready endpoints on this node */
-	struct ks_httpd *h;
+	struct ks_httpd *h[KS_HC_ADDRS];	/* one per node-port address */
+	size_t n_h;
 	struct sync *sy;
 	int seen;		/* in the last full pass */
 };
@@ -126,6 +128,8 @@ void sync_conntrack(const struct ks_conntrack *c);
 int sync_http_start(struct sync *sy, const char *healthz, const char *metrics);
 void sync_http_stop(struct sync *sy);
 size_t sync_http_fds(struct sync *sy, int *fds, short *events, size_t max);
+/* How many servers (each waits on at most 65 sockets). */
+size_t sync_http_servers(const struct sync *sy);
 void sync_http_run(struct sync *sy);
 int sync_healthy(const struct sync *sy);
 /*

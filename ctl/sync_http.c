@@ -6,6 +6,8 @@
  * stays good), /metrics (Prometheus text, kube-proxy's names where they
  * mean the same), and one server per healthCheckNodePort.
  */
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,12 +236,81 @@ static void hc_answer(void *arg, const char *url, struct ks_reply *r)
 		 hc->local);
 }
 
+static void hc_free(struct hc *hc)
+{
+	size_t i;
+
+	for (i = 0; i < hc->n_h; i++)
+		ks_httpd_stop(hc->h[i]);
+	free(hc);
+}
+
 static void hc_close(struct sync *sy, size_t i)
 {
 	slog("healthCheckNodePort %u of %s closed", sy->hcs[i]->port, sy->hcs[i]->key);
-	ks_httpd_stop(sy->hcs[i]->h);
-	free(sy->hcs[i]);
+	hc_free(sy->hcs[i]);
 	sy->hcs[i] = sy->hcs[--sy->n_hcs];
+}
+
+static int in_cidr(const struct ks_addr *a, const struct ks_cidr *c)
+{
+	unsigned int bits = c->prefix, i;
+
+	if (a->family != c->addr.family)
+		return 0;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a->a[i] != c->addr.a[i])
+			return 0;
+	return !bits || !((a->a[i] ^ c->addr.a[i]) & (0xff << (8 - bits)));
+}
+
+/*
+ * Where a healthCheckNodePort listens, as kube-proxy's: the node-port
+ * addresses.  With `--nodeport-addresses primary`, the node IPs; with
+ * prefixes, each address of this namespace's interfaces in one of them
+ * (link-local ones aside: they would need their interface); else, and
+ * when nothing matches, every address (one socket, both families).
+ */
+static size_t hc_addrs(struct sync *sy, unsigned int port, char (*out)[64], size_t max)
+{
+	struct ifaddrs *ifs = NULL, *i;
+	struct ks_config cfg;
+	struct ks_addr a;
+	size_t n = 0, k, j;
+
+	if (!ks_nl_config_get(sy->nl, &cfg)) {
+		if (cfg.np_primary > 0)
+			for (k = 0; k < cfg.n_node_ips && n < max; k++)
+				ks_addr_port(out[n++], sizeof(out[0]), &cfg.node_ips[k], (uint16_t)port);
+		else if (cfg.n_np_cidrs && !getifaddrs(&ifs))
+			for (i = ifs; i && n < max; i = i->ifa_next) {
+				const struct sockaddr *sa = i->ifa_addr;
+
+				if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
+					continue;
+				memset(&a, 0, sizeof(a));
+				a.family = sa->sa_family;
+				if (a.family == AF_INET)
+					memcpy(a.a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+				else
+					memcpy(a.a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+				if (a.family == AF_INET6 && a.a[0] == 0xfe && (a.a[1] & 0xc0) == 0x80)
+					continue;
+				for (k = 0; k < cfg.n_np_cidrs; k++)
+					if (in_cidr(&a, &cfg.np_cidrs[k]))
+						break;
+				if (k == cfg.n_np_cidrs)
+					continue;
+				ks_addr_port(out[n], sizeof(out[0]), &a, (uint16_t)port);
+				for (j = 0; j < n && strcmp(out[j], out[n]); j++)
+					;
+				n += j == n;
+			}
+		freeifaddrs(ifs);
+	}
+	if (!n)
+		snprintf(out[n++], sizeof(out[0]), ":%u", port);
+	return n;
 }
 
 /* The Service's healthCheckNodePort, when it is to be served: 0 none. */
@@ -263,7 +334,7 @@ static unsigned int hc_port(const struct sync *sy, const char *key)
 void sync_hc_update(struct sync *sy, const char *key, const struct ks_service *svc)
 {
 	unsigned int port = svc ? hc_port(sy, key) : 0, local = 0;
-	char addr[16], err[200];
+	char err[200];
 	struct hc *hc = NULL;
 	size_t i, j;
 
@@ -293,21 +364,28 @@ void sync_hc_update(struct sync *sy, const char *key, const struct ks_service *s
 		local += j == i;
 	}
 	if (!hc) {
+		char addrs[KS_HC_ADDRS][64], list[KS_HC_ADDRS * 66] = "";
+		size_t n = hc_addrs(sy, port, addrs, KS_HC_ADDRS);
+
 		hc = xcalloc(1, sizeof(*hc));
 		snprintf(hc->key, sizeof(hc->key), "%s", key);
 		hc->port = port;
 		hc->sy = sy;
-		snprintf(addr, sizeof(addr), ":%u", port);
-		hc->h = ks_httpd_start(addr, hc_answer, hc, err, sizeof(err));
-		if (!hc->h) {
-			/* Retried at the next change of the Service. */
-			slog("healthCheckNodePort %u of %s: %s", port, key, err);
-			free(hc);
-			return;
+		for (j = 0; j < n; j++) {
+			hc->h[hc->n_h] = ks_httpd_start(addrs[j], hc_answer, hc, err, sizeof(err));
+			if (!hc->h[hc->n_h]) {
+				/* Retried at the next change of the Service. */
+				slog("healthCheckNodePort %u of %s: %s: %s", port, key, addrs[j], err);
+				hc_free(hc);
+				return;
+			}
+			hc->n_h++;
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 j ? " " : "", addrs[j]);
 		}
 		sy->hcs = xrealloc(sy->hcs, (sy->n_hcs + 1) * sizeof(*sy->hcs));
 		sy->hcs[sy->n_hcs++] = hc;
-		slog("healthCheckNodePort %u of %s open", port, key);
+		slog("healthCheckNodePort %u of %s open on %s", port, key, list);
 	}
 	hc->local = local;
 	hc->seen = 1;
@@ -376,25 +454,36 @@ void sync_http_stop(struct sync *sy)
 
 size_t sync_http_fds(struct sync *sy, int *fds, short *events, size_t max)
 {
-	size_t n = 0, i;
+	size_t n = 0, i, j;
 
 	if (sy->healthz)
 		n += ks_httpd_fds(sy->healthz, fds + n, events + n, max - n);
 	if (sy->metrics)
 		n += ks_httpd_fds(sy->metrics, fds + n, events + n, max - n);
-	for (i = 0; i < sy->n_hcs && n < max; i++)
-		n += ks_httpd_fds(sy->hcs[i]->h, fds + n, events + n, max - n);
+	for (i = 0; i < sy->n_hcs; i++)
+		for (j = 0; j < sy->hcs[i]->n_h && n < max; j++)
+			n += ks_httpd_fds(sy->hcs[i]->h[j], fds + n, events + n, max - n);
+	return n;
+}
+
+size_t sync_http_servers(const struct sync *sy)
+{
+	size_t n = 2, i;
+
+	for (i = 0; i < sy->n_hcs; i++)
+		n += sy->hcs[i]->n_h;
 	return n;
 }
 
 void sync_http_run(struct sync *sy)
 {
-	size_t i;
+	size_t i, j;
 
 	if (sy->healthz)
 		ks_httpd_run(sy->healthz);
 	if (sy->metrics)
 		ks_httpd_run(sy->metrics);
 	for (i = 0; i < sy->n_hcs; i++)
-		ks_httpd_run(sy->hcs[i]->h);
+		for (j = 0; j < sy->hcs[i]->n_h; j++)
+			ks_httpd_run(sy->hcs[i]->h[j]);
 }

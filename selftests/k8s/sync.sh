@@ -201,6 +201,29 @@ check "no ready local endpoint: 503" busywait 30000 k8s_code_is "$client" $NODE_
 kubectl delete service sync-lb >/dev/null
 closed() { ! k8s_code_is "$client" $NODE_EXT "$hc" / 503; }
 check "the Service deleted: its port is closed" busywait 30000 closed
+# On the node-port addresses, as kube-proxy: with a prefix list, the
+# node's addresses inside it, and no other.
+ksvc config --nodeport-addresses 192.168.50.0/24 >/dev/null
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: sync-lb2}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: sync-api}
+  ports: [{port: 80}]
+EOF
+hc=$(kubectl get service sync-lb2 -o jsonpath='{.spec.healthCheckNodePort}')
+answers_at() { [ -n "$(k8s_http "$1" "$2" "$hc" / | head -n1)" ]; }
+not_at() { ! answers_at "$1" "$2"; }
+check "--nodeport-addresses 192.168.50.0/24: it answers at 192.168.50.1" \
+	busywait 30000 answers_at "$client" $NODE_EXT
+check "and not at the node's other addresses (its loopback)" not_at "$node" 127.0.0.1
+check "the log says where it listens" \
+	grep -q "healthCheckNodePort $hc of default/sync-lb2 open on $NODE_EXT:$hc\$" "$agent_log"
+kubectl delete service sync-lb2 >/dev/null
+ksvc config --nodeport-addresses "" >/dev/null
 
 kill "$agent_pid"
 wait "$agent_pid" 2>/dev/null
@@ -212,7 +235,7 @@ check "a restarted agent's first sync changes nothing" \
 	busywait 30000 grep -q 'full sync: .* 0 added, 0 changed, 0 deleted' "$agent_log"
 diag "$(tail -n 5 "$agent_log")"
 cleanup_agent
-kubectl delete service sync-api not-ours sync-nudge sync-lb --wait=false >/dev/null 2>&1
+kubectl delete service sync-api not-ours sync-nudge sync-lb sync-lb2 --wait=false >/dev/null 2>&1
 kubectl delete pod sync-api-1 sync-api-2 --force --grace-period=0 >/dev/null 2>&1
 kubectl delete node node-1 >/dev/null 2>&1
 ksft_exit
