@@ -119,31 +119,20 @@ static void test_refused(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct ks_test tests[] = {
 		{ "kubeconfig: inline credentials of the current context", test_inline },
 		{ "kubeconfig: files relative to it, and the in-cluster paths", test_files },
 		{ "kubeconfig: what is refused, and why", test_refused },
 	};
-	size_t i, n = sizeof(tests) / sizeof(tests[0]);
-	int n_fail = 0;
+	size_t n = sizeof(tests) / sizeof(tests[0]);
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!mkdtemp(dir))
 		return 1;
-	printf("TAP version 13\n1..%zu\n", n);
-	for (i = 0; i < n; i++) {
-		failed = 0;
-		tests[i].fn();
-		printf("%sok %zu - %s\n", failed ? "not " : "", i + 1, tests[i].name);
-		n_fail += failed;
-	}
-	printf("# %zu passed, %d failed\n", n - (size_t)n_fail, n_fail);
+	ks_plan(n);
+	ks_run(tests, n);
 	unlink(file("a.conf", ""));
 	unlink(file("b.conf", ""));
 	unlink(file("c.conf", ""));
 	rmdir(dir);
-	return n_fail ? 1 : 0;
+	return ks_done();
 }

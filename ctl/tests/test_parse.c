@@ -2076,12 +2076,7 @@ static void test_round_trip(void)
 
 /* ---- runner ----------------------------------------------------------- */
 
-struct test {
-	const char *name;
-	void (*fn)(void);
-};
-
-static const struct test tests[] = {
+static const struct ks_test tests[] = {
 	{ "kubectl -o yaml List", test_list_yaml },
 	{ "kubectl -o json List", test_list_json },
 	{ "JSON and YAML build the same state", test_json_equals_yaml },
@@ -2223,14 +2218,6 @@ static void run_corpus_case(const char *file)
 	free(err);
 }
 
-static int report(int n, const char *name, int *n_fail)
-{
-	printf("%s %d - %s\n", failed ? "not ok" : "ok", n, name);
-	*n_fail += failed;
-	failed = 0;
-	return n + 1;
-}
-
 /*
  * make bench: parse (libyaml, build, join, sort), plan against an equal
  * table (every service compared: the worst case of a no-op apply), plan
@@ -2308,7 +2295,7 @@ int main(int argc, char **argv)
 	size_t n_err = sizeof(err_cases) / sizeof(err_cases[0]);
 	size_t n_tests = sizeof(tests) / sizeof(tests[0]), i;
 	struct dirent **corpus = NULL;
-	int n = 1, n_fail = 0, n_corpus;
+	int n_corpus;
 
 	if (argc > 1 && !strcmp(argv[1], "--dump"))
 		return dump(argc - 2, argv + 2);
@@ -2323,28 +2310,23 @@ int main(int argc, char **argv)
 		printf("# %s: no corpus\n", corpus_dir);
 		n_corpus = 0;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%zu\n", n_tests + n_err + n_corpus);
-	for (i = 0; i < n_tests; i++) {
-		tests[i].fn();
-		n = report(n, tests[i].name, &n_fail);
-	}
+	ks_plan(n_tests + n_err + (size_t)n_corpus);
+	ks_run(tests, n_tests);
 	for (i = 0; i < n_err; i++) {
 		char name[128];
 
 		run_err_case(&err_cases[i]);
 		snprintf(name, sizeof(name), "error: %s", err_cases[i].name);
-		n = report(n, name, &n_fail);
+		ks_report(name);
 	}
 	for (i = 0; i < (size_t)n_corpus; i++) {
 		char name[300];
 
 		run_corpus_case(corpus[i]->d_name);
 		snprintf(name, sizeof(name), "corpus: %s", corpus[i]->d_name);
-		n = report(n, name, &n_fail);
+		ks_report(name);
 		free(corpus[i]);
 	}
 	free(corpus);
-	printf("# %d passed, %d failed\n", n - 1 - n_fail, n_fail);
-	return n_fail ? 1 : 0;
+	return ks_done();
 }

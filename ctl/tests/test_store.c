@@ -175,10 +175,7 @@ static void test_trim(void)
 	ks_store_free(&s);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct ks_test tests[] = {
 	{ "store: managedFields and last-applied are dropped, other annotations kept", test_trim },
 	{ "store: events mark the Services they change dirty", test_events },
 	{ "store: a relist marks what changed, was added or went", test_relist },
@@ -186,17 +183,9 @@ static const struct {
 
 int main(void)
 {
-	size_t i, n = sizeof(tests) / sizeof(tests[0]);
-	int n_fail = 0;
+	size_t n = sizeof(tests) / sizeof(tests[0]);
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%zu\n", n);
-	for (i = 0; i < n; i++) {
-		failed = 0;
-		tests[i].fn();
-		printf("%sok %zu - %s\n", failed ? "not " : "", i + 1, tests[i].name);
-		n_fail += failed;
-	}
-	printf("# %zu passed, %d failed\n", n - (size_t)n_fail, n_fail);
-	return n_fail ? 1 : 0;
+	ks_plan(n);
+	ks_run(tests, n);
+	return ks_done();
 }

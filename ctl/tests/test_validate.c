@@ -239,18 +239,7 @@ static void corpus_case(const char *file)
 	run_free(&r);
 }
 
-static int report(int n, const char *name, int *n_fail)
-{
-	printf("%s %d - %s\n", failed ? "not ok" : "ok", n, name);
-	*n_fail += failed;
-	failed = 0;
-	return n + 1;
-}
-
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct ks_test tests[] = {
 	{ "validate: a kubectl List is valid, with a summary", test_valid_list },
 	{ "validate: the summary marks this node's endpoints", test_summary_and_node },
 	{ "validate: an invalid object is apply's error", test_invalid_is_apply_error },
@@ -263,7 +252,7 @@ int main(int argc, char **argv)
 {
 	size_t n_tests = sizeof(tests) / sizeof(tests[0]), i;
 	struct dirent **corpus = NULL;
-	int n = 1, n_fail = 0, n_corpus;
+	int n_corpus;
 
 	if (argc > 1)
 		data_dir = argv[1];
@@ -272,21 +261,16 @@ int main(int argc, char **argv)
 	n_corpus = scandir(corpus_dir, &corpus, corpus_input, alphasort);
 	if (n_corpus < 0)
 		n_corpus = 0;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%zu\n", n_tests + n_corpus);
-	for (i = 0; i < n_tests; i++) {
-		tests[i].fn();
-		n = report(n, tests[i].name, &n_fail);
-	}
+	ks_plan(n_tests + (size_t)n_corpus);
+	ks_run(tests, n_tests);
 	for (i = 0; i < (size_t)n_corpus; i++) {
 		char name[300];
 
 		corpus_case(corpus[i]->d_name);
 		snprintf(name, sizeof(name), "validate corpus: %s", corpus[i]->d_name);
-		n = report(n, name, &n_fail);
+		ks_report(name);
 		free(corpus[i]);
 	}
 	free(corpus);
-	printf("# %d passed, %d failed\n", n - 1 - n_fail, n_fail);
-	return n_fail ? 1 : 0;
+	return ks_done();
 }
