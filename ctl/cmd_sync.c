@@ -347,13 +347,14 @@ static int cmd_sync(int argc, char **argv)
 			wait = due < wait ? due : wait;
 		}
 		{
-			/* Each server: its listening socket and connections. */
-			size_t max = 2 * 65 * sync_http_servers(&sy), nfd;
+			/* Each server: one epoll descriptor. */
+			size_t max = sync_http_servers(&sy), nfd;
 			int *fds = xcalloc(max, sizeof(*fds));
 			short *ev = xcalloc(max, sizeof(*ev));
+			long ms = sync_http_timeout(&sy, wait > 0 ? (long)(wait * 1000) : 0);
 
 			nfd = sync_http_fds(&sy, fds, ev, max);
-			ks_kube_poll(sy.kube, wait > 0 ? (int)(wait * 1000) : 0, fds, ev, nfd);
+			ks_kube_poll(sy.kube, (int)ms, fds, ev, nfd);
 			free(fds);
 			free(ev);
 		}

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
 #include <microhttpd.h>
 
 #include "httpd.h"
@@ -67,7 +66,8 @@ struct ks_httpd *ks_httpd_start(const char *addr, ks_http_fn fn, void *arg,
 	struct ks_httpd *h;
 	char host[64];
 	const char *colon = strrchr(addr, ':');
-	unsigned int flags = MHD_USE_ERROR_LOG;
+	/* epoll: no select() set, so no limit of 1,024 descriptors. */
+	unsigned int flags = MHD_USE_ERROR_LOG | MHD_USE_EPOLL;
 	long port;
 	char *end;
 
@@ -135,26 +135,23 @@ void ks_httpd_stop(struct ks_httpd *h)
 
 size_t ks_httpd_fds(struct ks_httpd *h, int *fds, short *events, size_t max)
 {
-	fd_set rs, ws, es;
-	MHD_socket maxfd = 0;
-	size_t n = 0;
-	int fd;
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
 
-	FD_ZERO(&rs);
-	FD_ZERO(&ws);
-	FD_ZERO(&es);
-	if (MHD_get_fdset2(h->d, &rs, &ws, &es, &maxfd, FD_SETSIZE) != MHD_YES)
+	/* One epoll descriptor stands for the listening socket and every connection. */
+	if (!i || !max)
 		return 0;
-	for (fd = 0; fd <= maxfd && n < max; fd++) {
-		short ev = (short)((FD_ISSET(fd, &rs) ? POLLIN : 0) |
-				   (FD_ISSET(fd, &ws) ? POLLOUT : 0));
+	fds[0] = i->epoll_fd;
+	events[0] = POLLIN;
+	return 1;
+}
 
-		if (!ev)
-			continue;
-		fds[n] = fd;
-		events[n++] = ev;
-	}
-	return n;
+long ks_httpd_timeout(struct ks_httpd *h)
+{
+	MHD_UNSIGNED_LONG_LONG t;
+
+	if (MHD_get_timeout(h->d, &t) != MHD_YES)
+		return -1;
+	return t > 60000 ? 60000 : (long)t;
 }
 
 void ks_httpd_run(struct ks_httpd *h)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The agent's small HTTP servers (health, metrics, healthCheckNodePorts),
- * on libmicrohttpd in its external-select mode: no thread of its own, the
- * agent's one loop waits on their sockets beside the watches', so the
- * handlers read the agent's state without locks.
+ * on libmicrohttpd in its external-select mode with epoll: no thread of
+ * its own, the agent's one loop waits on each server's epoll descriptor
+ * beside the API server's sockets, so the handlers read the agent's state
+ * without locks, and no select() set limits the descriptors.
  */
 #ifndef KS_HTTPD_H
 #define KS_HTTPD_H
@@ -29,8 +30,13 @@ struct ks_httpd;
 struct ks_httpd *ks_httpd_start(const char *addr, ks_http_fn fn, void *arg,
 				char *err, size_t errlen);
 void ks_httpd_stop(struct ks_httpd *h);
-/* Its sockets to wait on (readable or writable as it asks): how many. */
+/*
+ * What to wait on for it: one epoll descriptor (readable) standing for
+ * its sockets; how many (1, or 0 when max is).
+ */
 size_t ks_httpd_fds(struct ks_httpd *h, int *fds, short *events, size_t max);
+/* Wait no longer than this (ms) before ks_httpd_run; -1: no limit. */
+long ks_httpd_timeout(struct ks_httpd *h);
 /* Serve what is ready; never blocks. */
 void ks_httpd_run(struct ks_httpd *h);
 

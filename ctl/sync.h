@@ -128,8 +128,9 @@ void sync_conntrack(const struct ks_conntrack *c);
 int sync_http_start(struct sync *sy, const char *healthz, const char *metrics);
 void sync_http_stop(struct sync *sy);
 size_t sync_http_fds(struct sync *sy, int *fds, short *events, size_t max);
-/* How many servers (each waits on at most 65 sockets). */
+/* How many servers (each gives one descriptor to wait on). */
 size_t sync_http_servers(const struct sync *sy);
+long sync_http_timeout(struct sync *sy, long max_ms);
 void sync_http_run(struct sync *sy);
 int sync_healthy(const struct sync *sy);
 /*

@@ -466,6 +466,23 @@ size_t sync_http_fds(struct sync *sy, int *fds, short *events, size_t max)
 	return n;
 }
 
+/* The soonest any server wants to run again (ms), at most max_ms. */
+long sync_http_timeout(struct sync *sy, long max_ms)
+{
+	long t, best = max_ms;
+	size_t i, j;
+
+	if (sy->healthz && (t = ks_httpd_timeout(sy->healthz)) >= 0 && t < best)
+		best = t;
+	if (sy->metrics && (t = ks_httpd_timeout(sy->metrics)) >= 0 && t < best)
+		best = t;
+	for (i = 0; i < sy->n_hcs; i++)
+		for (j = 0; j < sy->hcs[i]->n_h; j++)
+			if ((t = ks_httpd_timeout(sy->hcs[i]->h[j])) >= 0 && t < best)
+				best = t;
+	return best;
+}
+
 size_t sync_http_servers(const struct sync *sy)
 {
 	size_t n = 2, i;
