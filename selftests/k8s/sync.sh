@@ -178,16 +178,21 @@ kubectl taint node node-1 ToBeDeletedByClusterAutoscaler- >/dev/null
 check "the taint removed: /healthz 200 again" busywait 15000 k8s_code_is "$node" 127.0.0.1 10256 /healthz 200
 
 # healthCheckNodePort: sync-api-2 is ready on this node.
-kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
-apiVersion: v1
-kind: Service
-metadata: {name: sync-lb}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  selector: {app: sync-api}
-  ports: [{port: 80}]
-EOF
+# lb_local NAME: a LoadBalancer Service of sync-api, externalTrafficPolicy
+# Local: the API server gives it a healthCheckNodePort.
+lb_local() {
+	kubectl apply -f - >/dev/null <<-EOF
+	apiVersion: v1
+	kind: Service
+	metadata: {name: $1}
+	spec:
+	  type: LoadBalancer
+	  externalTrafficPolicy: Local
+	  selector: {app: sync-api}
+	  ports: [{port: 80}]
+	EOF
+}
+lb_local sync-lb || fail "kubectl apply"
 hc=$(kubectl get service sync-lb -o jsonpath='{.spec.healthCheckNodePort}')
 diag "sync-lb got healthCheckNodePort $hc from the API server"
 check "its healthCheckNodePort answers 200 from outside" busywait 30000 k8s_code_is "$client" $NODE_EXT "$hc" / 200
@@ -204,16 +209,7 @@ check "the Service deleted: its port is closed" busywait 30000 closed
 # On the node-port addresses, as kube-proxy: with a prefix list, the
 # node's addresses inside it, and no other.
 ksvc config --nodeport-addresses 192.168.50.0/24 >/dev/null
-kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
-apiVersion: v1
-kind: Service
-metadata: {name: sync-lb2}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  selector: {app: sync-api}
-  ports: [{port: 80}]
-EOF
+lb_local sync-lb2 || fail "kubectl apply"
 hc=$(kubectl get service sync-lb2 -o jsonpath='{.spec.healthCheckNodePort}')
 answers_at() { [ -n "$(k8s_http "$1" "$2" "$hc" / | head -n1)" ]; }
 not_at() { ! answers_at "$1" "$2"; }
