@@ -341,7 +341,8 @@ static int cmd_sync(int argc, char **argv)
 	while (!stop) {
 		double t = now(), wait = 1.0;
 
-		if (sy.dirty_since) {
+		/* Changes wait for the lists: nothing is synced before. */
+		if (sy.dirty_since && sync_listed(&sy)) {
 			double due = sy.dirty_since + sy.min_sync - t;
 
 			wait = due < wait ? due : wait;

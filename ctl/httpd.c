@@ -82,7 +82,7 @@ struct ks_httpd *ks_httpd_start(const char *addr, ks_http_fn fn, void *arg,
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = 0;
 	}
-	if (!host[0] || !strcmp(host, "::")) {
+	if (!host[0]) {
 		/* Every address, both families. */
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 

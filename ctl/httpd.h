@@ -25,7 +25,8 @@ struct ks_httpd;
 
 /*
  * Listen on addr ("IP:PORT", "[IPv6]:PORT", or ":PORT" for every address
- * of both families).  NULL with a message in err.
+ * of both families; "0.0.0.0:PORT" is every IPv4 address, "[::]:PORT"
+ * every IPv6 address only).  NULL with a message in err.
  */
 struct ks_httpd *ks_httpd_start(const char *addr, ks_http_fn fn, void *arg,
 				char *err, size_t errlen);

@@ -203,13 +203,27 @@ static struct ks_req *req_start(struct ks_kube *k, const char *path,
 	return w;
 }
 
+/* Hand w to the multi handle; if it will not take it, w has ended. */
+static struct ks_req *req_add(struct ks_req *w)
+{
+	CURLMcode rc = curl_multi_add_handle(w->k->multi, w->easy);
+
+	if (rc != CURLM_OK) {
+		snprintf(w->errbuf, sizeof(w->errbuf), "libcurl: %s", curl_multi_strerror(rc));
+		curl_easy_cleanup(w->easy);
+		w->easy = NULL;
+		w->done = 1;
+	}
+	return w;
+}
+
 struct ks_req *ks_req_get(struct ks_kube *k, const char *path, long timeout_s)
 {
 	struct ks_req *w = req_start(k, path, NULL, NULL);
 
 	if (w->easy) {
 		curl_easy_setopt(w->easy, CURLOPT_TIMEOUT, timeout_s);
-		curl_multi_add_handle(k->multi, w->easy);
+		req_add(w);
 	}
 	return w;
 }
@@ -223,7 +237,7 @@ struct ks_req *ks_req_watch(struct ks_kube *k, const char *path, long idle_s,
 		/* Silence for idle_s seconds: the API server is hung, or the path to it. */
 		curl_easy_setopt(w->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(w->easy, CURLOPT_LOW_SPEED_TIME, idle_s);
-		curl_multi_add_handle(k->multi, w->easy);
+		req_add(w);
 	}
 	return w;
 }

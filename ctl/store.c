@@ -92,10 +92,12 @@ void ks_store_trim(json_object *obj)
 {
 	json_object *md, *ann;
 
-	if (!json_object_object_get_ex(obj, "metadata", &md))
+	if (!json_object_object_get_ex(obj, "metadata", &md) ||
+	    !json_object_is_type(md, json_type_object))
 		return;
 	json_object_object_del(md, "managedFields");
-	if (json_object_object_get_ex(md, "annotations", &ann))
+	if (json_object_object_get_ex(md, "annotations", &ann) &&
+	    json_object_is_type(ann, json_type_object))
 		json_object_object_del(ann, "kubectl.kubernetes.io/last-applied-configuration");
 }
 

@@ -264,52 +264,90 @@ static int in_cidr(const struct ks_addr *a, const struct ks_cidr *c)
 	return !bits || !((a->a[i] ^ c->addr.a[i]) & (0xff << (8 - bits)));
 }
 
+/* addr:port into out, unless there already: 1 if added. */
+static size_t add_addr(char (*out)[64], size_t n, const char *s)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (!strcmp(out[j], s))
+			return 0;
+	snprintf(out[n], sizeof(out[0]), "%s", s);
+	return 1;
+}
+
 /*
- * Where a healthCheckNodePort listens, as kube-proxy's: the node-port
- * addresses.  With `--nodeport-addresses primary`, the node IPs; with
- * prefixes, each address of this namespace's interfaces in one of them
- * (link-local ones aside: they would need their interface); else, and
- * when nothing matches, every address (one socket, both families).
+ * Where a healthCheckNodePort listens, as kube-proxy's and as the kernel
+ * takes node ports, family by family: with `--nodeport-addresses primary`,
+ * the node IP of the family; with prefixes of the family, each address of
+ * this namespace's interfaces inside one (link-local IPv6 aside: it would
+ * need its interface), none if none is; else every address of the family
+ * (both families: one socket).  What does not fit in max is logged.
  */
 static size_t hc_addrs(struct sync *sy, unsigned int port, char (*out)[64], size_t max)
 {
+	static const int fams[2] = { AF_INET, AF_INET6 };
 	struct ifaddrs *ifs = NULL, *i;
+	int any[2] = { 1, 1 }, f, have_cfg;
 	struct ks_config cfg;
+	char buf[64];
 	struct ks_addr a;
-	size_t n = 0, k, j;
+	size_t n = 0, k;
 
-	if (!ks_nl_config_get(sy->nl, &cfg)) {
-		if (cfg.np_primary > 0)
-			for (k = 0; k < cfg.n_node_ips && n < max; k++)
-				ks_addr_port(out[n++], sizeof(out[0]), &cfg.node_ips[k], (uint16_t)port);
-		else if (cfg.n_np_cidrs && !getifaddrs(&ifs))
-			for (i = ifs; i && n < max; i = i->ifa_next) {
-				const struct sockaddr *sa = i->ifa_addr;
+	have_cfg = !ks_nl_config_get(sy->nl, &cfg);
+	if (have_cfg && cfg.n_np_cidrs)
+		getifaddrs(&ifs);
+	for (f = 0; have_cfg && f < 2; f++) {
+		if (cfg.np_primary > 0) {
+			for (k = 0; k < cfg.n_node_ips; k++)
+				if (cfg.node_ips[k].family == fams[f]) {
+					any[f] = 0;
+					ks_addr_port(buf, sizeof(buf), &cfg.node_ips[k], (uint16_t)port);
+					if (n < max)
+						n += add_addr(out, n, buf);
+					else
+						slog("healthCheckNodePort %u: not on %s (%zu addresses at most)",
+						     port, buf, max);
+				}
+			continue;
+		}
+		for (k = 0; k < cfg.n_np_cidrs; k++)
+			if (cfg.np_cidrs[k].addr.family == fams[f])
+				any[f] = 0;
+		for (i = ifs; !any[f] && i; i = i->ifa_next) {
+			const struct sockaddr *sa = i->ifa_addr;
 
-				if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
-					continue;
-				memset(&a, 0, sizeof(a));
-				a.family = sa->sa_family;
-				if (a.family == AF_INET)
-					memcpy(a.a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-				else
-					memcpy(a.a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-				if (a.family == AF_INET6 && a.a[0] == 0xfe && (a.a[1] & 0xc0) == 0x80)
-					continue;
-				for (k = 0; k < cfg.n_np_cidrs; k++)
-					if (in_cidr(&a, &cfg.np_cidrs[k]))
-						break;
-				if (k == cfg.n_np_cidrs)
-					continue;
-				ks_addr_port(out[n], sizeof(out[0]), &a, (uint16_t)port);
-				for (j = 0; j < n && strcmp(out[j], out[n]); j++)
-					;
-				n += j == n;
-			}
-		freeifaddrs(ifs);
+			if (!sa || sa->sa_family != fams[f])
+				continue;
+			memset(&a, 0, sizeof(a));
+			a.family = sa->sa_family;
+			if (a.family == AF_INET)
+				memcpy(a.a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+			else
+				memcpy(a.a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+			if (a.family == AF_INET6 && a.a[0] == 0xfe && (a.a[1] & 0xc0) == 0x80)
+				continue;
+			for (k = 0; k < cfg.n_np_cidrs; k++)
+				if (in_cidr(&a, &cfg.np_cidrs[k]))
+					break;
+			if (k == cfg.n_np_cidrs)
+				continue;
+			ks_addr_port(buf, sizeof(buf), &a, (uint16_t)port);
+			if (n < max)
+				n += add_addr(out, n, buf);
+			else
+				slog("healthCheckNodePort %u: not on %s (%zu addresses at most)",
+				     port, buf, max);
+		}
 	}
-	if (!n)
+	freeifaddrs(ifs);
+	/* "0.0.0.0" is IPv4's every address, "[::]" IPv6's alone (httpd.h). */
+	if (any[0] && any[1])
 		snprintf(out[n++], sizeof(out[0]), ":%u", port);
+	else if (any[0] && n < max)
+		snprintf(out[n++], sizeof(out[0]), "0.0.0.0:%u", port);
+	else if (any[1] && n < max)
+		snprintf(out[n++], sizeof(out[0]), "[::]:%u", port);
 	return n;
 }
 
@@ -374,14 +412,19 @@ void sync_hc_update(struct sync *sy, const char *key, const struct ks_service *s
 		for (j = 0; j < n; j++) {
 			hc->h[hc->n_h] = ks_httpd_start(addrs[j], hc_answer, hc, err, sizeof(err));
 			if (!hc->h[hc->n_h]) {
-				/* Retried at the next change of the Service. */
-				slog("healthCheckNodePort %u of %s: %s: %s", port, key, addrs[j], err);
-				hc_free(hc);
-				return;
+				/* The others serve; this one at the Service's next change. */
+				slog("healthCheckNodePort %u of %s: %s", port, key, err);
+				continue;
 			}
-			hc->n_h++;
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-				 j ? " " : "", addrs[j]);
+				 hc->n_h++ ? " " : "", addrs[j]);
+		}
+		if (!hc->n_h) {
+			if (n)
+				slog("healthCheckNodePort %u of %s: no address to listen on",
+				     port, key);
+			hc_free(hc);
+			return;
 		}
 		sy->hcs = xrealloc(sy->hcs, (sy->n_hcs + 1) * sizeof(*sy->hcs));
 		sy->hcs[sy->n_hcs++] = hc;

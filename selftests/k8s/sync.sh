@@ -206,8 +206,9 @@ check "no ready local endpoint: 503" busywait 30000 k8s_code_is "$client" $NODE_
 kubectl delete service sync-lb >/dev/null
 closed() { ! k8s_code_is "$client" $NODE_EXT "$hc" / 503; }
 check "the Service deleted: its port is closed" busywait 30000 closed
-# On the node-port addresses, as kube-proxy: with a prefix list, the
-# node's addresses inside it, and no other.
+# On the node-port addresses, as kube-proxy, family by family: with a
+# prefix list, the node's addresses inside it, and no other; a family the
+# list does not name keeps every address.
 ksvc config --nodeport-addresses 192.168.50.0/24 >/dev/null
 lb_local sync-lb2 || fail "kubectl apply"
 hc=$(kubectl get service sync-lb2 -o jsonpath='{.spec.healthCheckNodePort}')
@@ -215,9 +216,11 @@ answers_at() { [ -n "$(k8s_http "$1" "$2" "$hc" / | head -n1)" ]; }
 not_at() { ! answers_at "$1" "$2"; }
 check "--nodeport-addresses 192.168.50.0/24: it answers at 192.168.50.1" \
 	busywait 30000 answers_at "$client" $NODE_EXT
-check "and not at the node's other addresses (its loopback)" not_at "$node" 127.0.0.1
+check "and not at the node's other IPv4 addresses (its loopback)" not_at "$node" 127.0.0.1
+check "IPv6, which no prefix names, keeps every address: it answers at ::1" \
+	answers_at "$node" "[::1]"
 check "the log says where it listens" \
-	grep -q "healthCheckNodePort $hc of default/sync-lb2 open on $NODE_EXT:$hc\$" "$agent_log"
+	grep -q "healthCheckNodePort $hc of default/sync-lb2 open on $NODE_EXT:$hc \[::\]:$hc\$" "$agent_log"
 kubectl delete service sync-lb2 >/dev/null
 ksvc config --nodeport-addresses "" >/dev/null
 
