@@ -125,7 +125,7 @@ ip netns exec "$node" "$KSVCCTL" sync --kubeconfig "$KSVC_K8S/admin.conf" \
 	--node-name node-1 --healthz-bind-address 127.0.0.1:10266 \
 	--metrics-bind-address 127.0.0.1:10259 >/tmp/ksvc-sync-second.log 2>&1 &
 second=$!
-check "an agent started while it hangs answers /livez" busywait 5000 k8s_code_is "$node" 127.0.0.1 10266 /livez 200
+check "an agent started while it hangs answers /livez" busywait 15000 k8s_code_is "$node" 127.0.0.1 10266 /livez 200
 not_eligible() { k8s_http "$node" 127.0.0.1 10266 /healthz | tr -d '\n' | grep -q '^503.*"nodeEligible":false'; }
 check "and /healthz: 503, its Node not known yet (as kube-proxy)" not_eligible
 check "while its lists wait" sh -c "! grep -q 'listed' /tmp/ksvc-sync-second.log"
