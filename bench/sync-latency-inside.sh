@@ -9,9 +9,6 @@
 # the samples and p50/p90/p99 in ms.
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$(dirname "$0")/../selftests/k8s/lib.sh"
-require socat
-require_module
-k8s_require
 n=${SYNC_LATENCY_N:-30}
 
 k8s_start
@@ -22,15 +19,7 @@ add_pod l1 10.244.0.61
 add_pod client_pod 10.244.0.31
 serve "$l1" tcp 80 lat-1
 k8s_pod lat-1 node-1 app=lat 10.244.0.61 || fail "pod"
-kubectl apply -f - >/dev/null <<EOF2 || fail "kubectl apply"
-apiVersion: v1
-kind: Service
-metadata: {name: lat}
-spec:
-  selector: {app: lat}
-  ports: [{port: 80}]
-EOF2
-vip=$(kubectl get service lat -o jsonpath='{.spec.clusterIP}')
+vip=$(k8s_service lat) || fail "kubectl apply"
 busywait 60000 sh -c "echo | ip netns exec '$client_pod' socat -T1 - TCP:$vip:80,connect-timeout=1 2>/dev/null | grep -q lat-1" ||
 	fail "the Service never answered"
 ready() {

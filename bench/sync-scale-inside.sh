@@ -8,8 +8,6 @@
 # holding it.
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$(dirname "$0")/../selftests/k8s/lib.sh"
-require_module
-k8s_require
 n=${SYNC_SCALE_N:?}
 
 k8s_start

@@ -12,9 +12,6 @@
 # from the node and from a pod.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-require socat
-require_module
-k8s_require
 
 k8s_start
 

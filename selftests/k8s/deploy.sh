@@ -10,9 +10,6 @@
 # runs here, so the test plays it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-require socat
-require_module
-k8s_require
 
 k8s_start
 k8s_kubectl_via_client
@@ -46,15 +43,7 @@ add_pod d1 10.244.0.51
 add_pod client_pod 10.244.0.31
 serve "$d1" tcp 80 dep-1
 k8s_pod dep-1 node-1 app=dep 10.244.0.51 || fail "pod"
-kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
-apiVersion: v1
-kind: Service
-metadata: {name: dep}
-spec:
-  selector: {app: dep}
-  ports: [{port: 80}]
-EOF
-vip=$(kubectl get service dep -o jsonpath='{.spec.clusterIP}')
+vip=$(k8s_service dep) || fail "kubectl apply"
 ip netns exec "$node" "$KSVCCTL" "${args[@]:0}" >>"$agent_log" 2>&1 &
 agent_pid=$!
 check "with the manifest's RBAC only, the first sync programs the Service" busywait 30000 k8s_has_svc dep

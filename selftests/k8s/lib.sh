@@ -63,9 +63,13 @@ k8s_uplink() {
 	busywait 60000 kubectl get --raw /readyz >/dev/null
 }
 
-# k8s_start: the node, and its uplink to the API server (without it every
+# k8s_start: what every control-plane test needs (socat, the module, the
+# harness), the node, and its uplink to the API server (without it every
 # step after would wait out its timeouts: the test ends there).
 k8s_start() {
+	require socat
+	require_module
+	k8s_require
 	ktap_header
 	setup_node
 	if ! k8s_uplink; then
@@ -89,6 +93,13 @@ k8s_kubectl_via_client() {
 k8s_has_svc() {
 	ksvc get services -n default -o json 2>/dev/null | jq -e --arg n "$1" \
 		'[(.items // [])[] | select(.kind == "Service" and .metadata.name == $n)] | length > 0' >/dev/null
+}
+
+# k8s_has_ep ADDR: the kernel holds ADDR as an endpoint of a Service of
+# namespace default.
+k8s_has_ep() {
+	ksvc get services -n default -o json 2>/dev/null | jq -e --arg a "$1" \
+		'[(.items // [])[] | select(.kind == "EndpointSlice") | .endpoints[]? | select(.addresses[0] == $a)] | length > 0' >/dev/null
 }
 
 # k8s_http NS ADDR PORT PATH: the HTTP status code, then the headers and
@@ -204,3 +215,17 @@ k8s_cut_agent() {
 	EOF
 }
 k8s_uncut_agent() { ip netns exec "$node" nft delete table inet cut; }
+
+# k8s_service NAME: a ClusterIP Service NAME on port 80 for the pods
+# labelled app=NAME; prints the cluster IP the API server gave it.
+k8s_service() {
+	kubectl apply -f - >/dev/null <<-EOF || return 1
+	apiVersion: v1
+	kind: Service
+	metadata: {name: $1}
+	spec:
+	  selector: {app: $1}
+	  ports: [{port: 80}]
+	EOF
+	kubectl get service "$1" -o jsonpath='{.spec.clusterIP}'
+}

@@ -18,9 +18,6 @@
 #   untouched.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-require socat
-require_module
-k8s_require
 
 k8s_start
 M=$TOP/test/k8s/manifests

@@ -15,9 +15,6 @@
 # and go, seen from outside.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-require socat
-require_module
-k8s_require
 
 k8s_start
 

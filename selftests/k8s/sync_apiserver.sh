@@ -21,9 +21,6 @@
 #   first agent is in step again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-require socat
-require_module
-k8s_require
 
 outage=${KSVC_K8S_OUTAGE:-60}
 k8s_start
@@ -36,11 +33,7 @@ ip netns exec "$node" "$KSVCCTL" sync --kubeconfig "$KSVC_K8S/admin.conf" \
 	--health-timeout 5s >>"$agent_log" 2>&1 &
 agent_pid=$!
 
-has_ep() {
-	ksvc get services -n default -o json 2>/dev/null | jq -e --arg a "$1" \
-		'[(.items // [])[] | select(.kind == "EndpointSlice") | .endpoints[]? | select(.addresses[0] == $a)] | length > 0' >/dev/null
-}
-no_ep() { ! has_ep "$1"; }
+no_ep() { ! k8s_has_ep "$1"; }
 code() { k8s_http "$node" 127.0.0.1 "$1" "$2" | head -n1; }
 metric() { k8s_http "$node" 127.0.0.1 10249 /metrics | awk -v m="$1" '$1 == m { print $2 }'; }
 metric_gt() { test "$(metric "$1")" -gt "$2" 2>/dev/null; }
@@ -54,16 +47,8 @@ serve "$o1" tcp 80 out-1
 serve "$o2" tcp 80 out-2
 serve "$o3" tcp 80 out-3
 k8s_pod out-1 node-1 app=out 10.244.0.51 || fail "pod"
-kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
-apiVersion: v1
-kind: Service
-metadata: {name: out}
-spec:
-  selector: {app: out}
-  ports: [{port: 80}]
-EOF
-vip=$(kubectl get service out -o jsonpath='{.spec.clusterIP}')
-check "the first sync programs the Service" busywait 30000 has_ep 10.244.0.51
+vip=$(k8s_service out) || fail "kubectl apply"
+check "the first sync programs the Service" busywait 30000 k8s_has_ep 10.244.0.51
 answers() { grep -q '^out-' <<<"$(ask "$client_pod" tcp "$vip" 80)"; }
 
 # --- restarted while the agent was cut off: 410, a relist ---
@@ -79,7 +64,7 @@ k8s_uncut_agent
 check "the watches cannot resume: the restarted server says 410 (too old resource version)" \
 	busywait 60000 grep -q 'too old resource version' "$agent_log"
 check "the agent lists again, and counts the relist" busywait 30000 metric_gt ksvc_sync_relists_total "${relists:-0}"
-check "what changed while it was cut off is programmed" busywait 30000 has_ep 10.244.0.52
+check "what changed while it was cut off is programmed" busywait 30000 k8s_has_ep 10.244.0.52
 check "health 200" busywait 10000 k8s_code_is "$node" 127.0.0.1 10256 /healthz 200
 
 # --- killed for $outage s ---
@@ -101,7 +86,7 @@ check "the API server starts again" k8s_apiserver start
 t0=$(date +%s)
 k8s_pod out-3 node-1 app=out 10.244.0.53 || fail "pod"
 # Its watches retry with a backoff grown to 30 s (client-go's too).
-busywait 90000 has_ep 10.244.0.53
+busywait 90000 k8s_has_ep 10.244.0.53
 ok=$?
 diag "a new pod programmed $(( $(date +%s) - t0 )) s after the API server was back"
 check "back: a new pod is programmed" test $ok = 0

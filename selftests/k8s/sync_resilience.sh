@@ -16,9 +16,6 @@
 # agent only.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
-require socat
-require_module
-k8s_require
 
 k8s_start
 k8s_kubectl_via_client
@@ -31,10 +28,6 @@ agent() {
 		--health-timeout 3s >>"$agent_log" 2>&1 &
 	agent_pid=$!
 }
-has_ep() {
-	ksvc get services -n default -o json 2>/dev/null | jq -e --arg a "$1" \
-		'[(.items // [])[] | select(.kind == "EndpointSlice") | .endpoints[]? | select(.addresses[0] == $a)] | length > 0' >/dev/null
-}
 healthz_is() { k8s_code_is "$node" 127.0.0.1 10256 /healthz "$1"; }
 metric() { k8s_http "$node" 127.0.0.1 10249 /metrics | awk -v m="$1" '$1 == m { print $2 }'; }
 
@@ -45,17 +38,9 @@ add_pod client_pod 10.244.0.31
 serve "$r1" tcp 80 res-1
 serve "$r2" tcp 80 res-2
 k8s_pod res-1 node-1 app=res 10.244.0.41 || fail "pod"
-kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
-apiVersion: v1
-kind: Service
-metadata: {name: res}
-spec:
-  selector: {app: res}
-  ports: [{port: 80}]
-EOF
-vip=$(kubectl get service res -o jsonpath='{.spec.clusterIP}')
+vip=$(k8s_service res) || fail "kubectl apply"
 agent
-check "the first sync programs the Service" busywait 30000 has_ep 10.244.0.41
+check "the first sync programs the Service" busywait 30000 k8s_has_ep 10.244.0.41
 
 k8s_cut_agent
 k8s_pod res-2 node-1 app=res 10.244.0.42 || fail "pod"
@@ -70,7 +55,7 @@ diag "watch restarts while cut off: $restarts"
 check "the watch restarts are counted" test "${restarts:-0}" -ge 1
 k8s_uncut_agent
 t0=$(date +%s)
-busywait 60000 has_ep 10.244.0.42
+busywait 60000 k8s_has_ep 10.244.0.42
 ok=$?
 diag "programmed $(( $(date +%s) - t0 )) s after the API server came back (backoff)"
 check "back: what changed meanwhile is programmed" test $ok = 0
