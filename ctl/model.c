@@ -228,6 +228,18 @@ int ks_cidr_cmp(const struct ks_cidr *a, const struct ks_cidr *b)
 	return ks_addr_cmp(&a->addr, &b->addr);
 }
 
+int ks_cidr_contains(const struct ks_cidr *c, const struct ks_addr *a)
+{
+	unsigned int bits = c->prefix, i;
+
+	if (a->family != c->addr.family)
+		return 0;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a->a[i] != c->addr.a[i])
+			return 0;
+	return !bits || !((a->a[i] ^ c->addr.a[i]) & (0xff << (8 - bits)));
+}
+
 int ks_cidr_parse(const char *s, struct ks_cidr *c)
 {
 	char buf[64], *slash, *end;

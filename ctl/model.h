@@ -115,6 +115,8 @@ int ks_endpoint_cmp(const struct ks_endpoint *a, const struct ks_endpoint *b);
  */
 int ks_service_cmp(const struct ks_service *a, const struct ks_service *b);
 int ks_cidr_cmp(const struct ks_cidr *a, const struct ks_cidr *b);
+/* Is a inside c (same family, the first c->prefix bits equal)? */
+int ks_cidr_contains(const struct ks_cidr *c, const struct ks_addr *a);
 /* "10.0.0.0/8" or "fd00::/64" into c, masked; -1 when it is none. */
 int ks_cidr_parse(const char *s, struct ks_cidr *c);
 /*

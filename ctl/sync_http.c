@@ -252,18 +252,6 @@ static void hc_close(struct sync *sy, size_t i)
 	sy->hcs[i] = sy->hcs[--sy->n_hcs];
 }
 
-static int in_cidr(const struct ks_addr *a, const struct ks_cidr *c)
-{
-	unsigned int bits = c->prefix, i;
-
-	if (a->family != c->addr.family)
-		return 0;
-	for (i = 0; bits >= 8; i++, bits -= 8)
-		if (a->a[i] != c->addr.a[i])
-			return 0;
-	return !bits || !((a->a[i] ^ c->addr.a[i]) & (0xff << (8 - bits)));
-}
-
 /* addr:port into out, unless there already: 1 if added. */
 static size_t add_addr(char (*out)[64], size_t n, const char *s)
 {
@@ -328,7 +316,7 @@ static size_t hc_addrs(struct sync *sy, unsigned int port, char (*out)[64], size
 			if (a.family == AF_INET6 && a.a[0] == 0xfe && (a.a[1] & 0xc0) == 0x80)
 				continue;
 			for (k = 0; k < cfg.n_np_cidrs; k++)
-				if (in_cidr(&a, &cfg.np_cidrs[k]))
+				if (ks_cidr_contains(&cfg.np_cidrs[k], &a))
 					break;
 			if (k == cfg.n_np_cidrs)
 				continue;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "store.h"
 #include "tests/check.h"
 
@@ -175,7 +177,29 @@ static void test_trim(void)
 	ks_store_free(&s);
 }
 
+static void test_cidr_contains(void)
+{
+	struct ks_cidr c;
+	struct ks_addr a = { .family = AF_INET };
+
+	inet_pton(AF_INET, "192.168.50.1", a.a);
+	CHECK(!ks_cidr_parse("192.168.50.0/24", &c) && ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("192.168.48.0/20", &c) && ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("192.168.64.0/20", &c) && !ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("192.168.50.1/32", &c) && ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("192.168.50.2/32", &c) && !ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("0.0.0.0/0", &c) && ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("::/0", &c) && !ks_cidr_contains(&c, &a));
+	a.family = AF_INET6;
+	memset(a.a, 0, sizeof(a.a));
+	inet_pton(AF_INET6, "fd00:50::1", a.a);
+	CHECK(!ks_cidr_parse("fd00:50::/64", &c) && ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("fd00:50::1/128", &c) && ks_cidr_contains(&c, &a));
+	CHECK(!ks_cidr_parse("fd00:51::/33", &c) && !ks_cidr_contains(&c, &a));
+}
+
 static const struct ks_test tests[] = {
+	{ "model: ks_cidr_contains at /0, /20, /24, /32, /33, /64, /128", test_cidr_contains },
 	{ "store: managedFields and last-applied are dropped, other annotations kept", test_trim },
 	{ "store: events mark the Services they change dirty", test_events },
 	{ "store: a relist marks what changed, was added or went", test_relist },
