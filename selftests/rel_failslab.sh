@@ -301,6 +301,7 @@ check "flush" sweep flush flush
 check "config" sweep config config --max-services 1000 --drop-invalid no
 check "dump of services and endpoints" sweep dump get endpoints -A -o wide
 check "a change the endpoint limit refuses" limited
+pairs_start=$SECONDS
 check "two faults: incremental apply" pairs apply2 "$n_apply" apply -f "$dir/next.yaml"
 check "two faults: whole-table replace" pairs replace2 "$n_replace" apply --replace -f "$dir/next.yaml"
 check "two faults: a Service split across messages" pairs big2 "$n_big" apply --prune=false -f "$dir/big.yaml"
@@ -308,6 +309,7 @@ check "two faults: a change the endpoint limit refuses" limited_pairs
 # The second fault must have landed somewhere (a refused request may
 # allocate nothing after its first fault, an absorbed one does).
 check "some pairs met both faults" test "$TWICE" -gt 0
+diag "two faults: $((4 * PAIRS)) pairs in $((SECONDS - pairs_start)) s"
 diag "$FAULTS faults injected in all"
 check "the base table still routes" routes
 ksft_exit

@@ -7,8 +7,8 @@
 # accepted messages must be exactly what a dump shows; then refusals from
 # threads in namespaces of their own, each of which must carry its own
 # request's message (-e); then the module unloads.  KSVC_FUZZ_SECONDS
-# sets the budget (make check: 45 s per kernel); KSVC_FUZZ_MESSAGES a
-# message count instead (make stress); KSVC_FUZZ_EXTACK the -e run's
+# sets the budget (make check: 45 s per kernel, make stress 20 min);
+# KSVC_FUZZ_MESSAGES a message count instead; KSVC_FUZZ_EXTACK the -e run's
 # message count (make check: 5 s).  Splats and leaks fail the run through
 # the VM runner.
 . "$(dirname "$0")/lib.sh"
