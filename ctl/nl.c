@@ -34,34 +34,81 @@ const char *ks_nl_errmsg(const struct ks_nl *nl)
 	return nl->errmsg;
 }
 
-/* Pull NLMSGERR_ATTR_MSG out of an extended ACK (NETLINK_CAP_ACK is on). */
+/*
+ * One request's exchange: only answers carrying its sequence number count,
+ * so that what an abandoned dump or an earlier request left on the socket
+ * never passes for this request's verdict.
+ */
+struct ks_xchg {
+	struct ks_nl *nl;
+	unsigned int seq;
+	int pending;		/* until its ACK, error or NLMSG_DONE */
+	ks_nl_parse_fn parse;
+	void *arg;
+};
+
+/*
+ * Pull NLMSGERR_ATTR_MSG out of an extended ACK; without NETLINK_CAP_ACK
+ * the request is echoed before the attributes.
+ */
 static int ks_nl_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
-	struct ks_nl *nl = arg;
+	struct ks_xchg *x = arg;
+	struct ks_nl *nl = x->nl;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	struct nlattr *attrs;
-	int len;
+	char *attrs = (char *)e + sizeof(*e);
+	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
 
 	(void)nla;
+	if (nlh->nlmsg_seq != x->seq)
+		return NL_SKIP;
+	x->pending = 0;
 	nl->err = e->error;
 	nl->errmsg[0] = '\0';
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
-	attrs = (struct nlattr *)((char *)e + sizeof(*e));
-	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
-	if (len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL) &&
-	    tb[NLMSGERR_ATTR_MSG])
-		snprintf(nl->errmsg, sizeof(nl->errmsg), "%s",
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		attrs += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+		len -= NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	if (len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)attrs,
+				  len, NULL) && tb[NLMSGERR_ATTR_MSG])
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "%.*s",
+			 nla_len(tb[NLMSGERR_ATTR_MSG]),
 			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
 	return NL_STOP;
 }
 
+/* The ACK, or a dump's NLMSG_DONE. */
 static int ks_nl_ack_cb(struct nl_msg *msg, void *arg)
 {
-	(void)msg;
-	*(int *)arg = 0;
+	struct ks_xchg *x = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq != x->seq)
+		return NL_SKIP;
+	x->pending = 0;
 	return NL_STOP;
+}
+
+static int ks_nl_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct ks_xchg *x = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq != x->seq || !x->parse)
+		return NL_SKIP;
+	return x->parse(msg, x->arg);
+}
+
+/*
+ * Sequence numbers are matched by the callbacks above, request by request;
+ * a dump's NLM_F_DUMP_INTR goes to the parser with its message.
+ */
+static int ks_nl_pass(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
 }
 
 int ks_nl_open(struct ks_nl **nlp)
@@ -109,10 +156,13 @@ void ks_nl_close(struct ks_nl *nl)
 	free(nl);
 }
 
-/* Room for KS_NL_EPS_PER_MSG endpoints and a full service head. */
-#define KS_NL_MSG_SIZE (64 * 1024)
+/*
+ * Room for KS_NL_EPS_PER_MSG endpoints and a full service head, and for the
+ * fuzzer's nests too large for their 16-bit length.
+ */
+#define KS_NL_MSG_SIZE (256 * 1024)
 
-static struct nl_msg *ks_nl_msg(struct ks_nl *nl, int cmd, int flags)
+struct nl_msg *ks_nl_msg_new(struct ks_nl *nl, int cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc_size(KS_NL_MSG_SIZE);
 
@@ -126,21 +176,23 @@ static struct nl_msg *ks_nl_msg(struct ks_nl *nl, int cmd, int flags)
 	return msg;
 }
 
-/*
- * Send msg (consumed) and wait for its ACK; replies go to parse (may be
- * NULL) with arg.
- */
-static int ks_nl_transact(struct ks_nl *nl, struct nl_msg *msg,
-			  nl_recvmsg_msg_cb_t parse, void *arg)
+struct nl_sock *ks_nl_sock(struct ks_nl *nl)
 {
+	return nl->sk;
+}
+
+int ks_nl_send(struct ks_nl *nl, struct nl_msg *msg, ks_nl_parse_fn parse,
+	       void *arg)
+{
+	struct ks_xchg x = { .nl = nl, .pending = 1, .parse = parse, .arg = arg };
 	struct nl_cb *cb;
-	int done = 1;
 	int ret;
 
 	nl->err = 0;
 	nl->errmsg[0] = '\0';
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	ret = nl_send_auto(nl->sk, msg);
+	x.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
 	if (ret < 0)
 		return -EIO;
@@ -148,13 +200,15 @@ static int ks_nl_transact(struct ks_nl *nl, struct nl_msg *msg,
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return -ENOMEM;
-	nl_cb_err(cb, NL_CB_CUSTOM, ks_nl_err_cb, nl);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ks_nl_ack_cb, &done);
-	if (parse)
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse, arg);
-	while (done > 0 && !nl->err) {
+	nl_cb_err(cb, NL_CB_CUSTOM, ks_nl_err_cb, &x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ks_nl_ack_cb, &x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ks_nl_ack_cb, &x);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ks_nl_valid_cb, &x);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, ks_nl_pass, NULL);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ks_nl_pass, NULL);
+	while (x.pending) {
 		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret < 0 && !nl->err) {
+		if (ret < 0 && x.pending) {
 			nl->err = -EIO;
 			break;
 		}
@@ -187,12 +241,12 @@ static int ks_nl_info_parse(struct nl_msg *msg, void *arg)
 
 int ks_nl_info(struct ks_nl *nl, struct ks_info *info)
 {
-	struct nl_msg *msg = ks_nl_msg(nl, KSVC_CMD_INFO_GET, 0);
+	struct nl_msg *msg = ks_nl_msg_new(nl, KSVC_CMD_INFO_GET, 0);
 
 	memset(info, 0, sizeof(*info));
 	if (!msg)
 		return -ENOMEM;
-	return ks_nl_transact(nl, msg, ks_nl_info_parse, info);
+	return ks_nl_send(nl, msg, ks_nl_info_parse, info);
 }
 
 int ks_nl_report(const struct ks_nl *nl, const char *what, int err)
@@ -332,29 +386,38 @@ static int ks_put_svc_head(struct nl_msg *msg, const struct ks_service *svc)
 	return 0;
 }
 
+struct nlattr *ks_nl_put_svc(struct nl_msg *msg, const struct ks_service *svc,
+			     int append, size_t from, size_t to)
+{
+	struct nlattr *nest = ks_nest(msg, KSVC_A_SERVICE);
+
+	/* An empty name is none (the kernel refuses both). */
+	if (!nest ||
+	    (svc->ns[0] && nla_put_string(msg, KSVC_SVC_A_NAMESPACE, svc->ns)) ||
+	    (svc->name[0] && nla_put_string(msg, KSVC_SVC_A_NAME, svc->name)) ||
+	    (append && nla_put_flag(msg, KSVC_SVC_A_APPEND)) ||
+	    (!append && ks_put_svc_head(msg, svc)) ||
+	    (to > from && ks_put_eps(msg, svc, from, to)))
+		return NULL;
+	return nest;
+}
+
 static int ks_nl_svc_msg(struct ks_nl *nl, const struct ks_service *svc,
 			 int append, size_t from, size_t to)
 {
 	struct nl_msg *msg;
 	struct nlattr *nest;
-	int err = -EMSGSIZE;
 
-	msg = ks_nl_msg(nl, KSVC_CMD_SVC_NEW, 0);
+	msg = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
 	if (!msg)
 		return -ENOMEM;
-	nest = ks_nest(msg, KSVC_A_SERVICE);
-	if (!nest ||
-	    nla_put_string(msg, KSVC_SVC_A_NAMESPACE, svc->ns) ||
-	    nla_put_string(msg, KSVC_SVC_A_NAME, svc->name) ||
-	    (append && nla_put_flag(msg, KSVC_SVC_A_APPEND)) ||
-	    (!append && ks_put_svc_head(msg, svc)) ||
-	    (to > from && ks_put_eps(msg, svc, from, to)))
-		goto err;
+	nest = ks_nl_put_svc(msg, svc, append, from, to);
+	if (!nest) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(msg, nest);
-	return ks_nl_transact(nl, msg, NULL, NULL);
-err:
-	nlmsg_free(msg);
-	return err;
+	return ks_nl_send(nl, msg, NULL, NULL);
 }
 
 int ks_nl_svc_new(struct ks_nl *nl, const struct ks_service *svc, int in_tx)
@@ -377,7 +440,7 @@ int ks_nl_svc_new(struct ks_nl *nl, const struct ks_service *svc, int in_tx)
 
 int ks_nl_svc_del(struct ks_nl *nl, const char *ns, const char *name)
 {
-	struct nl_msg *msg = ks_nl_msg(nl, KSVC_CMD_SVC_DEL, 0);
+	struct nl_msg *msg = ks_nl_msg_new(nl, KSVC_CMD_SVC_DEL, 0);
 	struct nlattr *nest;
 
 	if (!msg)
@@ -389,13 +452,13 @@ int ks_nl_svc_del(struct ks_nl *nl, const char *ns, const char *name)
 		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
-	return ks_nl_transact(nl, msg, NULL, NULL);
+	return ks_nl_send(nl, msg, NULL, NULL);
 }
 
 static int ks_nl_simple(struct ks_nl *nl, int cmd, uint32_t *flags,
 			uint64_t gen)
 {
-	struct nl_msg *msg = ks_nl_msg(nl, cmd, 0);
+	struct nl_msg *msg = ks_nl_msg_new(nl, cmd, 0);
 
 	if (!msg)
 		return -ENOMEM;
@@ -404,7 +467,7 @@ static int ks_nl_simple(struct ks_nl *nl, int cmd, uint32_t *flags,
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
-	return ks_nl_transact(nl, msg, NULL, NULL);
+	return ks_nl_send(nl, msg, NULL, NULL);
 }
 
 int ks_nl_tx_begin(struct ks_nl *nl, uint32_t flags, uint64_t gen)
@@ -635,54 +698,18 @@ static int ks_dump_parse(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int ks_dump_intr_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	((struct ks_dump *)arg)->intr = 1;
-	return NL_SKIP;
-}
-
-static int ks_dump_done_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	*(int *)arg = 0;
-	return NL_STOP;
-}
-
 static int ks_nl_dump_once(struct ks_nl *nl, struct ks_state *st, int *intr)
 {
 	struct ks_dump d = { .st = st };
 	struct nl_msg *msg;
-	struct nl_cb *cb;
-	int more = 1;
-	int ret;
+	int err;
 
-	msg = ks_nl_msg(nl, KSVC_CMD_SVC_GET, NLM_F_DUMP);
+	msg = ks_nl_msg_new(nl, KSVC_CMD_SVC_GET, NLM_F_DUMP);
 	if (!msg)
 		return -ENOMEM;
-	nl->err = 0;
-	nl->errmsg[0] = '\0';
-	ret = nl_send_auto(nl->sk, msg);
-	nlmsg_free(msg);
-	if (ret < 0)
-		return -EIO;
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_err(cb, NL_CB_CUSTOM, ks_nl_err_cb, nl);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ks_dump_parse, &d);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, ks_dump_intr_cb, &d);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ks_dump_done_cb, &more);
-	while (more && !nl->err) {
-		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret < 0 && !nl->err) {
-			nl->err = -EIO;
-			break;
-		}
-	}
-	nl_cb_put(cb);
+	err = ks_nl_send(nl, msg, ks_dump_parse, &d);
 	*intr = d.intr;
-	return nl->err ? nl->err : d.err;
+	return err ? err : d.err;
 }
 
 int ks_nl_dump(struct ks_nl *nl, struct ks_state *out, uint64_t *generation)
@@ -781,7 +808,7 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 
 int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 {
-	struct nl_msg *msg = ks_nl_msg(nl, KSVC_CMD_CONFIG_GET, 0);
+	struct nl_msg *msg = ks_nl_msg_new(nl, KSVC_CMD_CONFIG_GET, 0);
 
 	memset(cfg, 0, sizeof(*cfg));
 	/* What an older module does not report stays unknown. */
@@ -791,12 +818,12 @@ int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 	cfg->np_primary = -1;
 	if (!msg)
 		return -ENOMEM;
-	return ks_nl_transact(nl, msg, ks_nl_config_parse, cfg);
+	return ks_nl_send(nl, msg, ks_nl_config_parse, cfg);
 }
 
 int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 {
-	struct nl_msg *msg = ks_nl_msg(nl, KSVC_CMD_CONFIG_SET, 0);
+	struct nl_msg *msg = ks_nl_msg_new(nl, KSVC_CMD_CONFIG_SET, 0);
 	struct nlattr *nest;
 
 	if (!msg)
@@ -850,7 +877,7 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 			 cfg->np_cidrs, cfg->n_np_cidrs))
 		goto err;
 	nla_nest_end(msg, nest);
-	return ks_nl_transact(nl, msg, NULL, NULL);
+	return ks_nl_send(nl, msg, NULL, NULL);
 err:
 	nlmsg_free(msg);
 	return -EMSGSIZE;

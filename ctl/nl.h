@@ -88,4 +88,29 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg);
 /* Print a one-line diagnostic for err and map it to an exit code. */
 int ks_nl_report(const struct ks_nl *nl, const char *what, int err);
 
+/*
+ * The raw door, for front ends that send what ksvcctl never would (the
+ * selftests' kstool and fuzzer): a request for cmd, written by the caller
+ * (for a service, ks_nl_put_svc), then ks_nl_send: msg is consumed, the
+ * replies with the request's sequence number go to parse (may be NULL),
+ * and the answer is 0 when it is acknowledged (or its dump done), or
+ * -errno with the extack message in ks_nl_errmsg.
+ */
+struct nl_msg;
+struct nl_sock;
+struct nlattr;
+typedef int (*ks_nl_parse_fn)(struct nl_msg *msg, void *arg);
+struct nl_msg *ks_nl_msg_new(struct ks_nl *nl, int cmd, int flags);
+int ks_nl_send(struct ks_nl *nl, struct nl_msg *msg, ks_nl_parse_fn parse,
+	       void *arg);
+/*
+ * svc's KSVC_A_SERVICE nest, with its endpoints from..to (append: the
+ * name and those endpoints only), left open for the caller to add to and
+ * end (nla_nest_end); NULL when it does not fit.
+ */
+struct nlattr *ks_nl_put_svc(struct nl_msg *msg, const struct ks_service *svc,
+			     int append, size_t from, size_t to);
+/* The socket, for reads a test abandons half-way. */
+struct nl_sock *ks_nl_sock(struct ks_nl *nl);
+
 #endif

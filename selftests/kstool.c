@@ -49,17 +49,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/netlink.h>
-#include <netlink/netlink.h>
-#include <netlink/genl/genl.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <linux/ksvc.h>
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "nl.h"
 
 /* ---- raw TCP ---- */
 
@@ -267,82 +260,36 @@ static int fail_nth(const char *n, char **cmd)
 
 /* ---- netlink ---- */
 
-static struct nl_sock *sk;
-static int family;
-static int last_err;
-static char last_msg[256];
-
-static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	int len;
-
-	(void)nla;
-	(void)arg;
-	last_err = e->error;
-	last_msg[0] = '\0';
-	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && len > 0 &&
-	    !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(e + 1), len, NULL) &&
-	    tb[NLMSGERR_ATTR_MSG])
-		snprintf(last_msg, sizeof(last_msg), "%s",
-			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	return NL_STOP;
-}
-
-static int ack_cb(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	last_err = 0;
-	return NL_STOP;
-}
-
-static int nl_open(void)
-{
-	int one = 1;
-
-	sk = nl_socket_alloc();
-	if (!sk || genl_connect(sk))
-		return -1;
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	family = genl_ctrl_resolve(sk, KSVC_GENL_NAME);
-	if (family < 0)
-		return -1;
-	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, err_cb, NULL);
-	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, NULL);
-	return 0;
-}
-
-static struct nl_msg *msg_new(int cmd)
-{
-	struct nl_msg *m = nlmsg_alloc_size(65536);
-
-	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK, cmd,
-		    KSVC_GENL_VERSION);
-	return m;
-}
+static struct ks_nl *nl;
 
 static int send_msg(struct nl_msg *m)
 {
-	last_err = 1;
-	last_msg[0] = '\0';
-	if (nl_send_auto(sk, m) < 0) {
-		nlmsg_free(m);
-		return -EIO;
-	}
-	nlmsg_free(m);
-	while (last_err == 1)
-		if (nl_recvmsgs_default(sk) < 0 && last_err == 1)
-			return -EIO;
-	return last_err;
+	return m ? ks_nl_send(nl, m, NULL, NULL) : -ENOMEM;
+}
+
+static const char *last_msg(void)
+{
+	return ks_nl_errmsg(nl);
 }
 
 static struct nlattr *nest(struct nl_msg *m, int type)
 {
 	return nla_nest_start(m, type | NLA_F_NESTED);
+}
+
+static struct ks_addr addr4(uint32_t a)
+{
+	struct ks_addr r = { .family = AF_INET };
+
+	memcpy(r.a, &a, 4);
+	return r;
+}
+
+static struct ks_addr addr6(uint8_t first, uint8_t second, uint8_t last)
+{
+	struct ks_addr r = { .family = AF_INET6, .a = { first, second, [15] = last } };
+
+	return r;
 }
 
 /* A well-formed service; "bad" cases break one thing in it. */
@@ -353,19 +300,82 @@ enum breakage {
 	FE_ALSO_MASK, FE_LOOPBACK, FE_LINK_LOCAL6, EP_LOOPBACK6, EP_LINK_LOCAL,
 };
 
+/*
+ * What a Service cannot say: a frontend list that replaces the service's
+ * own (the kernel takes the last of an attribute, and validates them all),
+ * with one frontend of two addresses, or of an IPv6 address 4 bytes long.
+ */
+static void broken_frontends(struct nl_msg *m, uint32_t vip, enum breakage b)
+{
+	struct nlattr *l = nest(m, KSVC_SVC_A_FRONTENDS);
+	struct nlattr *e = nest(m, KSVC_SVC_A_FRONTEND);
+	struct ks_addr fd = addr6(0xfd, 0, 1);
+
+	nla_put_u8(m, KSVC_FE_A_KIND, KSVC_FE_CLUSTER_IP);
+	if (b == SHORT_ADDR) {
+		nla_put(m, KSVC_FE_A_ADDR6, 4, &vip);
+	} else {
+		nla_put_u32(m, KSVC_FE_A_ADDR4, vip);
+		nla_put(m, KSVC_FE_A_ADDR6, 16, fd.a);
+	}
+	nla_nest_end(m, e);
+	nla_nest_end(m, l);
+}
+
+/*
+ * A service from ctl's model and encoder, one port, one frontend, one
+ * endpoint (10.244.0.99), broken in the model where a Service can say it,
+ * in the message where it cannot.
+ */
 static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
 {
-	struct nl_msg *m = msg_new(KSVC_CMD_SVC_NEW);
-	struct nlattr *s, *l, *e;
-	uint32_t ep = htonl(0x0af40063);	/* 10.244.0.99 */
+	struct nl_msg *m = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
+	struct ks_port ports[2] = {
+		{ .proto = b == BAD_PROTO ? 47 : IPPROTO_TCP,
+		  .port = b == ZERO_PORT ? 0 : 80, .node_port = 30999 },
+		{ .proto = IPPROTO_TCP, .port = 81, .node_port = 30999 },
+	};
+	struct ks_frontend fe = { .kind = KSVC_FE_CLUSTER_IP, .addr = addr4(vip) };
+	struct ks_endpoint ep = {
+		.addr = addr4(htonl(0x0af40063)),
+		.port_index = b == EP_PORT_INDEX ? 3 : 0,
+		.port = 80,
+		.flags = b == EP_FLAGS ? 0x100 : KSVC_EP_F_READY,
+	};
+	struct ks_service svc = {
+		.ns = "default",
+		.ports = ports,
+		.n_ports = b == FE_WITHOUT_PORTS ? 0 : b == NODEPORT_DUP ? 2 : 1,
+		.fes = &fe, .n_fes = 1, .eps = &ep, .n_eps = 1,
+	};
+	struct nlattr *s, *e;
 
-	s = nest(m, KSVC_A_SERVICE);
-	nla_put_string(m, KSVC_SVC_A_NAMESPACE, "default");
-	if (b == LONG_NAME)
+	if (!m)
+		return NULL;
+	if (b != NO_NAME)
+		snprintf(svc.name, sizeof(svc.name), "%s", name);
+	if (b == FE_MULTICAST)
+		fe.addr = addr4(htonl(0xe0000001));
+	if (b == FE_LOOPBACK)
+		fe.addr = addr4(htonl(0x7f000001));
+	if (b == FE_LINK_LOCAL6)
+		fe.addr = addr6(0xfe, 0x80, 1);
+	if (b == FE_ALSO_SELF)
+		fe.also = 1 << KSVC_FE_CLUSTER_IP;
+	if (b == FE_ALSO_MASK)
+		fe.also = 0x80;
+	if (b == EP_LOOPBACK6)
+		ep.addr = addr6(0, 0, 1);
+	if (b == EP_LINK_LOCAL)
+		ep.addr = addr4(htonl(0xa9fe0101));
+	s = ks_nl_put_svc(m, &svc, 0, 0, svc.n_eps);
+	if (!s) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	if (b == LONG_NAME)	/* the last of an attribute counts */
 		nla_put_string(m, KSVC_SVC_A_NAME,
 			       "a-name-that-is-much-longer-than-sixty-three-characters-which-is-the-limit");
-	else if (b != NO_NAME)
-		nla_put_string(m, KSVC_SVC_A_NAME, name);
 	if (b == UNKNOWN_ATTR)
 		nla_put_u32(m, KSVC_SVC_A_MAX + 5, 1);
 	if (b == STATS_SET) {
@@ -375,63 +385,8 @@ static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
 	}
 	if (b == APPEND_NO_TX)
 		nla_put_flag(m, KSVC_SVC_A_APPEND);
-	if (b != FE_WITHOUT_PORTS) {
-		l = nest(m, KSVC_SVC_A_PORTS);
-		e = nest(m, KSVC_SVC_A_PORT);
-		nla_put_u8(m, KSVC_PORT_A_PROTO, b == BAD_PROTO ? 47 : IPPROTO_TCP);
-		nla_put_u16(m, KSVC_PORT_A_PORT, b == ZERO_PORT ? 0 : 80);
-		nla_put_u16(m, KSVC_PORT_A_NODE_PORT, 30999);
-		nla_nest_end(m, e);
-		if (b == NODEPORT_DUP) {
-			e = nest(m, KSVC_SVC_A_PORT);
-			nla_put_u8(m, KSVC_PORT_A_PROTO, IPPROTO_TCP);
-			nla_put_u16(m, KSVC_PORT_A_PORT, 81);
-			nla_put_u16(m, KSVC_PORT_A_NODE_PORT, 30999);
-			nla_nest_end(m, e);
-		}
-		nla_nest_end(m, l);
-	}
-	l = nest(m, KSVC_SVC_A_FRONTENDS);
-	e = nest(m, KSVC_SVC_A_FRONTEND);
-	nla_put_u8(m, KSVC_FE_A_KIND, KSVC_FE_CLUSTER_IP);
-	if (b == SHORT_ADDR)
-		nla_put(m, KSVC_FE_A_ADDR6, 4, &vip);
-	else if (b == FE_MULTICAST)
-		nla_put_u32(m, KSVC_FE_A_ADDR4, htonl(0xe0000001));
-	else if (b == FE_LOOPBACK)
-		nla_put_u32(m, KSVC_FE_A_ADDR4, htonl(0x7f000001));
-	else if (b == FE_LINK_LOCAL6) {
-		uint8_t a6[16] = { 0xfe, 0x80, [15] = 1 };
-
-		nla_put(m, KSVC_FE_A_ADDR6, 16, a6);
-	} else
-		nla_put_u32(m, KSVC_FE_A_ADDR4, vip);
-	if (b == FE_ALSO_SELF)
-		nla_put_u8(m, KSVC_FE_A_ALSO, 1 << KSVC_FE_CLUSTER_IP);
-	if (b == FE_ALSO_MASK)
-		nla_put_u8(m, KSVC_FE_A_ALSO, 0x80);
-	if (b == FE_TWO_ADDRS) {
-		uint8_t a6[16] = { 0xfd, [15] = 1 };
-
-		nla_put(m, KSVC_FE_A_ADDR6, 16, a6);
-	}
-	nla_nest_end(m, e);
-	nla_nest_end(m, l);
-	l = nest(m, KSVC_SVC_A_ENDPOINTS);
-	e = nest(m, KSVC_SVC_A_ENDPOINT);
-	if (b == EP_LOOPBACK6) {
-		uint8_t a6[16] = { [15] = 1 };
-
-		nla_put(m, KSVC_EP_A_ADDR6, 16, a6);
-	} else {
-		nla_put_u32(m, KSVC_EP_A_ADDR4,
-			    b == EP_LINK_LOCAL ? htonl(0xa9fe0101) : ep);
-	}
-	nla_put_u8(m, KSVC_EP_A_PORT_INDEX, b == EP_PORT_INDEX ? 3 : 0);
-	nla_put_u16(m, KSVC_EP_A_PORT, 80);
-	nla_put_u32(m, KSVC_EP_A_FLAGS, b == EP_FLAGS ? 0x100 : KSVC_EP_F_READY);
-	nla_nest_end(m, e);
-	nla_nest_end(m, l);
+	if (b == FE_TWO_ADDRS || b == SHORT_ADDR)
+		broken_frontends(m, vip, b);
 	nla_nest_end(m, s);
 	/* libnl flags every nest it starts: take the flag off by hand. */
 	if (b == NO_NESTED_FLAG)
@@ -441,9 +396,9 @@ static struct nl_msg *service(const char *name, uint32_t vip, enum breakage b)
 
 static int simple(int cmd, uint32_t txflags)
 {
-	struct nl_msg *m = msg_new(cmd);
+	struct nl_msg *m = ks_nl_msg_new(nl, cmd, 0);
 
-	if (txflags)
+	if (m && txflags)
 		nla_put_u32(m, KSVC_A_TX_FLAGS, txflags);
 	return send_msg(m);
 }
@@ -455,7 +410,7 @@ static int tx_abandon(void)
 	err = simple(KSVC_CMD_TX_BEGIN, 0);
 	if (!err)
 		err = send_msg(service("abandoned", htonl(0x0a600909), OK));
-	printf("staged: %d %s\n", err, last_msg);
+	printf("staged: %d %s\n", err, last_msg());
 	/* Exit without commit: closing the socket must drop the transaction. */
 	return err ? 1 : 0;
 }
@@ -463,32 +418,32 @@ static int tx_abandon(void)
 /* An append of n endpoints 10.244.1.1.. to "app"; bad_at: one broken. */
 static struct nl_msg *append(int n, int bad_at, int other_attr)
 {
-	struct nl_msg *m = msg_new(KSVC_CMD_SVC_NEW);
-	struct nlattr *s, *l, *e;
+	struct nl_msg *m = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
+	struct ks_endpoint eps[8] = { 0 };
+	struct ks_service svc = { .ns = "default", .name = "app", .eps = eps,
+				  .n_eps = (size_t)n };
+	struct nlattr *s;
 	int i;
 
-	s = nest(m, KSVC_A_SERVICE);
-	nla_put_string(m, KSVC_SVC_A_NAMESPACE, "default");
-	nla_put_string(m, KSVC_SVC_A_NAME, "app");
-	nla_put_flag(m, KSVC_SVC_A_APPEND);
+	for (i = 0; i < n; i++) {
+		eps[i].addr = addr4(htonl(0x0af40101 + i));
+		eps[i].port_index = i == bad_at ? 3 : 0;
+		eps[i].port = 80;
+	}
+	s = m ? ks_nl_put_svc(m, &svc, 1, 0, svc.n_eps) : NULL;
+	if (!s) {
+		nlmsg_free(m);
+		return NULL;
+	}
 	if (other_attr)
 		nla_put_u8(m, KSVC_SVC_A_TYPE, 0);
-	l = nest(m, KSVC_SVC_A_ENDPOINTS);
-	for (i = 0; i < n; i++) {
-		e = nest(m, KSVC_SVC_A_ENDPOINT);
-		nla_put_u32(m, KSVC_EP_A_ADDR4, htonl(0x0af40101 + i));
-		nla_put_u8(m, KSVC_EP_A_PORT_INDEX, i == bad_at ? 3 : 0);
-		nla_put_u16(m, KSVC_EP_A_PORT, 80);
-		nla_nest_end(m, e);
-	}
-	nla_nest_end(m, l);
 	nla_nest_end(m, s);
 	return m;
 }
 
 static void said(const char *what, int err)
 {
-	printf("%s: %s: %s\n", what, err ? strerror(-err) : "accepted", last_msg);
+	printf("%s: %s: %s\n", what, err ? strerror(-err) : "accepted", last_msg());
 }
 
 /*
@@ -566,17 +521,18 @@ static int bad(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err = send_msg(service("bad", htonl(0x0a600a0a), cases[i].b));
 		printf("%s: %s: %s\n", cases[i].name, err ? strerror(-err) : "accepted",
-		       last_msg);
+		       last_msg());
 	}
 	/* Flags a request must not carry, an attribute where none is taken. */
-	m = msg_new(KSVC_CMD_FLUSH);
-	nla_put_u32(m, KSVC_A_TX_FLAGS, 1);
+	m = ks_nl_msg_new(nl, KSVC_CMD_FLUSH, 0);
+	if (m)
+		nla_put_u32(m, KSVC_A_TX_FLAGS, 1);
 	err = send_msg(m);
-	printf("flush-with-attribute: %s: %s\n", err ? strerror(-err) : "accepted", last_msg);
+	printf("flush-with-attribute: %s: %s\n", err ? strerror(-err) : "accepted", last_msg());
 	err = simple(KSVC_CMD_TX_BEGIN, 0x80);
-	printf("tx-unknown-flag: %s: %s\n", err ? strerror(-err) : "accepted", last_msg);
+	printf("tx-unknown-flag: %s: %s\n", err ? strerror(-err) : "accepted", last_msg());
 	err = simple(KSVC_CMD_TX_COMMIT, 0);
-	printf("commit-without-begin: %s: %s\n", err ? strerror(-err) : "accepted", last_msg);
+	printf("commit-without-begin: %s: %s\n", err ? strerror(-err) : "accepted", last_msg());
 	return 0;
 }
 
@@ -813,7 +769,7 @@ int main(int argc, char **argv)
 		return netns_hold(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "fail-nth"))
 		return fail_nth(argv[2], argv + 3);
-	if (argc >= 2 && nl_open()) {
+	if (argc >= 2 && ks_nl_open(&nl)) {
 		fprintf(stderr, "kstool: no ksvc family\n");
 		return 3;
 	}

@@ -33,17 +33,15 @@
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
-#include <netlink/genl/genl.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <linux/ksvc.h>
+#include "nl.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
 
-static int family;
 static _Atomic double deadline;	/* set by one thread in -e */
 static long max_msgs = -1;
 static atomic_long sent, accepted, refused, dumps, txs, unexpected;
@@ -77,88 +75,28 @@ static unsigned int rnd(unsigned int *seed, unsigned int n)
 	return n ? (*seed >> 8) % n : 0;
 }
 
-static struct nl_sock *sock_open(void)
+static struct ks_nl *sock_open(void)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	int one = 1;
+	struct ks_nl *nl;
 
-	if (!sk || genl_connect(sk)) {
-		fprintf(stderr, "ksvc_fuzz: no generic netlink\n");
+	if (ks_nl_open(&nl)) {
+		fprintf(stderr, "ksvc_fuzz: no ksvc family\n");
 		exit(2);
 	}
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	nl_socket_set_buffer_size(sk, 1 << 20, 1 << 20);
-	return sk;
+	return nl;
 }
 
 static int last_err;
 
 /*
- * The answer to one request.  Only an ACK or error carrying the request's
- * own sequence number counts: a dump or an error left over from an
- * earlier request must not pass for this one's verdict.
+ * Send and wait for the request's own answer (ctl's exchange matches it by
+ * sequence number, so that what an abandoned dump or an earlier request
+ * left on the socket never passes for this one's verdict): 0 or -errno.
  */
-struct answer {
-	int err;	/* 1 until answered */
-	unsigned int seq;
-};
-
-static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+static int xact(struct ks_nl *nl, struct nl_msg *m)
 {
-	struct answer *a = arg;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	int err = m ? ks_nl_send(nl, m, NULL, NULL) : -ENOMEM;
 
-	(void)nla;
-	if (nlh->nlmsg_seq != a->seq)
-		return NL_SKIP;
-	a->err = e->error;
-	return NL_STOP;
-}
-
-static int ack_cb(struct nl_msg *msg, void *arg)
-{
-	struct answer *a = arg;
-
-	if (nlmsg_hdr(msg)->nlmsg_seq != a->seq)
-		return NL_SKIP;
-	a->err = 0;
-	return NL_STOP;
-}
-
-static int skip_seq_check(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
-
-/* Send and wait for the ACK: 0 or -errno. */
-static int xact(struct nl_sock *sk, struct nl_msg *m)
-{
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
-	struct answer a = { .err = 1 };
-	int err, r;
-
-	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_ACK;
-	r = nl_send_auto(sk, m);
-	a.seq = nlmsg_hdr(m)->nlmsg_seq;
-	nlmsg_free(m);
-	if (r < 0) {
-		nl_cb_put(cb);
-		return -EIO;
-	}
-	nl_cb_err(cb, NL_CB_CUSTOM, err_cb, &a);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &a);
-	/* A dump that is allowed ends with NLMSG_DONE, not an ACK. */
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ack_cb, &a);
-	/* Sequence numbers are checked above, by request. */
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, skip_seq_check, NULL);
-	while (a.err == 1)
-		if (nl_recvmsgs(sk, cb) < 0 && a.err == 1)
-			a.err = -EIO;
-	err = a.err;
-	nl_cb_put(cb);
 	atomic_fetch_add(&sent, 1);
 	if (err)
 		atomic_fetch_add(&refused, 1);
@@ -166,15 +104,6 @@ static int xact(struct nl_sock *sk, struct nl_msg *m)
 		atomic_fetch_add(&accepted, 1);
 	last_err = err;
 	return err;
-}
-
-static struct nl_msg *msg_new(int cmd, int flags)
-{
-	struct nl_msg *m = nlmsg_alloc_size(256 * 1024);
-
-	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
-		    KSVC_GENL_VERSION);
-	return m;
 }
 
 static struct nlattr *nest(struct nl_msg *m, int type)
@@ -276,7 +205,7 @@ static int put_service(struct nl_msg *m, unsigned int *seed, int name,
 }
 
 /* One random operation. */
-static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
+static void step(struct ks_nl *nl, unsigned int *seed, int *in_tx)
 {
 	int op = rnd(seed, 100), name = rnd(seed, NAMES), brk, n, err, append;
 	struct nl_msg *m;
@@ -296,9 +225,9 @@ static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
 		if (append && brk != BREAK_TYPE && brk != BREAK_MISSING &&
 		    brk != BREAK_JUNK)
 			brk = BREAK_NONE;
-		m = msg_new(KSVC_CMD_SVC_NEW, 0);
+		m = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
 		n = put_service(m, seed, name, brk, append);
-		err = xact(sk, m);
+		err = xact(nl, m);
 		if (check_mode && !*in_tx && !err) {
 			model[name].present = 1;
 			model[name].n_eps = n;
@@ -314,17 +243,17 @@ static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
 			atomic_fetch_add(&unexpected, 1);
 		}
 	} else if (op < 60) {
-		m = msg_new(KSVC_CMD_SVC_DEL, 0);
+		m = ks_nl_msg_new(nl, KSVC_CMD_SVC_DEL, 0);
 		put_service(m, seed, name, BREAK_NONE, 0);
-		err = xact(sk, m);
+		err = xact(nl, m);
 		if (check_mode && !*in_tx && !err)
 			model[name].present = 0;
 	} else if (op < 68 && !check_mode) {
-		m = msg_new(*in_tx ? (rnd(seed, 2) ? KSVC_CMD_TX_COMMIT :
+		m = ks_nl_msg_new(nl, *in_tx ? (rnd(seed, 2) ? KSVC_CMD_TX_COMMIT :
 				      KSVC_CMD_TX_ABORT) : KSVC_CMD_TX_BEGIN, 0);
 		if (!*in_tx && rnd(seed, 3) == 0)
 			nla_put_u32(m, KSVC_A_TX_FLAGS, KSVC_TX_F_REPLACE);
-		err = xact(sk, m);
+		err = xact(nl, m);
 		if (!*in_tx && !err)
 			*in_tx = 1;
 		else if (*in_tx)
@@ -335,21 +264,21 @@ static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
 		struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 		int reads = rnd(seed, 3) ? 1000 : 1;
 
-		m = msg_new(KSVC_CMD_SVC_GET, NLM_F_DUMP);
-		nl_send_auto(sk, m);
+		m = ks_nl_msg_new(nl, KSVC_CMD_SVC_GET, NLM_F_DUMP);
+		nl_send_auto(ks_nl_sock(nl), m);
 		nlmsg_free(m);
-		while (reads-- > 0 && nl_recvmsgs(sk, cb) > 0)
+		while (reads-- > 0 && nl_recvmsgs(ks_nl_sock(nl), cb) > 0)
 			;
 		nl_cb_put(cb);
 		atomic_fetch_add(&dumps, 1);
 		if (reads >= 0)
 			*in_tx = -1;	/* abandoned: the caller takes a fresh socket */
 	} else if (op < 85 && !check_mode) {
-		m = msg_new(rnd(seed, 20), rnd(seed, 2) ? NLM_F_DUMP : 0);
+		m = ks_nl_msg_new(nl, rnd(seed, 20), rnd(seed, 2) ? NLM_F_DUMP : 0);
 		nla_put_u32(m, rnd(seed, 20), rnd(seed, ~0U));
-		xact(sk, m);
+		xact(nl, m);
 	} else if (op < 90) {
-		m = msg_new(KSVC_CMD_CONFIG_SET, 0);
+		m = ks_nl_msg_new(nl, KSVC_CMD_CONFIG_SET, 0);
 		{
 			struct nlattr *c = nest(m, KSVC_A_CONFIG);
 
@@ -358,10 +287,10 @@ static void step(struct nl_sock *sk, unsigned int *seed, int *in_tx)
 				nla_put_string(m, KSVC_CFG_A_NODE_NAME, "node-1");
 			nla_nest_end(m, c);
 		}
-		xact(sk, m);
+		xact(nl, m);
 	} else {
-		m = msg_new(KSVC_CMD_INFO_GET, 0);
-		xact(sk, m);
+		m = ks_nl_msg_new(nl, KSVC_CMD_INFO_GET, 0);
+		xact(nl, m);
 	}
 }
 
@@ -375,110 +304,87 @@ static int more(void)
 static void *worker(void *arg)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)arg;
-	struct nl_sock *sk = sock_open();
+	struct ks_nl *nl = sock_open();
 	int in_tx = 0, i = 0;
 
 	while (more()) {
-		step(sk, &seed, &in_tx);
+		step(nl, &seed, &in_tx);
 		/* Now and then drop the socket, open transaction and all. */
 		if (in_tx < 0 || ++i % 500 == 0 ||
 		    (in_tx && !check_mode && rnd(&seed, 200) == 0)) {
-			nl_socket_free(sk);
-			sk = sock_open();
+			ks_nl_close(nl);
+			nl = sock_open();
 			in_tx = 0;
 		}
 	}
-	nl_socket_free(sk);
+	ks_nl_close(nl);
 	return NULL;
 }
 
 /* As nobody: every change and read refused with EPERM, but INFO_GET. */
 static int unprivileged(unsigned int seed)
 {
-	struct nl_sock *sk;
+	struct ks_nl *nl;
 	int i, bad = 0;
 
 	if (setgid(65534) || setuid(65534)) {
 		perror("setuid");
 		return 1;
 	}
-	sk = sock_open();
+	nl = sock_open();
 	for (i = 0; i < 2000; i++) {
-		struct nl_msg *m = msg_new(KSVC_CMD_SVC_NEW, 0);
+		struct nl_msg *m = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
 
 		put_service(m, &seed, rnd(&seed, NAMES), BREAK_NONE, 0);
-		if (xact(sk, m) != -EPERM)
+		if (xact(nl, m) != -EPERM)
 			bad++;
-		m = msg_new((int[]){ KSVC_CMD_FLUSH, KSVC_CMD_TX_BEGIN,
+		m = ks_nl_msg_new(nl, (int[]){ KSVC_CMD_FLUSH, KSVC_CMD_TX_BEGIN,
 				     KSVC_CMD_SVC_DEL, KSVC_CMD_CONFIG_SET }[i % 4], 0);
-		if (xact(sk, m) != -EPERM)
+		if (xact(nl, m) != -EPERM)
 			bad++;
 	}
 	/* Reads of the tables too; only the versions and counts are open. */
-	if (xact(sk, msg_new(KSVC_CMD_SVC_GET, NLM_F_DUMP)) != -EPERM)
+	if (xact(nl, ks_nl_msg_new(nl, KSVC_CMD_SVC_GET, NLM_F_DUMP)) != -EPERM)
 		bad++;
-	if (xact(sk, msg_new(KSVC_CMD_CONFIG_GET, 0)) != -EPERM)
+	if (xact(nl, ks_nl_msg_new(nl, KSVC_CMD_CONFIG_GET, 0)) != -EPERM)
 		bad++;
-	if (xact(sk, msg_new(KSVC_CMD_INFO_GET, 0)))
+	if (xact(nl, ks_nl_msg_new(nl, KSVC_CMD_INFO_GET, 0)))
 		bad++;
-	nl_socket_free(sk);
+	ks_nl_close(nl);
 	printf("# unprivileged: 4000 changes and 2 reads, %d not refused with EPERM (or info refused)\n",
 	       bad);
 	fflush(stdout);		/* the caller leaves with _exit() */
 	return bad ? 1 : 0;
 }
 
-/* -c: dump and compare with the model (one thread, no transactions kept). */
-struct seen {
-	int present[NAMES];
-	int n_eps[NAMES];
-};
-
-static int dump_cb(struct nl_msg *msg, void *arg)
-{
-	struct seen *s = arg;
-	struct nlattr *tb[KSVC_A_MAX + 1], *st[KSVC_SVC_A_MAX + 1], *a;
-	int rem, n = 0, idx;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KSVC_A_MAX, NULL) ||
-	    !tb[KSVC_A_SERVICE] ||
-	    nla_parse_nested(st, KSVC_SVC_A_MAX, tb[KSVC_A_SERVICE], NULL) ||
-	    !st[KSVC_SVC_A_NAME] || !st[KSVC_SVC_A_NAMESPACE] ||
-	    strcmp(nla_get_string(st[KSVC_SVC_A_NAMESPACE]), "fuzz"))
-		return NL_OK;
-	idx = atoi(nla_get_string(st[KSVC_SVC_A_NAME]) + 1);
-	if (idx < 0 || idx >= NAMES)
-		return NL_OK;
-	if (st[KSVC_SVC_A_ENDPOINTS])
-		nla_for_each_nested(a, st[KSVC_SVC_A_ENDPOINTS], rem)
-			n++;
-	s->present[idx] = 1;
-	s->n_eps[idx] += n;
-	return NL_OK;
-}
-
+/* -c: a dump (ctl's) compared with the model (one thread, no transactions kept). */
 static int check_model(void)
 {
-	struct nl_sock *sk = sock_open();
-	struct nl_msg *m = msg_new(KSVC_CMD_SVC_GET, NLM_F_DUMP);
-	struct seen s;
-	int i, bad = 0;
+	struct ks_nl *nl = sock_open();
+	struct ks_state st;
+	struct ks_service *svc;
+	int i, bad = 0, err;
 
-	memset(&s, 0, sizeof(s));
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, dump_cb, &s);
-	nl_send_auto(sk, m);
-	nlmsg_free(m);
-	nl_recvmsgs_default(sk);
+	err = ks_nl_dump(nl, &st, NULL);
+	ks_nl_close(nl);
+	if (err) {
+		printf("# consistency: the dump failed: %s\n", strerror(-err));
+		return 1;
+	}
 	for (i = 0; i < NAMES; i++) {
-		if (s.present[i] != model[i].present ||
-		    (s.present[i] && s.n_eps[i] != model[i].n_eps)) {
+		char name[16];
+		int n;
+
+		snprintf(name, sizeof(name), "s%d", i);
+		svc = ks_state_find(&st, "fuzz", name);
+		n = svc ? (int)svc->n_eps : 0;
+		if (!!svc != model[i].present || (svc && n != model[i].n_eps)) {
 			printf("# model mismatch: s%d: kernel %d/%d eps, expected %d/%d\n",
-			       i, s.present[i], s.n_eps[i], model[i].present,
-			       model[i].n_eps);
+			       i, !!svc, n, model[i].present, model[i].n_eps);
 			bad++;
 		}
 	}
-	nl_socket_free(sk);
+	ks_state_free(&st);
 	printf("# consistency: %d of %d names differ from the accepted messages\n",
 	       bad, NAMES);
 	return bad;
@@ -501,57 +407,12 @@ struct ext_reply {
 	int has_msg;
 };
 
-static void extack_parse(struct nlmsghdr *nlh, struct ext_reply *r)
+/* Send m (consumed): the verdict and its message, as ctl reads them. */
+static void extack_xact(struct ks_nl *nl, struct nl_msg *m, struct ext_reply *r)
 {
-	struct nlmsgerr *e = NLMSG_DATA(nlh);
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	char *attrs = (char *)e + sizeof(*e);
-	int len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)sizeof(*e);
-
-	r->err = e->error;
-	r->has_msg = 0;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		/* The request is echoed before the attributes. */
-		attrs += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-		len -= NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	}
-	if (len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)attrs,
-				  len, NULL) && tb[NLMSGERR_ATTR_MSG]) {
-		snprintf(r->msg, sizeof(r->msg), "%.*s",
-			 nla_len(tb[NLMSGERR_ATTR_MSG]),
-			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-		r->has_msg = 1;
-	}
-}
-
-/* Send m (consumed) and read its NLMSG_ERROR with plain recv(). */
-static int extack_xact(struct nl_sock *sk, struct nl_msg *m,
-		       struct ext_reply *r)
-{
-	static __thread char buf[65536];
-	unsigned int seq;
-	int n;
-
-	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_ACK;
-	n = nl_send_auto(sk, m);
-	seq = nlmsg_hdr(m)->nlmsg_seq;
-	nlmsg_free(m);
-	if (n < 0)
-		return -1;
-	for (;;) {
-		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-
-		n = recv(nl_socket_get_fd(sk), buf, sizeof(buf), 0);
-		if (n < 0)
-			return -1;
-		for (; NLMSG_OK(nlh, (unsigned int)n); nlh = NLMSG_NEXT(nlh, n))
-			if (nlh->nlmsg_type == NLMSG_ERROR && nlh->nlmsg_seq == seq) {
-				extack_parse(nlh, r);
-				return 0;
-			}
-	}
+	r->err = m ? ks_nl_send(nl, m, NULL, NULL) : -ENOMEM;
+	snprintf(r->msg, sizeof(r->msg), "%s", ks_nl_errmsg(nl));
+	r->has_msg = r->msg[0] != '\0';
 }
 
 /* The request a message names (x<thread>/n<request>), or 0 if none. */
@@ -594,23 +455,23 @@ static void *extack_worker(void *arg)
 {
 	long t = (long)(uintptr_t)arg, req;
 	unsigned int seed = base_seed + (unsigned int)t * 7919;
-	struct nl_sock *sk;
+	struct ks_nl *nl;
 	int zero = 0;
 
 	if (setns(ns_fds[t], CLONE_NEWNET)) {
 		perror("setns");
 		exit(2);
 	}
-	sk = sock_open();
+	nl = sock_open();
 	if (t & 1)
-		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		setsockopt(nl_socket_get_fd(ks_nl_sock(nl)), SOL_NETLINK, NETLINK_CAP_ACK,
 			   &zero, sizeof(zero));
 	/*
 	 * The first request of a namespace sets it up (hooks, conntrack):
 	 * slow on a debug kernel, so it comes before the clock starts.
 	 */
 	for (req = 0; req == 0 || more(); req++) {
-		struct nl_msg *m = msg_new(KSVC_CMD_SVC_DEL, 0);
+		struct nl_msg *m = ks_nl_msg_new(nl, KSVC_CMD_SVC_DEL, 0);
 		struct ext_reply r = { .err = 1 };
 		char ns[16], name[KSVC_NAME_MAX + 1], pad[KSVC_NODE_NAME_MAX + 1];
 		struct nlattr *s;
@@ -629,16 +490,13 @@ static void *extack_worker(void *arg)
 		if (t & 1)
 			nla_put_string(m, KSVC_SVC_A_EXTERNAL_NAME, pad);
 		nla_nest_end(m, s);
-		if (extack_xact(sk, m, &r)) {
-			perror("ksvc_fuzz: netlink");
-			exit(2);
-		}
+		extack_xact(nl, m, &r);
 		extack_verdict(t, req, &r);
 		if (req == 0 && pthread_barrier_wait(&extack_ready) ==
 				PTHREAD_BARRIER_SERIAL_THREAD)
 			deadline = now() + extack_secs;
 	}
-	nl_socket_free(sk);
+	ks_nl_close(nl);
 	return NULL;
 }
 
@@ -693,7 +551,7 @@ int main(int argc, char **argv)
 	int threads = 4, secs = 30, unpriv = 0, extack = 0, c, i, rc = 0;
 	unsigned int seed = (unsigned int)time(NULL);
 	pthread_t th[64];
-	struct nl_sock *sk;
+	struct ks_nl *nl;
 
 	while ((c = getopt(argc, argv, "t:s:n:S:uce")) != -1) {
 		switch (c) {
@@ -711,13 +569,7 @@ int main(int argc, char **argv)
 	}
 	if (threads < 1 || threads > 64)
 		threads = 4;
-	sk = sock_open();
-	family = genl_ctrl_resolve(sk, KSVC_GENL_NAME);
-	nl_socket_free(sk);
-	if (family < 0) {
-		fprintf(stderr, "ksvc_fuzz: no ksvc family\n");
-		return 2;
-	}
+	ks_nl_close(sock_open());	/* exits without the family */
 	printf("# seed %u, %d thread(s), %s\n", seed, threads,
 	       max_msgs >= 0 ? "message budget" : "time budget");
 	if (extack) {
@@ -727,12 +579,12 @@ int main(int argc, char **argv)
 	}
 	if (check_mode) {
 		/* The model starts empty: so must the table. */
-		sk = sock_open();
-		if (xact(sk, msg_new(KSVC_CMD_FLUSH, 0))) {
+		nl = sock_open();
+		if (xact(nl, ks_nl_msg_new(nl, KSVC_CMD_FLUSH, 0))) {
 			fprintf(stderr, "ksvc_fuzz: flush failed (%d)\n", last_err);
 			return 2;
 		}
-		nl_socket_free(sk);
+		ks_nl_close(nl);
 	}
 	deadline = now() + secs;
 	if (unpriv) {
