@@ -29,7 +29,8 @@
 #include <linux/workqueue.h>
 #include <linux/jiffies.h>
 
-#include "ksvc.h"
+#include "affinity.h"
+#include "select.h"
 
 #define KSVC_AFF_GC_INTERVAL	(30 * HZ)
 #define KSVC_AFF_TRIM_BATCH	256

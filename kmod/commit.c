@@ -11,7 +11,12 @@
 #include <linux/mm.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
-#include "ksvc.h"
+#include "commit.h"
+#include "addr.h"
+#include "ct.h"
+#include "select.h"
+#include "stats.h"
+#include "table.h"
 
 /*
  * Keep the counters of endpoints that survive a change of their service,
@@ -69,15 +74,6 @@ static const char *ksvc_proto_name(u8 proto)
 	return "?";
 }
 
-void ksvc_format_addr(char *buf, size_t len, u8 family,
-		      const union nf_inet_addr *addr)
-{
-	if (family == AF_INET6)
-		snprintf(buf, len, "%pI6c", &addr->in6);
-	else
-		snprintf(buf, len, "%pI4", &addr->ip);
-}
-
 void ksvc_tx_free(struct ksvc_tx *tx)
 {
 	struct ksvc_change *c, *tmp;
@@ -119,110 +115,6 @@ struct ksvc_claim {
 	struct ksvc_change *c;
 };
 
-struct ksvc_kind {
-	const struct rhashtable_params *params;
-	size_t size, key_off, key_len, svc_off;
-	size_t (*count)(const struct ksvc_svc *svc);
-	void *(*entry)(struct ksvc_svc *svc, u32 i);
-};
-
-static size_t ksvc_n_fes(const struct ksvc_svc *svc)
-{
-	return svc->n_fes;
-}
-
-static void *ksvc_fe_entry(struct ksvc_svc *svc, u32 i)
-{
-	return &svc->fes[i];
-}
-
-static size_t ksvc_n_nps(const struct ksvc_svc *svc)
-{
-	return svc->n_nps;
-}
-
-static void *ksvc_np_entry(struct ksvc_svc *svc, u32 i)
-{
-	return &svc->nps[i];
-}
-
-static size_t ksvc_n_cips(const struct ksvc_svc *svc)
-{
-	return svc->n_cips;
-}
-
-static void *ksvc_cip_entry(struct ksvc_svc *svc, u32 i)
-{
-	return &svc->cips[i];
-}
-
-/* The keyed entries a service claims: frontends, node ports, cluster IPs. */
-#define KSVC_KINDS 3
-
-static const struct ksvc_kind ksvc_kinds[KSVC_KINDS] = {
-	{
-		.params = &ksvc_fe_params,
-		.size = sizeof(struct ksvc_fe),
-		.key_off = offsetof(struct ksvc_fe, key),
-		.key_len = sizeof(struct ksvc_fe_key),
-		.svc_off = offsetof(struct ksvc_fe, svc),
-		.count = ksvc_n_fes,
-		.entry = ksvc_fe_entry,
-	},
-	{
-		.params = &ksvc_np_params,
-		.size = sizeof(struct ksvc_np),
-		.key_off = offsetof(struct ksvc_np, key),
-		.key_len = sizeof(struct ksvc_np_key),
-		.svc_off = offsetof(struct ksvc_np, svc),
-		.count = ksvc_n_nps,
-		.entry = ksvc_np_entry,
-	},
-	{
-		.params = &ksvc_cip_params,
-		.size = sizeof(struct ksvc_cip),
-		.key_off = offsetof(struct ksvc_cip, key),
-		.key_len = sizeof(struct ksvc_cip_key),
-		.svc_off = offsetof(struct ksvc_cip, svc),
-		.count = ksvc_n_cips,
-		.entry = ksvc_cip_entry,
-	},
-};
-
-static struct rhashtable *ksvc_kind_ht(struct ksvc_table *tbl, int k)
-{
-	switch (k) {
-	case 0:
-		return &tbl->fes;
-	case 1:
-		return &tbl->nps;
-	default:
-		return &tbl->cips;
-	}
-}
-
-static const void *ksvc_entry_key(const struct ksvc_kind *kd, const void *e)
-{
-	return e + kd->key_off;
-}
-
-static struct ksvc_svc **ksvc_entry_svc(const struct ksvc_kind *kd, void *e)
-{
-	return e + kd->svc_off;
-}
-
-static struct rhash_head *ksvc_entry_node(void *e)
-{
-	/* Every entry type starts with its rhash_head. */
-	return e;
-}
-
-static void *ksvc_entry_lookup(struct ksvc_table *tbl, int k, const void *key)
-{
-	return rhashtable_lookup_fast(ksvc_kind_ht(tbl, k), key,
-				      *ksvc_kinds[k].params);
-}
-
 /* Placeholders: entries without a service, freed after a grace period. */
 struct ksvc_spare {
 	struct rcu_head rcu;
@@ -237,6 +129,7 @@ static void ksvc_spare_free_rcu(struct rcu_head *rcu)
 
 struct ksvc_batch {
 	struct ksvc_table *tbl;
+	struct mutex *lock;		/* the namespace's, held throughout */
 	bool private;			/* tbl is not published (replace) */
 	struct ksvc_change **fin;	/* final change per name, by name */
 	u32 n_fin;
@@ -483,7 +376,6 @@ static int ksvc_batch_claims(struct ksvc_batch *b, int k, u32 *absent,
 static int ksvc_batch_make_room(struct ksvc_batch *b, int k, u32 absent)
 {
 	const struct ksvc_kind *kd = &ksvc_kinds[k];
-	struct rhashtable *ht = ksvc_kind_ht(b->tbl, k);
 	struct ksvc_spare *sp = NULL;
 	u32 i;
 	int err;
@@ -512,7 +404,7 @@ static int ksvc_batch_make_room(struct ksvc_batch *b, int k, u32 absent)
 		} else {
 			*ksvc_entry_svc(kd, e) = b->claims[k][i].c->svc;
 		}
-		err = rhashtable_insert_fast(ht, ksvc_entry_node(e), *kd->params);
+		err = ksvc_entry_insert(b->tbl, k, e, b->lock);
 		if (err)
 			return err;
 		if (sp)
@@ -531,8 +423,7 @@ static int ksvc_batch_names(struct ksvc_batch *b)
 
 		if (!c->svc || c->old)
 			continue;
-		err = rhashtable_insert_fast(&b->tbl->svcs, &c->svc->node,
-					     ksvc_svc_params);
+		err = ksvc_name_insert(b->tbl, c->svc, b->lock);
 		if (err)
 			return err;
 		b->n_names++;
@@ -550,20 +441,17 @@ static void ksvc_batch_undo(struct ksvc_batch *b)
 
 		if (!c->svc || c->old)
 			continue;
-		rhashtable_remove_fast(&b->tbl->svcs, &c->svc->node,
-				       ksvc_svc_params);
+		ksvc_name_remove(b->tbl, c->svc, b->lock);
 		done++;
 	}
 	for (k = 0; k < KSVC_KINDS; k++) {
 		const struct ksvc_kind *kd = &ksvc_kinds[k];
-		struct rhashtable *ht = ksvc_kind_ht(b->tbl, k);
 
 		if (b->spare[k]) {
 			char *ph = b->spare[k]->entries;
 
 			for (i = 0; i < b->spare[k]->inserted; i++, ph += kd->size)
-				rhashtable_remove_fast(ht, ksvc_entry_node(ph),
-						       *kd->params);
+				ksvc_entry_remove(b->tbl, k, ph, b->lock);
 			continue;
 		}
 		if (!b->private)
@@ -573,8 +461,7 @@ static void ksvc_batch_undo(struct ksvc_batch *b)
 			void *e = b->claims[k][i].entry;
 
 			if (ksvc_entry_lookup(b->tbl, k, ksvc_entry_key(kd, e)) == e)
-				rhashtable_remove_fast(ht, ksvc_entry_node(e),
-						       *kd->params);
+				ksvc_entry_remove(b->tbl, k, e, b->lock);
 		}
 	}
 }
@@ -628,7 +515,6 @@ static void ksvc_batch_publish(struct ksvc_batch *b)
 	/* Every claimed key has an entry now: swap the new one in. */
 	for (k = 0; k < KSVC_KINDS; k++) {
 		const struct ksvc_kind *kd = &ksvc_kinds[k];
-		struct rhashtable *ht = ksvc_kind_ht(tbl, k);
 
 		for (i = 0; i < b->n_claims[k]; i++) {
 			void *e = b->claims[k][i].entry;
@@ -636,9 +522,7 @@ static void ksvc_batch_publish(struct ksvc_batch *b)
 
 			if (WARN_ON_ONCE(!cur) || cur == e)
 				continue;
-			WARN_ON_ONCE(rhashtable_replace_fast(ht, ksvc_entry_node(cur),
-							     ksvc_entry_node(e),
-							     *kd->params));
+			ksvc_entry_replace(tbl, k, cur, e, b->lock);
 		}
 	}
 	/* What the old services had and nobody took: remove it. */
@@ -652,31 +536,22 @@ static void ksvc_batch_publish(struct ksvc_batch *b)
 				void *e = kd->entry(old, j);
 
 				if (ksvc_entry_lookup(tbl, k, ksvc_entry_key(kd, e)) == e)
-					rhashtable_remove_fast(ksvc_kind_ht(tbl, k),
-							       ksvc_entry_node(e),
-							       *kd->params);
+					ksvc_entry_remove(tbl, k, e, b->lock);
 			}
 		}
 	}
 	for (i = 0; i < b->n_fin; i++) {
 		struct ksvc_change *c = b->fin[i];
 
-		if (c->svc && c->old) {
-			WARN_ON_ONCE(rhashtable_replace_fast(&tbl->svcs, &c->old->node,
-							     &c->svc->node,
-							     ksvc_svc_params));
-			list_replace_init(&c->old->list, &c->svc->list);
-		} else if (c->svc) {
-			list_add_tail(&c->svc->list, &tbl->list);
-		} else {
-			rhashtable_remove_fast(&tbl->svcs, &c->old->node,
-					       ksvc_svc_params);
-			list_del_init(&c->old->list);
-		}
+		if (c->svc && c->old)
+			ksvc_table_swap(tbl, c->old, c->svc, b->lock);
+		else if (c->svc)
+			ksvc_table_link(tbl, c->svc, b->lock);
+		else
+			ksvc_table_unlink(tbl, c->old, b->lock);
 		c->svc = NULL;	/* the table owns it now */
 	}
-	tbl->n_svcs += b->d_svcs;
-	tbl->n_eps += b->d_eps;
+	ksvc_table_count(tbl, b->d_svcs, b->d_eps, b->lock);
 	/* Every placeholder was replaced by the entry it held room for. */
 	for (k = 0; k < KSVC_KINDS; k++)
 		if (b->spare[k]) {
@@ -714,7 +589,7 @@ static void ksvc_batch_release(struct ksvc_batch *b, bool published)
 int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
 		struct netlink_ext_ack *extack)
 {
-	struct ksvc_batch b = { .private = replace };
+	struct ksvc_batch b = { .private = replace, .lock = &kn->lock };
 	struct ksvc_ct_job *job = NULL;
 	struct ksvc_table *live;
 	struct ksvc_change *c;

@@ -36,7 +36,8 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 
-#include "ksvc.h"
+#include "ct.h"
+#include "nat.h"
 
 /* What one commit asks of the walk. */
 struct ksvc_ct_job {

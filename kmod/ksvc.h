@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ksvc internal definitions.
+ * ksvc's shared types: a service and its entries, the table, the node
+ * configuration and the per-namespace state; each .c file's functions are
+ * in its own header (table.h, commit.h, select.h, nat.h, ...).
  *
  * Lifetime in one paragraph: a service (struct ksvc_svc) is immutable once
  * published, except for its counters.  Its frontends, node ports and name
@@ -20,7 +22,6 @@
 #include <linux/spinlock.h>
 #include <linux/rhashtable.h>
 #include <linux/workqueue.h>
-#include <linux/spinlock.h>
 #include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
@@ -66,22 +67,7 @@ struct ksvc_np_key {
 };
 
 struct ksvc_svc;
-
-/* A Service's connection counters, per CPU (stats.c). */
-#define KSVC_CTR_CHUNK		512
-#define KSVC_CTR_CONNS		0
-#define KSVC_CTR_REJECTS	1
-#define KSVC_CTR_EP(i)		(2 + (i))
-struct ksvc_ctrs {
-	u32 n;
-	u64 __percpu *chunk[];	/* DIV_ROUND_UP(n, KSVC_CTR_CHUNK) */
-};
-
-/* Count one in counter i; packet path, any context. */
-static inline void ksvc_ctr_inc(struct ksvc_ctrs *c, u32 i)
-{
-	this_cpu_inc(*(c->chunk[i / KSVC_CTR_CHUNK] + i % KSVC_CTR_CHUNK));
-}
+struct ksvc_ctrs;
 
 struct ksvc_fe {
 	struct rhash_head node;
@@ -275,92 +261,6 @@ static inline struct ksvc_net *ksvc_pernet(struct net *net)
 {
 	return net_generic(net, ksvc_net_id);
 }
-
-/* table.c */
-extern const struct rhashtable_params ksvc_fe_params;
-extern const struct rhashtable_params ksvc_np_params;
-extern const struct rhashtable_params ksvc_cip_params;
-extern const struct rhashtable_params ksvc_svc_params;
-struct ksvc_table *ksvc_table_new(u32 n_svcs);
-void ksvc_table_free(struct ksvc_table *tbl);
-struct ksvc_svc *ksvc_svc_alloc(u32 n_ports, u32 n_addrs, u32 n_eps);
-int ksvc_svc_grow_eps(struct ksvc_svc *svc, u32 more);
-void ksvc_svc_free(struct ksvc_svc *svc);
-void ksvc_svc_finalize(struct ksvc_svc *svc);
-struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
-				 const struct ksvc_name *key);
-int ksvc_commit(struct ksvc_net *kn, struct list_head *changes, bool replace,
-		struct netlink_ext_ack *extack);
-void ksvc_tx_free(struct ksvc_tx *tx);
-int ksvc_net_flush(struct ksvc_net *kn, struct netlink_ext_ack *extack);
-void ksvc_format_addr(char *buf, size_t len, u8 family,
-		      const union nf_inet_addr *addr);
-bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
-		     const union nf_inet_addr *addr);
-
-/* select.c */
-int ksvc_ep_cmp(const void *a, const void *b);
-void ksvc_eps_index(struct ksvc_svc *svc);
-bool ksvc_same_usable(const struct ksvc_svc *new, u32 pi,
-		      const struct ksvc_svc *old, int f);
-u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
-		bool local_only, u32 *first);
-const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index,
-				u8 family, bool local_only);
-const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index,
-				       u8 family, bool local_only,
-				       const union nf_inet_addr *addr, __be16 port);
-
-/* selftest.c: 0, or the self-tests failed (with ksvc.selftest=1) */
-int ksvc_selftest(void);
-
-/* stats.c */
-struct ksvc_ctrs *ksvc_ctrs_alloc(u32 n_eps);
-struct ksvc_ctrs *ksvc_ctrs_grow(struct ksvc_ctrs *c, u32 n_eps);
-void ksvc_ctrs_free(struct ksvc_ctrs *c);
-u64 ksvc_ctr_read(const struct ksvc_ctrs *c, u32 i);
-void ksvc_ctr_carry(struct ksvc_ctrs *to, u32 di,
-		    const struct ksvc_ctrs *from, u32 si);
-
-/* nat.c */
-struct nf_conntrack_tuple;
-
-struct ksvc_match {
-	struct ksvc_svc *svc;
-	u8 port_index;
-	u8 kind;		/* enum ksvc_fe_kind, or KSVC_FE_NODE_PORT */
-};
-
-#define KSVC_FE_NODE_PORT (KSVC_FE_KIND_MAX + 1)
-
-int ksvc_hooks_enable(struct ksvc_net *kn);
-void ksvc_hooks_disable(struct ksvc_net *kn);
-bool ksvc_is_node_addr(struct net *net, const struct ksvc_cfg *cfg, u8 family,
-		       const union nf_inet_addr *addr);
-bool ksvc_match(struct net *net, struct ksvc_net *kn, const struct ksvc_cfg *cfg,
-		const struct nf_conntrack_tuple *t, struct ksvc_match *m);
-
-/* ct.c */
-struct ksvc_ct_job;
-void ksvc_ct_note(struct ksvc_net *kn, struct ksvc_ct_job **jobp,
-		  const struct ksvc_svc *old, const struct ksvc_svc *new);
-void ksvc_ct_queue(struct ksvc_net *kn, struct ksvc_ct_job *job);
-void ksvc_ct_wait(struct ksvc_net *kn);
-void ksvc_ct_init(struct ksvc_net *kn);
-void ksvc_ct_exit(struct ksvc_net *kn);
-
-/* affinity.c */
-int ksvc_aff_init(struct ksvc_net *kn);
-void ksvc_aff_exit(struct ksvc_net *kn);
-const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
-				    u8 port_index, u8 family, bool local_only,
-				    const union nf_inet_addr *client);
-void ksvc_aff_trim(struct ksvc_net *kn, u32 max);
-u32 ksvc_aff_count(struct ksvc_net *kn);
-
-/* netlink.c */
-int ksvc_genl_init(void);
-void ksvc_genl_exit(void);
 
 /* main.c */
 extern const struct ksvc_cfg ksvc_cfg_defaults;

@@ -13,7 +13,13 @@
 #include <net/netns/generic.h>
 #include <net/netfilter/nf_nat_masquerade.h>
 
-#include "ksvc.h"
+#include "affinity.h"
+#include "commit.h"
+#include "ct.h"
+#include "nat.h"
+#include "netlink.h"
+#include "selftest.h"
+#include "table.h"
 
 unsigned int ksvc_net_id __read_mostly;
 

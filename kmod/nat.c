@@ -24,7 +24,12 @@
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 
-#include "ksvc.h"
+#include "nat.h"
+#include "addr.h"
+#include "affinity.h"
+#include "select.h"
+#include "stats.h"
+#include "table.h"
 
 /* Is addr an address of this network namespace? */
 static bool ksvc_addr_is_local(struct net *net, u8 family,

@@ -12,6 +12,9 @@
 #include <net/sock.h>
 
 #include "netlink.h"
+#include "commit.h"
+#include "ct.h"
+#include "table.h"
 
 /*
  * A transaction whose owner sent nothing for this long (stopped, or

@@ -12,6 +12,10 @@
 #include <linux/siphash.h>
 #include "ksvc.h"
 
+/* For main.c: the family registered and gone. */
+int ksvc_genl_init(void);
+void ksvc_genl_exit(void);
+
 extern struct genl_family ksvc_genl_family;
 /* Keys the ids of services (kept across updates, for affinity). */
 extern siphash_key_t ksvc_id_key;

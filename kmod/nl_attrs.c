@@ -7,6 +7,7 @@
 #include <net/ipv6.h>
 
 #include "netlink.h"
+#include "table.h"
 
 siphash_key_t ksvc_id_key __read_mostly;
 

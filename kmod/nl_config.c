@@ -5,6 +5,7 @@
 
 #include <net/ipv6.h>
 
+#include "affinity.h"
 #include "netlink.h"
 
 /* The node IPs: at most one address of each family. */

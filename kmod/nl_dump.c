@@ -6,6 +6,7 @@
 #include <net/sock.h>
 
 #include "netlink.h"
+#include "stats.h"
 
 static int ksvc_put_stats(struct sk_buff *msg, int type, u64 conns, u64 rejects,
 			  bool with_rejects)

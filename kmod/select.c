@@ -8,7 +8,7 @@
  */
 #include <linux/random.h>
 #include <linux/sort.h>
-#include "ksvc.h"
+#include "select.h"
 
 /* Ready first, then serving-and-terminating (the fallback), then the rest. */
 static int ksvc_ep_class(const struct ksvc_ep *ep)

@@ -12,7 +12,11 @@
 
 #include <linux/inet.h>
 #include <linux/module.h>
-#include "ksvc.h"
+#include "selftest.h"
+#include "addr.h"
+#include "select.h"
+#include "stats.h"
+#include "table.h"
 
 static bool selftest;
 module_param(selftest, bool, 0444);

@@ -17,7 +17,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/slab.h>
-#include "ksvc.h"
+#include "stats.h"
 
 static u32 ksvc_ctrs_chunks(u32 n)
 {

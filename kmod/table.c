@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The service tables of one network namespace: building services off to
- * the side, publishing them, replacing and removing them, and committing a
- * batch of changes (a transaction) incrementally or as a whole new table.
+ * The service table of one network namespace, as a data structure: a
+ * service built off to the side (alloc, grow, finalize, free after a grace
+ * period), and the table's lookups and mutators.  Which changes to make,
+ * and in what order so that none can fail half-way, is commit.c's; every
+ * mutator here asserts the namespace's lock it is given.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
-#include "ksvc.h"
+#include "table.h"
+#include "select.h"
+#include "stats.h"
 
 /* rhashtable hashes keys with jhash and a random seed per table. */
 const struct rhashtable_params ksvc_fe_params = {
@@ -243,22 +247,181 @@ void ksvc_svc_finalize(struct ksvc_svc *svc)
 		svc->np_families = BIT(0) | BIT(1);
 }
 
-bool ksvc_cidr_match(const struct ksvc_cidr *c, u8 family,
-		     const union nf_inet_addr *addr)
-{
-	union nf_inet_addr mask;
-
-	if (c->family != family)
-		return false;
-	if (family == AF_INET) {
-		mask.ip = c->prefix ? htonl(~0U << (32 - c->prefix)) : 0;
-		return !((addr->ip ^ c->addr.ip) & mask.ip);
-	}
-	return ipv6_prefix_equal(&addr->in6, &c->addr.in6, c->prefix);
-}
-
 struct ksvc_svc *ksvc_table_find(struct ksvc_table *tbl,
 				 const struct ksvc_name *key)
 {
 	return rhashtable_lookup_fast(&tbl->svcs, key, ksvc_svc_params);
+}
+
+static size_t ksvc_n_fes(const struct ksvc_svc *svc)
+{
+	return svc->n_fes;
+}
+
+static void *ksvc_fe_entry(struct ksvc_svc *svc, u32 i)
+{
+	return &svc->fes[i];
+}
+
+static size_t ksvc_n_nps(const struct ksvc_svc *svc)
+{
+	return svc->n_nps;
+}
+
+static void *ksvc_np_entry(struct ksvc_svc *svc, u32 i)
+{
+	return &svc->nps[i];
+}
+
+static size_t ksvc_n_cips(const struct ksvc_svc *svc)
+{
+	return svc->n_cips;
+}
+
+static void *ksvc_cip_entry(struct ksvc_svc *svc, u32 i)
+{
+	return &svc->cips[i];
+}
+
+const struct ksvc_kind ksvc_kinds[KSVC_KINDS] = {
+	{
+		.params = &ksvc_fe_params,
+		.size = sizeof(struct ksvc_fe),
+		.key_off = offsetof(struct ksvc_fe, key),
+		.key_len = sizeof(struct ksvc_fe_key),
+		.svc_off = offsetof(struct ksvc_fe, svc),
+		.count = ksvc_n_fes,
+		.entry = ksvc_fe_entry,
+	},
+	{
+		.params = &ksvc_np_params,
+		.size = sizeof(struct ksvc_np),
+		.key_off = offsetof(struct ksvc_np, key),
+		.key_len = sizeof(struct ksvc_np_key),
+		.svc_off = offsetof(struct ksvc_np, svc),
+		.count = ksvc_n_nps,
+		.entry = ksvc_np_entry,
+	},
+	{
+		.params = &ksvc_cip_params,
+		.size = sizeof(struct ksvc_cip),
+		.key_off = offsetof(struct ksvc_cip, key),
+		.key_len = sizeof(struct ksvc_cip_key),
+		.svc_off = offsetof(struct ksvc_cip, svc),
+		.count = ksvc_n_cips,
+		.entry = ksvc_cip_entry,
+	},
+};
+
+static struct rhashtable *ksvc_kind_ht(struct ksvc_table *tbl, int k)
+{
+	switch (k) {
+	case 0:
+		return &tbl->fes;
+	case 1:
+		return &tbl->nps;
+	default:
+		return &tbl->cips;
+	}
+}
+
+const void *ksvc_entry_key(const struct ksvc_kind *kd, const void *e)
+{
+	return e + kd->key_off;
+}
+
+struct ksvc_svc **ksvc_entry_svc(const struct ksvc_kind *kd, void *e)
+{
+	return e + kd->svc_off;
+}
+
+static struct rhash_head *ksvc_entry_node(void *e)
+{
+	/* Every entry type starts with its rhash_head. */
+	return e;
+}
+
+void *ksvc_entry_lookup(struct ksvc_table *tbl, int k, const void *key)
+{
+	return rhashtable_lookup_fast(ksvc_kind_ht(tbl, k), key,
+				      *ksvc_kinds[k].params);
+}
+
+/*
+ * The mutators.  Every change to a table is made with the namespace's lock
+ * held, the table being built for a replace too: each asserts it (lock),
+ * as the packet path and dumps read without it, under RCU.
+ */
+int ksvc_entry_insert(struct ksvc_table *tbl, int k, void *e, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	return rhashtable_insert_fast(ksvc_kind_ht(tbl, k), ksvc_entry_node(e),
+				      *ksvc_kinds[k].params);
+}
+
+void ksvc_entry_remove(struct ksvc_table *tbl, int k, void *e, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	rhashtable_remove_fast(ksvc_kind_ht(tbl, k), ksvc_entry_node(e),
+			       *ksvc_kinds[k].params);
+}
+
+/* cur is in the table: this cannot fail. */
+void ksvc_entry_replace(struct ksvc_table *tbl, int k, void *cur,
+			void *e, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	WARN_ON_ONCE(rhashtable_replace_fast(ksvc_kind_ht(tbl, k),
+					     ksvc_entry_node(cur),
+					     ksvc_entry_node(e),
+					     *ksvc_kinds[k].params));
+}
+
+/* A new name's node, before its service is published (ksvc_table_link). */
+int ksvc_name_insert(struct ksvc_table *tbl,
+		     struct ksvc_svc *svc, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	return rhashtable_insert_fast(&tbl->svcs, &svc->node, ksvc_svc_params);
+}
+
+void ksvc_name_remove(struct ksvc_table *tbl,
+		      struct ksvc_svc *svc, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	rhashtable_remove_fast(&tbl->svcs, &svc->node, ksvc_svc_params);
+}
+
+/* svc (its name inserted) joins the dump order. */
+void ksvc_table_link(struct ksvc_table *tbl,
+		     struct ksvc_svc *svc, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	list_add_tail(&svc->list, &tbl->list);
+}
+
+/* new takes old's name and place in the dump order; cannot fail. */
+void ksvc_table_swap(struct ksvc_table *tbl, struct ksvc_svc *old,
+		     struct ksvc_svc *new, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	WARN_ON_ONCE(rhashtable_replace_fast(&tbl->svcs, &old->node, &new->node,
+					     ksvc_svc_params));
+	list_replace_init(&old->list, &new->list);
+}
+
+void ksvc_table_unlink(struct ksvc_table *tbl,
+		       struct ksvc_svc *old, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	rhashtable_remove_fast(&tbl->svcs, &old->node, ksvc_svc_params);
+	list_del_init(&old->list);
+}
+
+void ksvc_table_count(struct ksvc_table *tbl, s64 d_svcs,
+		      s64 d_eps, struct mutex *lock)
+{
+	lockdep_assert_held(lock);
+	tbl->n_svcs += d_svcs;
+	tbl->n_eps += d_eps;
 }
