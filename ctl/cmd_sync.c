@@ -146,66 +146,59 @@ static void hists_init(struct sync *sy)
 	sy->sync_all.n = sy->sync_full.n = sy->sync_partial.n = 15;
 }
 
-static int cmd_sync(int argc, char **argv)
-{
-	const char *kcpath = NULL, *apiserver = NULL, *sa_dir = NULL, *node = NULL;
-	const char *healthz = "0.0.0.0:10256", *metrics = "127.0.0.1:10249";
-	/* kube-proxy's defaults. */
-	struct ks_conntrack ct = { .max_per_core = 32768, .min = 131072,
-				   .tcp_established = 86400, .tcp_close_wait = 3600 };
-	double d;
-	struct ks_kubeconfig kc;
-	struct sync sy = { 0 };
-	struct ks_info info;
-	char err[600], hn[256], server[300];
-	struct sigaction sa;
-	int c, ret, r;
+/* What the command line says (kube-proxy's defaults otherwise). */
+struct sync_args {
+	const char *kcpath, *apiserver, *sa_dir, *node;
+	const char *healthz, *metrics;
+	struct ks_conntrack ct;
+	char hn[256];
+};
 
-	if (want_help(argc, argv))
-		return KS_EXIT_OK;
-	sy.min_sync = 1;
-	sy.full_period = 3600;
-	sy.idle = 150;
-	sy.detect_node_cidr = 1;
-	sy.health_timeout = 60;
+/* Options into args and sy's settings; 0, or the usage error's exit code. */
+static int sync_options(int argc, char **argv, struct sync_args *a,
+			struct sync *sy)
+{
+	double d;
+	int c;
+
 	while ((c = ks_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
-			kcpath = optarg;
+			a->kcpath = optarg;
 			break;
 		case 'I':
-			sa_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+			a->sa_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
 			break;
 		case 'S':
-			sa_dir = optarg;
+			a->sa_dir = optarg;
 			break;
 		case 'A':
-			apiserver = optarg;
+			a->apiserver = optarg;
 			break;
 		case 'N':
-			node = optarg;
+			a->node = optarg;
 			break;
 		case 'm':
-			if (parse_secs(optarg, &sy.min_sync))
+			if (parse_secs(optarg, &sy->min_sync))
 				return usage_error("--min-sync-period: '%s' is not a duration", optarg);
 			break;
 		case 'F':
-			if (parse_secs(optarg, &sy.full_period) || sy.full_period < 1)
+			if (parse_secs(optarg, &sy->full_period) || sy->full_period < 1)
 				return usage_error("--full-sync-period: '%s' is not a duration of 1s or more", optarg);
 			break;
 		case 'W':
-			if (parse_secs(optarg, &sy.idle) || sy.idle < 1)
+			if (parse_secs(optarg, &sy->idle) || sy->idle < 1)
 				return usage_error("--watch-timeout: '%s' is not a duration of 1s or more", optarg);
 			break;
 		case 'H':
-			healthz = optarg;
+			a->healthz = optarg;
 			break;
 		case 'M':
-			metrics = optarg;
+			a->metrics = optarg;
 			break;
 		case 'c':
 		case 'n':
-			if (parse_count(optarg, c == 'c' ? &ct.max_per_core : &ct.min))
+			if (parse_count(optarg, c == 'c' ? &a->ct.max_per_core : &a->ct.min))
 				return usage_error("--conntrack-max-per-core and --conntrack-min take a count, not '%s'",
 						   optarg);
 			break;
@@ -215,21 +208,21 @@ static int cmd_sync(int argc, char **argv)
 		case 's':
 			if (parse_secs(optarg, &d))
 				return usage_error("a conntrack timeout takes a duration, not '%s'", optarg);
-			*(c == 'e' ? &ct.tcp_established : c == 'w' ? &ct.tcp_close_wait :
-			  c == 'u' ? &ct.udp : &ct.udp_stream) = (long)d;
+			*(c == 'e' ? &a->ct.tcp_established : c == 'w' ? &a->ct.tcp_close_wait :
+			  c == 'u' ? &a->ct.udp : &a->ct.udp_stream) = (long)d;
 			break;
 		case 'L':
-			ct.tcp_be_liberal = 1;
+			a->ct.tcp_be_liberal = 1;
 			break;
 		case 'T':
-			if (parse_secs(optarg, &sy.health_timeout) || sy.health_timeout < 1)
+			if (parse_secs(optarg, &sy->health_timeout) || sy->health_timeout < 1)
 				return usage_error("--health-timeout: '%s' is not a duration of 1s or more", optarg);
 			break;
 		case 'D':
 			if (!strcmp(optarg, "NodeCIDR"))
-				sy.detect_node_cidr = 1;
+				sy->detect_node_cidr = 1;
 			else if (!strcmp(optarg, "None"))
-				sy.detect_node_cidr = 0;
+				sy->detect_node_cidr = 0;
 			else
 				return usage_error("--detect-local-mode takes NodeCIDR or None, not '%s'", optarg);
 			break;
@@ -239,150 +232,217 @@ static int cmd_sync(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	/* As kube-proxy: --hostname-override, else NODE_NAME, else the host name. */
+	return 0;
+}
+
+/* As kube-proxy: --hostname-override, else NODE_NAME, else the host name. */
+static int sync_node_name(struct sync_args *a, struct sync *sy)
+{
+	const char *node = a->node;
+
 	if (!node)
 		node = getenv("NODE_NAME");
 	if (!node || !*node) {
-		if (gethostname(hn, sizeof(hn)))
+		if (gethostname(a->hn, sizeof(a->hn)))
 			return usage_error("%s", "no node name: give --node-name");
-		hn[sizeof(hn) - 1] = 0;
-		node = hn;
+		a->hn[sizeof(a->hn) - 1] = 0;
+		node = a->hn;
 	}
 	if (strlen(node) > KSVC_NODE_NAME_MAX)
 		return usage_error("node name '%s' is too long", node);
-	snprintf(sy.node_name, sizeof(sy.node_name), "%s", node);
-	sy.po.node_name = sy.node_name;
-	sy.po.skip_invalid = 1;
+	snprintf(sy->node_name, sizeof(sy->node_name), "%s", node);
+	sy->po.node_name = sy->node_name;
+	sy->po.skip_invalid = 1;
+	return 0;
+}
 
-	if (sa_dir ? ks_kubeconfig_incluster(sa_dir, apiserver, &kc, err, sizeof(err)) :
-		     ks_kubeconfig_load(kcpath, &kc, err, sizeof(err))) {
+/*
+ * The module (same protocol, this node's name set) and the API server's
+ * client; server: its URL, for the log.  0 or an exit code, nothing left
+ * open.
+ */
+static int sync_connect(const struct sync_args *a, struct sync *sy,
+			char *server, size_t len)
+{
+	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
+				 .masquerade_all = -1, .np_primary = -1,
+				 .set_node_name = 1 };
+	struct ks_kubeconfig kc;
+	struct ks_info info;
+	char err[600];
+	int ret;
+
+	if (a->sa_dir ? ks_kubeconfig_incluster(a->sa_dir, a->apiserver, &kc, err, sizeof(err)) :
+			ks_kubeconfig_load(a->kcpath, &kc, err, sizeof(err))) {
 		fprintf(stderr, "ksvcctl: sync: %s\n", err);
 		return KS_EXIT_USAGE;
 	}
-	if (apiserver && !sa_dir) {
+	if (a->apiserver && !a->sa_dir) {
 		free(kc.server);
-		kc.server = xstrdup(apiserver);
+		kc.server = xstrdup(a->apiserver);
 	}
-	ret = open_nl(&sy.nl, "sync");
-	if (ret) {
-		ks_kubeconfig_free(&kc);
-		return ret;
-	}
+	ret = open_nl(&sy->nl, "sync");
+	if (ret)
+		goto out;
 	/* An agent and a module of different protocols must not talk. */
-	ret = ks_nl_info(sy.nl, &info);
+	ret = ks_nl_info(sy->nl, &info);
 	if (ret || info.proto_version != KSVC_GENL_VERSION) {
 		if (ret)
-			ks_nl_report(sy.nl, "sync: info", ret);
+			ks_nl_report(sy->nl, "sync: info", ret);
 		else
 			fprintf(stderr, "ksvcctl: sync: protocol mismatch: tool %d, module %u (upgrade both)\n",
 				KSVC_GENL_VERSION, info.proto_version);
-		ks_nl_close(sy.nl);
-		ks_kubeconfig_free(&kc);
-		return KS_EXIT_ERROR;
+		ret = KS_EXIT_ERROR;
+		goto out_nl;
 	}
-	snprintf(server, sizeof(server), "%s", kc.server);
-	sy.kube = ks_kube_new(&kc, err, sizeof(err));
-	if (!sy.kube) {
+	snprintf(server, len, "%s", kc.server);
+	sy->kube = ks_kube_new(&kc, err, sizeof(err));
+	if (!sy->kube) {
 		fprintf(stderr, "ksvcctl: sync: %s\n", err);
-		ks_nl_close(sy.nl);
+		ret = KS_EXIT_ERROR;
+		goto out_nl;
+	}
+	snprintf(cfg.node_name, sizeof(cfg.node_name), "%s", sy->node_name);
+	ret = ks_nl_config_set(sy->nl, &cfg);
+	if (!ret)
+		return 0;
+	ret = ks_nl_report(sy->nl, "sync: node name", ret);
+	ks_kube_free(sy->kube);
+	sy->kube = NULL;
+out_nl:
+	ks_nl_close(sy->nl);
+	sy->nl = NULL;
+out:
+	if (ret)
 		ks_kubeconfig_free(&kc);
-		return KS_EXIT_ERROR;
-	}
-	{
-		struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
-					 .masquerade_all = -1, .np_primary = -1,
-					 .set_node_name = 1 };
+	return ret;
+}
 
-		snprintf(cfg.node_name, sizeof(cfg.node_name), "%s", sy.node_name);
-		ret = ks_nl_config_set(sy.nl, &cfg);
-		if (ret) {
-			ret = ks_nl_report(sy.nl, "sync: node name", ret);
-			goto out;
-		}
+/* What is listed and watched: Services, EndpointSlices, this node's Node. */
+static void sync_resources(struct sync *sy)
+{
+	int r;
+
+	sy->res[R_SERVICES] = (struct res){ .name = "services", .path = "/api/v1/services" };
+	sy->res[R_SLICES] = (struct res){ .name = "endpointslices",
+					  .path = "/apis/discovery.k8s.io/v1/endpointslices" };
+	sy->res[R_NODE] = (struct res){ .name = "node", .path = "/api/v1/nodes" };
+	snprintf(sy->res[R_SERVICES].query, sizeof(sy->res[0].query), "%s", PROXY_SELECTOR);
+	snprintf(sy->res[R_SLICES].query, sizeof(sy->res[0].query), "%s", PROXY_SELECTOR);
+	snprintf(sy->res[R_NODE].query, sizeof(sy->res[0].query),
+		 "fieldSelector=metadata.name%%3D%s", sy->node_name);
+	for (r = 0; r < R_N; r++) {
+		sy->res[r].sy = sy;
+		sy->res[r].backoff = 1;
+		sy->res[r].relist = 1;
 	}
+}
+
+/* Wait for the API server's answers and the HTTP servers' clients. */
+static void sync_poll(struct sync *sy, double wait)
+{
+	/* Each server: one epoll descriptor. */
+	size_t max = sync_http_servers(sy), nfd;
+	int *fds = xcalloc(max, sizeof(*fds));
+	short *ev = xcalloc(max, sizeof(*ev));
+	long ms = sync_http_timeout(sy, wait > 0 ? (long)(wait * 1000) : 0);
+
+	nfd = sync_http_fds(sy, fds, ev, max);
+	ks_kube_poll(sy->kube, (int)ms, fds, ev, nfd);
+	free(fds);
+	free(ev);
+}
+
+/*
+ * Every resource is listed, then watched (sync_run_res); the first sync,
+ * once every list is complete, is a full convergence.  Health is served
+ * meanwhile, whatever the API server does.  Until SIGTERM or SIGINT.
+ */
+static void sync_loop(struct sync *sy)
+{
+	int r;
+
+	sy->need_full = 1;
+	while (!stop) {
+		double t = now(), wait = 1.0;
+
+		/* Changes wait for the lists: nothing is synced before. */
+		if (sy->dirty_since && sync_listed(sy)) {
+			double due = sy->dirty_since + sy->min_sync - t;
+
+			wait = due < wait ? due : wait;
+		}
+		sync_poll(sy, wait);
+		sync_http_run(sy);
+		for (r = 0; r < R_N; r++)
+			sync_run_res(sy, &sy->res[r]);
+		if (!sync_listed(sy))
+			continue;
+		t = now();
+		if ((sy->need_full && t >= sy->full_retry_at) ||
+		    t - sy->last_full >= sy->full_period)
+			sync_full(sy);
+		else if (sy->dirty_since && t - sy->dirty_since >= sy->min_sync)
+			sync_dirty(sy);
+	}
+}
+
+static int cmd_sync(int argc, char **argv)
+{
+	struct sync_args a = {
+		.healthz = "0.0.0.0:10256", .metrics = "127.0.0.1:10249",
+		/* kube-proxy's defaults. */
+		.ct = { .max_per_core = 32768, .min = 131072,
+			.tcp_established = 86400, .tcp_close_wait = 3600 },
+	};
+	struct sync sy = {
+		.min_sync = 1, .full_period = 3600, .idle = 150,
+		.detect_node_cidr = 1, .health_timeout = 60,
+	};
+	char server[300];
+	struct sigaction sa;
+	int ret, r;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	ret = sync_options(argc, argv, &a, &sy);
+	if (!ret)
+		ret = sync_node_name(&a, &sy);
+	if (!ret)
+		ret = sync_connect(&a, &sy, server, sizeof(server));
+	if (ret)
+		return ret;
 	ks_store_init(&sy.store);
 	sy.programmed = json_object_new_object();
 	sy.triggers = json_object_new_object();
 	sy.nolocal = json_object_new_object();
 	hists_init(&sy);
-	sync_conntrack(&ct);
+	sync_conntrack(&a.ct);
 	/* Serving health before the first sync: "not updated yet" is healthy. */
-	if (sync_http_start(&sy, healthz, metrics)) {
+	if (sync_http_start(&sy, a.healthz, a.metrics)) {
 		ret = KS_EXIT_USAGE;
-		goto out_store;
+		goto out;
 	}
-	sy.res[R_SERVICES] = (struct res){ .name = "services", .path = "/api/v1/services" };
-	sy.res[R_SLICES] = (struct res){ .name = "endpointslices",
-					 .path = "/apis/discovery.k8s.io/v1/endpointslices" };
-	sy.res[R_NODE] = (struct res){ .name = "node", .path = "/api/v1/nodes" };
-	snprintf(sy.res[R_SERVICES].query, sizeof(sy.res[0].query), "%s", PROXY_SELECTOR);
-	snprintf(sy.res[R_SLICES].query, sizeof(sy.res[0].query), "%s", PROXY_SELECTOR);
-	snprintf(sy.res[R_NODE].query, sizeof(sy.res[0].query),
-		 "fieldSelector=metadata.name%%3D%s", sy.node_name);
-	for (r = 0; r < R_N; r++) {
-		sy.res[r].sy = &sy;
-		sy.res[r].backoff = 1;
-		sy.res[r].relist = 1;
-	}
-
+	sync_resources(&sy);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	slog("node %s, API server %s", sy.node_name, server);
-
-	/*
-	 * Every resource is listed, then watched, by the loop (sync_run_res);
-	 * the first sync, once every list is complete, is a full convergence.
-	 * Health is served meanwhile, whatever the API server does.
-	 */
-	sy.need_full = 1;
-	while (!stop) {
-		double t = now(), wait = 1.0;
-
-		/* Changes wait for the lists: nothing is synced before. */
-		if (sy.dirty_since && sync_listed(&sy)) {
-			double due = sy.dirty_since + sy.min_sync - t;
-
-			wait = due < wait ? due : wait;
-		}
-		{
-			/* Each server: one epoll descriptor. */
-			size_t max = sync_http_servers(&sy), nfd;
-			int *fds = xcalloc(max, sizeof(*fds));
-			short *ev = xcalloc(max, sizeof(*ev));
-			long ms = sync_http_timeout(&sy, wait > 0 ? (long)(wait * 1000) : 0);
-
-			nfd = sync_http_fds(&sy, fds, ev, max);
-			ks_kube_poll(sy.kube, (int)ms, fds, ev, nfd);
-			free(fds);
-			free(ev);
-		}
-		sync_http_run(&sy);
-		for (r = 0; r < R_N; r++)
-			sync_run_res(&sy, &sy.res[r]);
-		if (!sync_listed(&sy))
-			continue;
-		t = now();
-		if ((sy.need_full && t >= sy.full_retry_at) || t - sy.last_full >= sy.full_period)
-			sync_full(&sy);
-		else if (sy.dirty_since && t - sy.dirty_since >= sy.min_sync)
-			sync_dirty(&sy);
-	}
+	sync_loop(&sy);
 	slog("stopping: the tables stay as they are");
 	ret = KS_EXIT_OK;
 	for (r = 0; r < R_N; r++) {
 		ks_req_stop(sy.res[r].w);
 		json_object_put(sy.res[r].items);
 	}
-out_store:
+out:
 	sync_http_stop(&sy);
 	json_object_put(sy.programmed);
 	json_object_put(sy.triggers);
 	json_object_put(sy.nolocal);
 	ks_store_free(&sy.store);
-out:
 	ks_kube_free(sy.kube);
 	ks_nl_close(sy.nl);
 	return ret;
