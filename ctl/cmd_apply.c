@@ -48,56 +48,119 @@ static int upsert_all(struct ks_nl *nl, const struct ks_state *want)
 
 /* apply and diff: the same input, the same plan. */
 #define KS_DIFFERS 100	/* diff's result, not an exit code */
+
+struct apply_args {
+	int diff, dry, replace, prune;
+	const char *cmd;
+};
+
+/* The options into ci and a; 0 or the usage error's exit code. */
+static int apply_options(int argc, char **argv, struct cmd_input *ci,
+			 struct apply_args *a)
+{
+	int c, ret;
+
+	while ((c = ks_getopt(argc, argv)) != -1) {
+		if (cmd_input_opt(ci, c, optarg))
+			continue;
+		switch (c) {
+		case 'n':
+			a->dry = 1;
+			break;
+		case 'R':
+			a->replace = 1;
+			break;
+		case 'P':
+			if (!strcmp(optarg, "false"))
+				a->prune = 0;
+			else if (strcmp(optarg, "true"))
+				return usage_error("--prune takes true or false, not '%s'", optarg);
+			break;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	ret = cmd_input_check_args(ci, argc);
+	if (!ret && a->replace && !a->prune)
+		ret = usage_error("%s", "--replace swaps the whole table: it cannot go with --prune=false");
+	return ret;
+}
+
+/*
+ * One round: dump, plan, then show the plan (diff, --dry-run) or carry it
+ * out.  KS_STALE when the tables changed since the dump.
+ */
+static int apply_round(struct ks_nl *nl, const struct apply_args *a,
+		       const struct ks_state *want)
+{
+	struct ks_state have;
+	struct ks_plan plan;
+	uint64_t gen = 0;
+	int ret;
+
+	ret = ks_nl_dump(nl, &have, &gen);
+	if (ret)
+		return ks_nl_report(nl, a->diff ? "diff: dump" : "apply: dump", ret);
+	if (ks_plan_make(want, &have, a->prune, &plan)) {
+		ks_state_free(&have);
+		return KS_EXIT_ERROR;
+	}
+	if (a->diff) {
+		ks_plan_print_diff(&plan, &have, stdout);
+		ret = ks_plan_size(&plan) ? KS_DIFFERS : KS_EXIT_OK;
+	} else if (a->dry) {
+		ks_plan_print(&plan, stdout);
+		ret = KS_EXIT_OK;
+	} else if (!ks_plan_size(&plan)) {
+		printf("no changes (%zu services)\n", plan.n_same);
+		ret = KS_EXIT_OK;
+	} else {
+		ret = ks_apply_plan(nl, want, &plan, a->replace, gen);
+		if (ret == KS_EXIT_OK)
+			printf("%zu added, %zu changed, %zu deleted, %zu unchanged\n",
+			       plan.n_add, plan.n_change, plan.n_del, plan.n_same);
+	}
+	ks_plan_free(&plan);
+	ks_state_free(&have);
+	return ret;
+}
+
+/* Rounds until one is not overtaken by another writer (3 at most). */
+static int apply_rounds(struct ks_nl *nl, const struct apply_args *a,
+			const struct ks_state *want)
+{
+	int tries, ret = KS_STALE;
+
+	for (tries = 0; tries < 3 && ret == KS_STALE; tries++)
+		ret = apply_round(nl, a, want);
+	if (ret == KS_STALE) {
+		fprintf(stderr, "ksvcctl: apply: the tables kept changing under it (%d tries); nothing was changed\n",
+			tries);
+		ret = KS_EXIT_ERROR;
+	}
+	return ret;
+}
+
 static int apply_or_diff(int argc, char **argv, int diff)
 {
-	int dry = diff, replace = 0, prune = 1;
-	const char *cmd = diff ? "diff" : "apply";
-	struct ks_state want, have;
+	struct apply_args a = { .diff = diff, .dry = diff, .prune = 1,
+				.cmd = diff ? "diff" : "apply" };
+	struct ks_state want;
 	struct ks_config cfg;
 	struct cmd_input ci;
 	struct ks_nl *nl = NULL;
-	struct ks_plan plan;
-	uint64_t gen = 0;
-	int c, n, ret, tries;
+	int n, ret;
 
 	if (want_help(argc, argv))
 		return KS_EXIT_OK;
 	if (cmd_input_init(&ci))
 		return KS_EXIT_ERROR;
 	ks_state_init(&want);
-	while ((c = ks_getopt(argc, argv)) != -1) {
-		if (cmd_input_opt(&ci, c, optarg))
-			continue;
-		switch (c) {
-		case 'n':
-			dry = 1;
-			break;
-		case 'R':
-			replace = 1;
-			break;
-		case 'P':
-			if (!strcmp(optarg, "false"))
-				prune = 0;
-			else if (strcmp(optarg, "true")) {
-				ret = usage_error("--prune takes true or false, not '%s'", optarg);
-				goto out_input;
-			}
-			break;
-		default:
-			ret = usage_error("%s", "bad option");
-			goto out_input;
-		}
-	}
-	ret = cmd_input_check_args(&ci, argc);
+	ret = apply_options(argc, argv, &ci, &a);
 	if (ret)
 		goto out_input;
-	if (replace && !prune) {
-		ret = usage_error("%s", "--replace swaps the whole table: it cannot go with --prune=false");
-		goto out_input;
-	}
-
 	/* The node name marks this node's endpoints: ask the module. */
-	ret = open_nl(&nl, cmd);
+	ret = open_nl(&nl, a.cmd);
 	if (ret)
 		goto out_input;
 	if (!ci.po.node_name) {
@@ -110,61 +173,21 @@ static int apply_or_diff(int argc, char **argv, int diff)
 		if (cfg.node_name[0])
 			ci.po.node_name = cfg.node_name;
 	}
-	ret = ks_input_check(ci.in, &ci.po, &want, &ci.errs, stderr, cmd,
+	ret = ks_input_check(ci.in, &ci.po, &want, &ci.errs, stderr, a.cmd,
 			     diff ? "nothing was compared" : "nothing was applied",
 			     diff ? KS_EXIT_USAGE : KS_EXIT_ERROR,
-			     ci.allow_empty || !prune || diff ? NULL :
+			     ci.allow_empty || !a.prune || diff ? NULL :
 			     "refusing to delete every service (--allow-empty to mean it)",
 			     &n);
 	if (ret)
 		goto out;
-	if (!prune && !dry) {
+	if (!a.prune && !a.dry)
 		ret = upsert_all(nl, &want);
-		goto partial;
-	}
-
-	for (tries = 0; tries < 3; tries++) {
-		ret = ks_nl_dump(nl, &have, &gen);
-		if (ret) {
-			ret = ks_nl_report(nl, diff ? "diff: dump" : "apply: dump", ret);
-			goto out;
-		}
-		if (ks_plan_make(&want, &have, prune, &plan)) {
-			ks_state_free(&have);
-			ret = KS_EXIT_ERROR;
-			goto out;
-		}
-		if (diff) {
-			ks_plan_print_diff(&plan, &have, stdout);
-			ret = ks_plan_size(&plan) ? KS_DIFFERS : KS_EXIT_OK;
-		} else if (dry) {
-			ks_plan_print(&plan, stdout);
-			ret = KS_EXIT_OK;
-		} else if (!ks_plan_size(&plan)) {
-			printf("no changes (%zu services)\n", plan.n_same);
-			ret = KS_EXIT_OK;
-		} else {
-			ret = ks_apply_plan(nl, &want, &plan, replace, gen);
-			if (ret == KS_EXIT_OK)
-				printf("%zu added, %zu changed, %zu deleted, %zu unchanged\n",
-				       plan.n_add, plan.n_change, plan.n_del,
-				       plan.n_same);
-		}
-		ks_plan_free(&plan);
-		ks_state_free(&have);
-		/* Someone changed the tables since the dump: plan again. */
-		if (ret != KS_STALE)
-			break;
-	}
-	if (ret == KS_STALE) {
-		fprintf(stderr, "ksvcctl: apply: the tables kept changing under it (%d tries); nothing was changed\n",
-			tries);
-		ret = KS_EXIT_ERROR;
-	}
-partial:
+	else
+		ret = apply_rounds(nl, &a, &want);
 	if (ret == KS_EXIT_OK && n > 0) {
 		fprintf(stderr, "ksvcctl: %s: %d invalid object%s skipped\n",
-			cmd, n, n == 1 ? "" : "s");
+			a.cmd, n, n == 1 ? "" : "s");
 		ret = KS_EXIT_PARTIAL;
 	}
 out:

@@ -102,95 +102,170 @@ static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 	return 0;
 }
 
-static int cmd_config(int argc, char **argv)
+/* The options into cfg; *set: some were given.  0 or the usage error's code. */
+static int config_options(int argc, char **argv, struct ks_config *cfg, int *set)
 {
-	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
-				 .masquerade_all = -1, .np_primary = -1 };
 	uint32_t n;
-	char a[INET6_ADDRSTRLEN];
-	struct ks_nl *nl = NULL;
-	int c, ret, set = 0;
-	size_t i;
+	int c;
 
-	if (want_help(argc, argv))
-		return KS_EXIT_OK;
 	while ((c = ks_getopt(argc, argv)) != -1) {
-		set = 1;
+		*set = 1;
 		switch (c) {
 		case 'N':
 			if (strlen(optarg) > KSVC_NODE_NAME_MAX)
 				return usage_error("node name '%s' is too long", optarg);
-			snprintf(cfg.node_name, sizeof(cfg.node_name), "%s", optarg);
-			cfg.set_node_name = 1;
+			snprintf(cfg->node_name, sizeof(cfg->node_name), "%s", optarg);
+			cfg->set_node_name = 1;
 			break;
 		case 'a':
-			if (parse_np_list(optarg, &cfg))
+			if (parse_np_list(optarg, cfg))
 				return usage_error("--nodeport-addresses: bad address or prefix list '%s'",
 						   optarg);
 			break;
 		case 'I':
-			if (parse_node_ips(optarg, &cfg))
+			if (parse_node_ips(optarg, cfg))
 				return usage_error("--node-ips: '%s' is not one address of each family at most",
 						   optarg);
 			break;
 		case 'd':
-			cfg.drop_invalid = parse_yes_no(optarg);
-			if (cfg.drop_invalid < 0)
+			cfg->drop_invalid = parse_yes_no(optarg);
+			if (cfg->drop_invalid < 0)
 				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
 			break;
 		case 'M':
-			cfg.masquerade_all = parse_yes_no(optarg);
-			if (cfg.masquerade_all < 0)
+			cfg->masquerade_all = parse_yes_no(optarg);
+			if (cfg->masquerade_all < 0)
 				return usage_error("--masquerade-all takes yes or no, not '%s'", optarg);
 			break;
 		case 'P':
 		case 'B': {
-			char *dst = c == 'P' ? cfg.local_prefix : cfg.local_bridge;
+			char *dst = c == 'P' ? cfg->local_prefix : cfg->local_bridge;
 
-			if (strlen(optarg) >= sizeof(cfg.local_prefix) || strchr(optarg, '/'))
+			if (strlen(optarg) >= sizeof(cfg->local_prefix) || strchr(optarg, '/'))
 				return usage_error(c == 'P' ?
 						   "--local-interface-prefix: '%s' is not an interface name" :
 						   "--local-bridge: '%s' is not an interface name",
 						   optarg);
 			strcpy(dst, optarg);
 			if (c == 'P')
-				cfg.set_local_prefix = 1;
+				cfg->set_local_prefix = 1;
 			else
-				cfg.set_local_bridge = 1;
+				cfg->set_local_bridge = 1;
 			break;
 		}
 		case 's':
-			if (parse_u32(optarg, &cfg.max_services, 0))
+			if (parse_u32(optarg, &cfg->max_services, 0))
 				return usage_error("--max-services: '%s' is not a count", optarg);
 			break;
 		case 'e':
-			if (parse_u32(optarg, &cfg.max_endpoints, 0))
+			if (parse_u32(optarg, &cfg->max_endpoints, 0))
 				return usage_error("--max-endpoints: '%s' is not a count", optarg);
 			break;
 		case 'F':
-			if (parse_u32(optarg, &cfg.max_affinity, 0))
+			if (parse_u32(optarg, &cfg->max_affinity, 0))
 				return usage_error("--max-affinity: '%s' is not a count", optarg);
 			break;
 		case 'r':
 			if (parse_u32(optarg, &n, 1))
 				return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
 						   optarg);
-			cfg.max_resets = n;
+			cfg->max_resets = n;
 			break;
 		case 'L':
-			cfg.set_local_cidrs = 1;
-			if (parse_cidr_list(optarg, cfg.local_cidrs, &cfg.n_local_cidrs))
+			cfg->set_local_cidrs = 1;
+			if (parse_cidr_list(optarg, cfg->local_cidrs, &cfg->n_local_cidrs))
 				return usage_error("--local-cidrs: bad prefix list '%s'", optarg);
 			break;
 		case 'S':
-			cfg.set_svc_cidrs = 1;
-			if (parse_cidr_list(optarg, cfg.svc_cidrs, &cfg.n_svc_cidrs))
+			cfg->set_svc_cidrs = 1;
+			if (parse_cidr_list(optarg, cfg->svc_cidrs, &cfg->n_svc_cidrs))
 				return usage_error("--service-cidrs: bad prefix list '%s'", optarg);
 			break;
 		default:
 			return usage_error("%s", "bad option");
 		}
 	}
+	return 0;
+}
+
+/*
+ * A prefix list after its name and lead (if any), or none when it has
+ * neither; full: full-length prefixes as addresses.
+ */
+static void print_cidrs(const char *name, const char *lead,
+			const struct ks_cidr *c, size_t n, const char *none, int full)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+
+	printf("%s:", name);
+	if (lead)
+		printf(" %s", lead);
+	else if (!n)
+		printf(" %s", none);
+	for (i = 0; i < n; i++) {
+		inet_ntop(c[i].addr.family, c[i].addr.a, a, sizeof(a));
+		if (full && c[i].prefix == (c[i].addr.family == AF_INET ? 32 : 128))
+			printf(" %s", a);
+		else
+			printf(" %s/%u", a, c[i].prefix);
+	}
+	printf("\n");
+}
+
+static void config_print(const struct ks_config *cfg)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+
+	printf("node-name: %s\n", cfg->node_name[0] ? cfg->node_name : "<none>");
+	printf("node-ips:");
+	if (!cfg->n_node_ips)
+		printf(" <none>");
+	for (i = 0; i < cfg->n_node_ips; i++) {
+		inet_ntop(cfg->node_ips[i].family, cfg->node_ips[i].a, a, sizeof(a));
+		printf(" %s", a);
+	}
+	printf("\n");
+	/* An address as given: a full-length prefix without its length. */
+	print_cidrs("nodeport-addresses", cfg->np_primary > 0 ? "primary" : NULL,
+		    cfg->np_cidrs, cfg->n_np_cidrs,
+		    "<every local address but loopback and link-local>", 1);
+	print_cidrs("local-cidrs", NULL, cfg->local_cidrs, cfg->n_local_cidrs,
+		    "<none: only the node itself is local>", 0);
+	print_cidrs("service-cidrs", NULL, cfg->svc_cidrs, cfg->n_svc_cidrs,
+		    "<none>", 0);
+	printf("local-interface-prefix: %s\n", cfg->local_prefix[0] ? cfg->local_prefix : "<none>");
+	printf("local-bridge: %s\n", cfg->local_bridge[0] ? cfg->local_bridge : "<none>");
+	/* An older module does not report it. */
+	if (cfg->masquerade_all >= 0)
+		printf("masquerade-all: %s\n", cfg->masquerade_all ? "yes" : "no");
+	printf("drop-invalid: %s\n", cfg->drop_invalid ? "yes" : "no");
+	printf("max-services: %u\nmax-endpoints: %u\n", cfg->max_services,
+	       cfg->max_endpoints);
+	/* An older module reports neither. */
+	if (cfg->max_affinity)
+		printf("max-affinity: %u\n", cfg->max_affinity);
+	if (cfg->affinity_entries >= 0)
+		printf("affinity-entries: %lld\n", (long long)cfg->affinity_entries);
+	if (cfg->max_resets > 0)
+		printf("max-resets-per-sec: %lld\n", (long long)cfg->max_resets);
+	else if (!cfg->max_resets)
+		printf("max-resets-per-sec: <no limit>\n");
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	struct ks_config cfg = { .drop_invalid = -1, .max_resets = -1,
+				 .masquerade_all = -1, .np_primary = -1 };
+	struct ks_nl *nl = NULL;
+	int ret, set = 0;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	ret = config_options(argc, argv, &cfg, &set);
+	if (ret)
+		return ret;
 	ret = open_nl(&nl, "config");
 	if (ret)
 		return ret;
@@ -210,62 +285,7 @@ static int cmd_config(int argc, char **argv)
 		ks_nl_close(nl);
 		return ret;
 	}
-	printf("node-name: %s\n", cfg.node_name[0] ? cfg.node_name : "<none>");
-	printf("node-ips:");
-	if (!cfg.n_node_ips)
-		printf(" <none>");
-	for (i = 0; i < cfg.n_node_ips; i++) {
-		inet_ntop(cfg.node_ips[i].family, cfg.node_ips[i].a, a, sizeof(a));
-		printf(" %s", a);
-	}
-	printf("\nnodeport-addresses:");
-	if (cfg.np_primary > 0)
-		printf(" primary");
-	else if (!cfg.n_np_cidrs)
-		printf(" <every local address but loopback and link-local>");
-	for (i = 0; i < cfg.n_np_cidrs; i++) {
-		const struct ks_cidr *c = &cfg.np_cidrs[i];
-
-		inet_ntop(c->addr.family, c->addr.a, a, sizeof(a));
-		/* An address as given: a full-length prefix without its length. */
-		if (c->prefix == (c->addr.family == AF_INET ? 32 : 128))
-			printf(" %s", a);
-		else
-			printf(" %s/%u", a, c->prefix);
-	}
-	printf("\nlocal-cidrs:");
-	if (!cfg.n_local_cidrs)
-		printf(" <none: only the node itself is local>");
-	for (i = 0; i < cfg.n_local_cidrs; i++) {
-		inet_ntop(cfg.local_cidrs[i].addr.family, cfg.local_cidrs[i].addr.a,
-			  a, sizeof(a));
-		printf(" %s/%u", a, cfg.local_cidrs[i].prefix);
-	}
-	printf("\nservice-cidrs:");
-	if (!cfg.n_svc_cidrs)
-		printf(" <none>");
-	for (i = 0; i < cfg.n_svc_cidrs; i++) {
-		inet_ntop(cfg.svc_cidrs[i].addr.family, cfg.svc_cidrs[i].addr.a,
-			  a, sizeof(a));
-		printf(" %s/%u", a, cfg.svc_cidrs[i].prefix);
-	}
-	printf("\nlocal-interface-prefix: %s\n", cfg.local_prefix[0] ? cfg.local_prefix : "<none>");
-	printf("local-bridge: %s\n", cfg.local_bridge[0] ? cfg.local_bridge : "<none>");
-	/* An older module does not report it. */
-	if (cfg.masquerade_all >= 0)
-		printf("masquerade-all: %s\n", cfg.masquerade_all ? "yes" : "no");
-	printf("drop-invalid: %s\n", cfg.drop_invalid ? "yes" : "no");
-	printf("max-services: %u\nmax-endpoints: %u\n", cfg.max_services,
-	       cfg.max_endpoints);
-	/* An older module reports neither. */
-	if (cfg.max_affinity)
-		printf("max-affinity: %u\n", cfg.max_affinity);
-	if (cfg.affinity_entries >= 0)
-		printf("affinity-entries: %lld\n", (long long)cfg.affinity_entries);
-	if (cfg.max_resets > 0)
-		printf("max-resets-per-sec: %lld\n", (long long)cfg.max_resets);
-	else if (!cfg.max_resets)
-		printf("max-resets-per-sec: <no limit>\n");
+	config_print(&cfg);
 	ks_nl_close(nl);
 	return KS_EXIT_OK;
 }

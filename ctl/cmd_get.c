@@ -7,30 +7,30 @@
 #include "table.h"
 #include "cmd.h"
 
-static int cmd_get(int argc, char **argv)
-{
-	const char *ns = "default", *out = "", *what, *name = NULL;
-	int all = 0, headers = 1, c, ret, eps, i, found = 0;
-	struct ks_config cfg;
-	struct ks_nl *nl = NULL;
-	struct ks_state st;
-	size_t j;
+struct get_args {
+	const char *ns, *out, *name;
+	int all, headers, eps;
+};
 
-	if (want_help(argc, argv))
-		return KS_EXIT_OK;
+/* The options and arguments into a; 0 or the usage error's exit code. */
+static int get_options(int argc, char **argv, struct get_args *a)
+{
+	const char *what;
+	int c, i;
+
 	while ((c = ks_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'n':
-			ns = optarg;
+			a->ns = optarg;
 			break;
 		case 'A':
-			all = 1;
+			a->all = 1;
 			break;
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'H':
-			headers = 0;
+			a->headers = 0;
 			break;
 		default:
 			return usage_error("%s", "bad option");
@@ -41,21 +41,59 @@ static int cmd_get(int argc, char **argv)
 	what = argv[optind];
 	if (!strcmp(what, "services") || !strcmp(what, "service") ||
 	    !strcmp(what, "svc"))
-		eps = 0;
+		a->eps = 0;
 	else if (!strcmp(what, "endpoints") || !strcmp(what, "endpoint") ||
 		 !strcmp(what, "ep") || !strcmp(what, "endpointslices") ||
 		 !strcmp(what, "endpointslice"))
-		eps = 1;
+		a->eps = 1;
 	else
 		return usage_error("cannot get '%s': services or endpoints", what);
 	for (i = optind + 1; i < argc; i++) {
-		if (name)
+		if (a->name)
 			return usage_error("unexpected argument '%s'", argv[i]);
-		name = argv[i];
+		a->name = argv[i];
 	}
-	if (*out && strcmp(out, "wide") && strcmp(out, "json") &&
-	    strcmp(out, "yaml"))
-		return usage_error("output format '%s' is not supported (wide, json, yaml)", out);
+	if (*a->out && strcmp(a->out, "wide") && strcmp(a->out, "json") &&
+	    strcmp(a->out, "yaml"))
+		return usage_error("output format '%s' is not supported (wide, json, yaml)", a->out);
+	return 0;
+}
+
+/* st as a List of Services and EndpointSlices, with this node's name. */
+static int get_list(struct ks_nl *nl, const struct get_args *a,
+		    const struct ks_state *st)
+{
+	struct ks_out_opts oo = {
+		.json = !strcmp(a->out, "json"),
+		.what = a->eps ? KS_OUT_SLICES : KS_OUT_SERVICES | KS_OUT_SLICES,
+		.ns = a->all ? NULL : a->ns,
+		.name = a->name,
+	};
+	struct ks_config cfg;
+	int ret;
+
+	ret = ks_nl_config_get(nl, &cfg);
+	if (ret)
+		return ks_nl_report(nl, "get: config", ret);
+	if (cfg.node_name[0])
+		oo.node_name = cfg.node_name;
+	ks_out_list(stdout, st, &oo);
+	return KS_EXIT_OK;
+}
+
+static int cmd_get(int argc, char **argv)
+{
+	struct get_args a = { .ns = "default", .out = "", .headers = 1 };
+	struct ks_nl *nl = NULL;
+	struct ks_state st;
+	int ret, found = 0;
+	size_t j;
+
+	if (want_help(argc, argv))
+		return KS_EXIT_OK;
+	ret = get_options(argc, argv, &a);
+	if (ret)
+		return ret;
 	ret = open_nl(&nl, "get");
 	if (ret)
 		return ret;
@@ -65,37 +103,20 @@ static int cmd_get(int argc, char **argv)
 		ks_nl_close(nl);
 		return ret;
 	}
-	for (j = 0; name && j < st.n_svcs; j++)
-		found |= ks_table_selected(&st.svcs[j], ns, all, name);
-	if (name && !found) {
+	for (j = 0; a.name && j < st.n_svcs; j++)
+		found |= ks_table_selected(&st.svcs[j], a.ns, a.all, a.name);
+	if (a.name && !found) {
 		fprintf(stderr, "ksvcctl: get: service %s%s%s not found\n",
-			all ? "" : ns, all ? "" : "/", name);
+			a.all ? "" : a.ns, a.all ? "" : "/", a.name);
 		ret = KS_EXIT_ERROR;
-	} else if (!strcmp(out, "json") || !strcmp(out, "yaml")) {
-		struct ks_out_opts oo = {
-			.json = !strcmp(out, "json"),
-			.what = eps ? KS_OUT_SLICES :
-				KS_OUT_SERVICES | KS_OUT_SLICES,
-			.ns = all ? NULL : ns,
-			.name = name,
-		};
-
-		ret = ks_nl_config_get(nl, &cfg);
-		if (ret) {
-			ret = ks_nl_report(nl, "get: config", ret);
-			ks_state_free(&st);
-			ks_nl_close(nl);
-			return ret;
-		}
-		if (cfg.node_name[0])
-			oo.node_name = cfg.node_name;
-		ks_out_list(stdout, &st, &oo);
-	} else if (eps) {
-		ks_table_endpoints(stdout, &st, ns, all, name, headers,
-				      !strcmp(out, "wide"));
+	} else if (!strcmp(a.out, "json") || !strcmp(a.out, "yaml")) {
+		ret = get_list(nl, &a, &st);
+	} else if (a.eps) {
+		ks_table_endpoints(stdout, &st, a.ns, a.all, a.name, a.headers,
+				   !strcmp(a.out, "wide"));
 	} else {
-		ks_table_services(stdout, &st, ns, all, name, headers,
-			       !strcmp(out, "wide"));
+		ks_table_services(stdout, &st, a.ns, a.all, a.name, a.headers,
+				  !strcmp(a.out, "wide"));
 	}
 	ks_state_free(&st);
 	ks_nl_close(nl);

@@ -130,14 +130,66 @@ static int pem(yaml_document_t *doc, yaml_node_t *m, const char *field,
 	return 0;
 }
 
+/* The current context's cluster and user from a loaded kubeconfig. */
+static int kubeconfig_read(yaml_document_t *doc, const char *path,
+			   struct ks_kubeconfig *kc, char *err, size_t errlen)
+{
+	yaml_node_t *root, *ctx, *cluster, *user;
+	const char *cur, *v;
+
+	root = yaml_document_get_root_node(doc);
+	cur = scalar(map_get(doc, root, "current-context"));
+	ctx = named(doc, root, "contexts", cur, "context");
+	if (!ctx) {
+		snprintf(err, errlen, "%s: no current-context, or no context named '%s'",
+			 path, cur ? cur : "");
+		return -1;
+	}
+	cluster = named(doc, root, "clusters", scalar(map_get(doc, ctx, "cluster")), "cluster");
+	user = named(doc, root, "users", scalar(map_get(doc, ctx, "user")), "user");
+	v = scalar(map_get(doc, cluster, "server"));
+	if (!v || strncmp(v, "https://", 8)) {
+		snprintf(err, errlen, "%s: the context's cluster has no https:// server", path);
+		return -1;
+	}
+	kc->server = xstrdup(v);
+	if (kc->server[strlen(kc->server) - 1] == '/')
+		kc->server[strlen(kc->server) - 1] = 0;
+	v = scalar(map_get(doc, cluster, "insecure-skip-tls-verify"));
+	if (v && !strcmp(v, "true")) {
+		snprintf(err, errlen, "%s: insecure-skip-tls-verify: the API server's certificate is always verified",
+			 path);
+		return -1;
+	}
+	if (pem(doc, cluster, "certificate-authority", path, &kc->ca, &kc->ca_file, err, errlen) ||
+	    pem(doc, user, "client-certificate", path, &kc->cert, &kc->cert_file, err, errlen) ||
+	    pem(doc, user, "client-key", path, &kc->key, &kc->key_file, err, errlen))
+		return -1;
+	v = scalar(map_get(doc, user, "token"));
+	if (v)
+		kc->token = xstrdup(v);
+	v = scalar(map_get(doc, user, "tokenFile"));
+	if (v)
+		kc->token_file = rel_path(path, v);
+	if (!!(kc->cert.data || kc->cert_file) != !!(kc->key.data || kc->key_file)) {
+		snprintf(err, errlen, "%s: a client certificate needs its key, and a key its certificate",
+			 path);
+		return -1;
+	}
+	if (map_get(doc, user, "exec") || map_get(doc, user, "auth-provider")) {
+		snprintf(err, errlen, "%s: exec and auth-provider credentials are not supported: use a token, a token file or a client certificate",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
 int ks_kubeconfig_load(const char *path, struct ks_kubeconfig *kc,
 		       char *err, size_t errlen)
 {
-	yaml_node_t *root, *ctx, *cluster, *user;
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	const char *cur, *v;
-	int ret = -1;
+	int ret;
 	FILE *f;
 
 	memset(kc, 0, sizeof(*kc));
@@ -166,52 +218,7 @@ int ks_kubeconfig_load(const char *path, struct ks_kubeconfig *kc,
 		fclose(f);
 		return -1;
 	}
-	root = yaml_document_get_root_node(&doc);
-	cur = scalar(map_get(&doc, root, "current-context"));
-	ctx = named(&doc, root, "contexts", cur, "context");
-	if (!ctx) {
-		snprintf(err, errlen, "%s: no current-context, or no context named '%s'",
-			 path, cur ? cur : "");
-		goto out;
-	}
-	cluster = named(&doc, root, "clusters", scalar(map_get(&doc, ctx, "cluster")), "cluster");
-	user = named(&doc, root, "users", scalar(map_get(&doc, ctx, "user")), "user");
-	v = scalar(map_get(&doc, cluster, "server"));
-	if (!v || strncmp(v, "https://", 8)) {
-		snprintf(err, errlen, "%s: the context's cluster has no https:// server", path);
-		goto out;
-	}
-	kc->server = xstrdup(v);
-	if (kc->server[strlen(kc->server) - 1] == '/')
-		kc->server[strlen(kc->server) - 1] = 0;
-	v = scalar(map_get(&doc, cluster, "insecure-skip-tls-verify"));
-	if (v && !strcmp(v, "true")) {
-		snprintf(err, errlen, "%s: insecure-skip-tls-verify: the API server's certificate is always verified",
-			 path);
-		goto out;
-	}
-	if (pem(&doc, cluster, "certificate-authority", path, &kc->ca, &kc->ca_file, err, errlen) ||
-	    pem(&doc, user, "client-certificate", path, &kc->cert, &kc->cert_file, err, errlen) ||
-	    pem(&doc, user, "client-key", path, &kc->key, &kc->key_file, err, errlen))
-		goto out;
-	v = scalar(map_get(&doc, user, "token"));
-	if (v)
-		kc->token = xstrdup(v);
-	v = scalar(map_get(&doc, user, "tokenFile"));
-	if (v)
-		kc->token_file = rel_path(path, v);
-	if (!!(kc->cert.data || kc->cert_file) != !!(kc->key.data || kc->key_file)) {
-		snprintf(err, errlen, "%s: a client certificate needs its key, and a key its certificate",
-			 path);
-		goto out;
-	}
-	if (map_get(&doc, user, "exec") || map_get(&doc, user, "auth-provider")) {
-		snprintf(err, errlen, "%s: exec and auth-provider credentials are not supported: use a token, a token file or a client certificate",
-			 path);
-		goto out;
-	}
-	ret = 0;
-out:
+	ret = kubeconfig_read(&doc, path, kc, err, errlen);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	fclose(f);

@@ -278,51 +278,51 @@ static uint16_t uniform_target(const struct ks_service *svc, size_t pi)
 	return t;
 }
 
-static struct onode *service_obj(const struct ks_service *svc)
+/* spec's addresses: cluster IPs (and their families), external IPs. */
+static void spec_addrs(struct onode *spec, const struct ks_service *svc)
 {
-	struct onode *obj = onew(O_MAP), *spec, *l, *p, *lb = NULL;
 	char a[INET6_ADDRSTRLEN];
+	struct onode *l;
 	size_t i, n_cip = 0;
-	uint16_t t;
 
-	ostr(obj, "apiVersion", "v1");
-	ostr(obj, "kind", "Service");
-	meta(obj, svc->name, svc->ns);
-	if (svc->algo == KSVC_ALGO_ROUND_ROBIN)
-		ostr(omap(obj->kids[obj->n - 1], "annotations"),
-		     "ksvc.io/algorithm", "round-robin");
-	spec = omap(obj, "spec");
-	ostr(spec, "type", ks_svc_type_name(svc->type));
 	if (svc->type == KSVC_SVC_EXTERNAL_NAME) {
 		ostr(spec, "externalName", svc->external_name);
-	} else if (svc->type == KSVC_SVC_HEADLESS) {
+		return;
+	}
+	if (svc->type == KSVC_SVC_HEADLESS) {
 		ostr(spec, "clusterIP", "None");
 		oseq(spec, "clusterIPs");
 		ostr(spec->kids[spec->n - 1], NULL, "None");
-	} else {
-		for (i = 0; i < svc->n_fes; i++)
-			if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP && !n_cip++)
-				ostr(spec, "clusterIP",
-				     addr_str(&svc->fes[i].addr, a));
-		l = oseq(spec, "clusterIPs");
-		for (i = 0; i < svc->n_fes; i++)
-			if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP)
-				ostr(l, NULL, addr_str(&svc->fes[i].addr, a));
-		l = oseq(spec, "ipFamilies");
-		for (i = 0; i < svc->n_fes; i++)
-			if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP)
-				ostr(l, NULL, svc->fes[i].addr.family == AF_INET ?
-				     "IPv4" : "IPv6");
-		l = NULL;
-		for (i = 0; i < svc->n_fes; i++) {
-			if (!ks_frontend_is(&svc->fes[i], KSVC_FE_EXTERNAL_IP))
-				continue;
-			if (!l)
-				l = oseq(spec, "externalIPs");
-			ostr(l, NULL, addr_str(&svc->fes[i].addr, a));
-		}
+		return;
 	}
-	l = oseq(spec, "ports");
+	for (i = 0; i < svc->n_fes; i++)
+		if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP && !n_cip++)
+			ostr(spec, "clusterIP", addr_str(&svc->fes[i].addr, a));
+	l = oseq(spec, "clusterIPs");
+	for (i = 0; i < svc->n_fes; i++)
+		if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP)
+			ostr(l, NULL, addr_str(&svc->fes[i].addr, a));
+	l = oseq(spec, "ipFamilies");
+	for (i = 0; i < svc->n_fes; i++)
+		if (svc->fes[i].kind == KSVC_FE_CLUSTER_IP)
+			ostr(l, NULL, svc->fes[i].addr.family == AF_INET ?
+			     "IPv4" : "IPv6");
+	l = NULL;
+	for (i = 0; i < svc->n_fes; i++) {
+		if (!ks_frontend_is(&svc->fes[i], KSVC_FE_EXTERNAL_IP))
+			continue;
+		if (!l)
+			l = oseq(spec, "externalIPs");
+		ostr(l, NULL, addr_str(&svc->fes[i].addr, a));
+	}
+}
+
+static void spec_ports(struct onode *spec, const struct ks_service *svc)
+{
+	struct onode *l = oseq(spec, "ports"), *p;
+	uint16_t t;
+	size_t i;
+
 	for (i = 0; i < svc->n_ports; i++) {
 		const struct ks_port *port = &svc->ports[i];
 
@@ -337,6 +337,15 @@ static struct onode *service_obj(const struct ks_service *svc)
 		if (port->node_port)
 			oint(p, "nodePort", port->node_port);
 	}
+}
+
+/* Traffic policies, affinity and source ranges. */
+static void spec_policies(struct onode *spec, const struct ks_service *svc)
+{
+	char a[INET6_ADDRSTRLEN], cidr[INET6_ADDRSTRLEN + 8];
+	struct onode *l;
+	size_t i;
+
 	if (svc->type == KSVC_SVC_NODE_PORT ||
 	    svc->type == KSVC_SVC_LOAD_BALANCER ||
 	    (svc->flags & KSVC_SVC_F_EXT_LOCAL))
@@ -349,17 +358,33 @@ static struct onode *service_obj(const struct ks_service *svc)
 	if (svc->flags & KSVC_SVC_F_AFFINITY)
 		oint(omap(omap(spec, "sessionAffinityConfig"), "clientIP"),
 		     "timeoutSeconds", svc->affinity_timeout);
-	if (svc->n_ranges) {
-		char cidr[INET6_ADDRSTRLEN + 8];
-
-		l = oseq(spec, "loadBalancerSourceRanges");
-		for (i = 0; i < svc->n_ranges; i++) {
-			snprintf(cidr, sizeof(cidr), "%s/%u",
-				 addr_str(&svc->ranges[i].addr, a),
-				 svc->ranges[i].prefix);
-			ostr(l, NULL, cidr);
-		}
+	if (!svc->n_ranges)
+		return;
+	l = oseq(spec, "loadBalancerSourceRanges");
+	for (i = 0; i < svc->n_ranges; i++) {
+		snprintf(cidr, sizeof(cidr), "%s/%u",
+			 addr_str(&svc->ranges[i].addr, a), svc->ranges[i].prefix);
+		ostr(l, NULL, cidr);
 	}
+}
+
+static struct onode *service_obj(const struct ks_service *svc)
+{
+	struct onode *obj = onew(O_MAP), *spec, *lb = NULL;
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+
+	ostr(obj, "apiVersion", "v1");
+	ostr(obj, "kind", "Service");
+	meta(obj, svc->name, svc->ns);
+	if (svc->algo == KSVC_ALGO_ROUND_ROBIN)
+		ostr(omap(obj->kids[obj->n - 1], "annotations"),
+		     "ksvc.io/algorithm", "round-robin");
+	spec = omap(obj, "spec");
+	ostr(spec, "type", ks_svc_type_name(svc->type));
+	spec_addrs(spec, svc);
+	spec_ports(spec, svc);
+	spec_policies(spec, svc);
 	for (i = 0; i < svc->n_fes; i++) {
 		if (!ks_frontend_is(&svc->fes[i], KSVC_FE_LOAD_BALANCER))
 			continue;

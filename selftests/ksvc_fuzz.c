@@ -204,44 +204,53 @@ static int put_service(struct nl_msg *m, unsigned int *seed, int name,
 	return n_eps;
 }
 
+/* A service, broken now and then; the model follows what is accepted. */
+static void step_new(struct ks_nl *nl, unsigned int *seed, int name, int in_tx)
+{
+	int brk, n, err, append;
+	struct nl_msg *m;
+
+	brk = rnd(seed, 3) ? BREAK_NONE : 1 + rnd(seed, BREAK_MAX - 1);
+	/*
+	 * Checking against the model: only breakages the kernel must
+	 * refuse (a truncated huge nest, a duplicated name or junk
+	 * may build some other well-formed service).
+	 */
+	if (check_mode && (brk == BREAK_NEST || brk == BREAK_DUP ||
+			   brk == BREAK_JUNK))
+		brk = BREAK_NONE;
+	append = in_tx && rnd(seed, 5) == 0;
+	/* The same rule as put_service's: an append has no head. */
+	if (append && brk != BREAK_TYPE && brk != BREAK_MISSING &&
+	    brk != BREAK_JUNK)
+		brk = BREAK_NONE;
+	m = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
+	n = put_service(m, seed, name, brk, append);
+	err = xact(nl, m);
+	if (check_mode && !in_tx && !err) {
+		model[name].present = 1;
+		model[name].n_eps = n;
+	}
+	/*
+	 * What must be refused: wrong types and lengths, a missing
+	 * name, values out of range.  (Duplicates take the last; junk
+	 * may happen to be well-formed.)
+	 */
+	if (!err && (brk == BREAK_TYPE || brk == BREAK_LEN ||
+		     brk == BREAK_MISSING || brk == BREAK_RANGE)) {
+		fprintf(stderr, "ksvc_fuzz: broken message (%d) accepted\n", brk);
+		atomic_fetch_add(&unexpected, 1);
+	}
+}
+
 /* One random operation. */
 static void step(struct ks_nl *nl, unsigned int *seed, int *in_tx)
 {
-	int op = rnd(seed, 100), name = rnd(seed, NAMES), brk, n, err, append;
+	int op = rnd(seed, 100), name = rnd(seed, NAMES), err;
 	struct nl_msg *m;
 
 	if (op < 45) {
-		brk = rnd(seed, 3) ? BREAK_NONE : 1 + rnd(seed, BREAK_MAX - 1);
-		/*
-		 * Checking against the model: only breakages the kernel must
-		 * refuse (a truncated huge nest, a duplicated name or junk
-		 * may build some other well-formed service).
-		 */
-		if (check_mode && (brk == BREAK_NEST || brk == BREAK_DUP ||
-				   brk == BREAK_JUNK))
-			brk = BREAK_NONE;
-		append = *in_tx && rnd(seed, 5) == 0;
-		/* The same rule as put_service's: an append has no head. */
-		if (append && brk != BREAK_TYPE && brk != BREAK_MISSING &&
-		    brk != BREAK_JUNK)
-			brk = BREAK_NONE;
-		m = ks_nl_msg_new(nl, KSVC_CMD_SVC_NEW, 0);
-		n = put_service(m, seed, name, brk, append);
-		err = xact(nl, m);
-		if (check_mode && !*in_tx && !err) {
-			model[name].present = 1;
-			model[name].n_eps = n;
-		}
-		/*
-		 * What must be refused: wrong types and lengths, a missing
-		 * name, values out of range.  (Duplicates take the last; junk
-		 * may happen to be well-formed.)
-		 */
-		if (!err && (brk == BREAK_TYPE || brk == BREAK_LEN ||
-			     brk == BREAK_MISSING || brk == BREAK_RANGE)) {
-			fprintf(stderr, "ksvc_fuzz: broken message (%d) accepted\n", brk);
-			atomic_fetch_add(&unexpected, 1);
-		}
+		step_new(nl, seed, name, *in_tx);
 	} else if (op < 60) {
 		m = ks_nl_msg_new(nl, KSVC_CMD_SVC_DEL, 0);
 		put_service(m, seed, name, BREAK_NONE, 0);
