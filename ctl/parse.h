@@ -78,6 +78,13 @@ struct ks_input;
 
 struct ks_input *ks_input_new(void);
 void ks_input_free(struct ks_input *in);
+/*
+ * For the test that the kernel is the authority on its rules (those
+ * uapi/linux/ksvc.h writes beside their attributes): this input does not
+ * check them, so that what they refuse reaches the kernel.  Call before
+ * adding files.  The rules ksvcctl alone keeps are checked as ever.
+ */
+void ks_input_defer_kernel_rules(struct ks_input *in);
 
 /*
  * Read one file ("-" is stdin, named "<stdin>" in messages).  Objects are

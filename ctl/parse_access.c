@@ -12,15 +12,12 @@ void oerr(struct obj *o, const struct node *at, const char *path,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* FILE:LINE:COL: KIND NS/NAME: PATH: message; at NULL: the object. */
-void oerr(struct obj *o, const struct node *at, const char *path,
-		 const char *fmt, ...)
+static void voerr(struct obj *o, const struct node *at, const char *path,
+		  const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (!at)
 		at = o->node;
 	ks_errors_add(o->p->errs, "%s:%d:%d: %s %.*s/%.*s: %s: %s",
@@ -28,6 +25,41 @@ void oerr(struct obj *o, const struct node *at, const char *path,
 		      KSVC_NODE_NAME_MAX, o->ns, KSVC_NODE_NAME_MAX, o->name,
 		      path, msg);
 	o->errors++;
+}
+
+void oerr(struct obj *o, const struct node *at, const char *path,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	voerr(o, at, path, fmt, ap);
+	va_end(ap);
+}
+
+/* oerr, 1: a rule ksvcctl alone keeps, beside krule. */
+static int oerr_rc(struct obj *o, const struct node *at, const char *path,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	voerr(o, at, path, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int krule(struct obj *o, const struct node *at, const char *path,
+	  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->p->in->defer_kernel_rules)
+		return 0;
+	va_start(ap, fmt);
+	voerr(o, at, path, fmt, ap);
+	va_end(ap);
+	return 1;
 }
 
 const char *pathf(char *buf, size_t size, const char *fmt, ...)
@@ -198,11 +230,16 @@ int want_addr(struct obj *o, const struct node *n, const char *path,
 		return -1;
 	}
 	why = addr_special(a);
-	if (why) {
-		oerr(o, n, path, "%.*s is %s", SHOWN(n), why);
-		return -1;
+	if (!why)
+		return 0;
+	/* A Service's or an endpoint's address reaches the kernel; a Pod's may not. */
+	if (strcmp(o->kind, "Pod")) {
+		if (krule(o, n, path, "%.*s is %s", SHOWN(n), why))
+			return -1;
+		return 0;
 	}
-	return 0;
+	oerr(o, n, path, "%.*s is %s", SHOWN(n), why);
+	return -1;
 }
 
 uint8_t want_proto(struct obj *o, const struct node *map,
@@ -265,27 +302,28 @@ const struct node *label(const struct node *meta, const char *key)
 	return NULL;
 }
 
-/* Kubernetes object names here are DNS labels: [a-z0-9-], 1..63. */
+/*
+ * Kubernetes object names here are DNS labels: [a-z0-9-], 1..63.  A
+ * Service's name and namespace are the kernel's rule too (its name keys).
+ */
 int check_label(struct obj *o, const struct node *n, const char *path)
 {
+	int (*report)(struct obj *, const struct node *, const char *,
+		      const char *, ...) = strcmp(o->kind, "Service") ? oerr_rc : krule;
 	size_t i;
 
 	if (!want_str(o, n, path, KSVC_NAME_MAX))
 		return -1;
-	if (!n->n) {
-		oerr(o, n, path, "must not be empty");
-		return -1;
-	}
+	if (!n->n)
+		return report(o, n, path, "must not be empty") ? -1 : 0;
 	for (i = 0; i < n->n; i++) {
 		char c = n->u.s[i];
 
 		if ((c < 'a' || c > 'z') && (c < '0' || c > '9') &&
-		    (c != '-' || !i || i == n->n - 1)) {
-			oerr(o, n, path,
-			     "%.*s is not a DNS label (a-z, 0-9 and '-' inside)",
-			     SHOWN(n));
-			return -1;
-		}
+		    (c != '-' || !i || i == n->n - 1))
+			return report(o, n, path,
+				      "%.*s is not a DNS label (a-z, 0-9 and '-' inside)",
+				      SHOWN(n)) ? -1 : 0;
 	}
 	return 0;
 }

@@ -13,6 +13,11 @@ struct ks_input *ks_input_new(void)
 	return in;
 }
 
+void ks_input_defer_kernel_rules(struct ks_input *in)
+{
+	in->defer_kernel_rules = 1;
+}
+
 void notes_truncate(struct ks_input *in, size_t n)
 {
 	while (in->n_notes > n)

@@ -187,6 +187,7 @@ struct ks_input {
 	size_t n_foreign;		/* Services of another proxy, skipped */
 	uint32_t seq;
 	size_t n_errors;		/* errors of every add call */
+	int defer_kernel_rules;		/* ks_input_defer_kernel_rules */
 };
 
 
@@ -273,6 +274,12 @@ void note(struct ks_input *in, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void oerr(struct obj *o, const struct node *at, const char *path,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * A rule the kernel enforces too (and is the authority on): an error as
+ * oerr, 1; or, when the input defers them, nothing, 0.
+ */
+int krule(struct obj *o, const struct node *at, const char *path,
+	  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const struct node *want(struct obj *o, const struct node *n, int type,
 			       const char *path);
 const char *want_str(struct obj *o, const struct node *n,

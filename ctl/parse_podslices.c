@@ -332,7 +332,9 @@ int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,
 	if (in->n_svcs > 1)
 		qsort(svcs, in->n_svcs, sizeof(*svcs), svc_key_cmp);
 	check_duplicates(in, svcs, in->n_svcs, errs);
-	check_claims(in, errs);
+	/* One owner per address and port: the kernel's rule at commit. */
+	if (!in->defer_kernel_rules)
+		check_claims(in, errs);
 	total = in->n_errors + (errs->n - n0);
 	if (!total || o->skip_invalid) {
 		sl = memdup(in->slices, in->n_slices * sizeof(*sl));

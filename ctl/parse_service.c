@@ -210,21 +210,19 @@ static int svc_port(struct obj *o, struct svc_tmp *t, const struct node *n,
 			break;
 		}
 		if (p->port && t->ports[j].port == p->port &&
-		    t->ports[j].proto == p->proto) {
-			oerr(o, get(n, "port"),
-			     PATH(path, "spec.ports[%zu].port", i),
-			     "%u/%s is also spec.ports[%zu]", p->port,
-			     ks_proto_name(p->proto), j);
+		    t->ports[j].proto == p->proto &&
+		    krule(o, get(n, "port"),
+			  PATH(path, "spec.ports[%zu].port", i),
+			  "%u/%s is also spec.ports[%zu]", p->port,
+			  ks_proto_name(p->proto), j))
 			break;
-		}
 		if (p->node_port && t->ports[j].node_port == p->node_port &&
-		    t->ports[j].proto == p->proto) {
-			oerr(o, get(n, "nodePort"),
-			     PATH(path, "spec.ports[%zu].nodePort", i),
-			     "%u/%s is also the node port of spec.ports[%zu]",
-			     p->node_port, ks_proto_name(p->proto), j);
+		    t->ports[j].proto == p->proto &&
+		    krule(o, get(n, "nodePort"),
+			  PATH(path, "spec.ports[%zu].nodePort", i),
+			  "%u/%s is also the node port of spec.ports[%zu]",
+			  p->node_port, ks_proto_name(p->proto), j))
 			break;
-		}
 	}
 	return 0;
 }

@@ -28,6 +28,14 @@
  *                                    as socat prints it; TCP and SCTP
  *                                    read what the client sent before
  *                                    closing, so it never gets a reset
+ *   kstool corpus FILE...            for each manifest ksvcctl refuses:
+ *                                    parse it without the rules the kernel
+ *                                    keeps (ctl's parser), and when that
+ *                                    gives Services, send them straight to
+ *                                    the kernel in one replace transaction;
+ *                                    print "FILE: no model", "FILE:
+ *                                    refused: MESSAGE" or "FILE: ACCEPTED"
+ *                                    (then flushed)
  *   kstool netns N                   create N network namespaces, print
  *                                    "ready", and hold them until stdin
  *                                    closes; then exit, dropping them all
@@ -53,6 +61,7 @@
 #include <netlink/msg.h>
 #include <linux/ksvc.h>
 #include "nl.h"
+#include "parse.h"
 
 /* ---- raw TCP ---- */
 
@@ -536,6 +545,60 @@ static int bad(void)
 	return 0;
 }
 
+/* ---- the kernel as the authority on its rules ---- */
+
+/*
+ * want, whole, in one replace transaction: 0, or -errno with the refusal's
+ * message in msg (the abort's ACK that follows would clear ks_nl's).
+ */
+static int send_state(const struct ks_state *want, char *msg, size_t len)
+{
+	size_t i;
+	int err = ks_nl_tx_begin(nl, KSVC_TX_F_REPLACE, 0);
+
+	for (i = 0; !err && i < want->n_svcs; i++)
+		err = ks_nl_svc_new(nl, &want->svcs[i], 1);
+	if (!err)
+		err = ks_nl_tx_commit(nl, 0);
+	snprintf(msg, len, "%s", last_msg());
+	if (err && ks_nl_tx_abort(nl) && err != -ENOENT)
+		fprintf(stderr, "kstool: corpus: the transaction did not abort\n");
+	return err;
+}
+
+static int corpus(int n, char **files)
+{
+	struct ks_parse_opts po = { .node_name = "node-1" };
+	char msg[256];
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		struct ks_input *in = ks_input_new();
+		struct ks_errors errs;
+		struct ks_state want;
+
+		ks_errors_init(&errs);
+		ks_state_init(&want);
+		ks_input_defer_kernel_rules(in);
+		ks_input_add_file(in, files[i], &errs);
+		if (ks_input_build(in, &po, &want, &errs) || !want.n_svcs) {
+			printf("%s: no model\n", files[i]);
+		} else {
+			err = send_state(&want, msg, sizeof(msg));
+			if (err)
+				printf("%s: refused: %s (%s)\n", files[i], msg, strerror(-err));
+			else
+				printf("%s: ACCEPTED\n", files[i]);
+			if (!err && ks_nl_flush(nl))
+				return 1;
+		}
+		ks_state_free(&want);
+		ks_errors_free(&errs);
+		ks_input_free(in);
+	}
+	return 0;
+}
+
 /* ---- a pod's server ---- */
 
 /* The peer as socat prints it: a.b.c.d, or [xxxx:...:xxxx] in full. */
@@ -781,7 +844,9 @@ int main(int argc, char **argv)
 		return append_checks();
 	if (argc == 2 && !strcmp(argv[1], "tx-hold"))
 		return tx_hold();
+	if (argc >= 3 && !strcmp(argv[1], "corpus"))
+		return corpus(argc - 2, argv + 2);
 	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | tx-hold | bad | append-checks | fail-nth N CMD...\n"
-			"       kstool serve tcp|udp|sctp PORT TEXT [-6] | netns N\n");
+			"       kstool serve tcp|udp|sctp PORT TEXT [-6] | netns N | corpus FILE...\n");
 	return 2;
 }

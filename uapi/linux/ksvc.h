@@ -77,17 +77,40 @@ enum ksvc_svc_type {
 };
 #define KSVC_SVC_TYPE_MAX (__KSVC_SVC_TYPE_MAX - 1)
 
+/*
+ * The rules the kernel keeps, and is the authority on: a request that
+ * breaks one is refused with an extack message.  ksvcctl checks the
+ * Kubernetes-facing ones too, to point at the manifest's line and column
+ * (ctl's krule()); the selftest ctl_kernel_rules.sh sends its corpus past
+ * those checks and expects the kernel to refuse every case.  Each rule
+ * stands beside its attribute below; across a whole table, at commit:
+ *
+ *   - one service per frontend (address, port, protocol), per node port
+ *     and protocol, and per cluster IP whatever its ports;
+ *   - --max-services and --max-endpoints (ksvcctl config);
+ *   - a service named at most once in a transaction.
+ */
 enum ksvc_svc_attr {
 	KSVC_SVC_A_UNSPEC,
 	KSVC_SVC_A_PAD,
+	/* Both required, each a DNS label: 1..63 of a-z, 0-9, '-' inside. */
 	KSVC_SVC_A_NAMESPACE,	/* string, 1..63 */
 	KSVC_SVC_A_NAME,	/* string, 1..63 */
 	KSVC_SVC_A_TYPE,	/* u8: enum ksvc_svc_type */
 	KSVC_SVC_A_FLAGS,	/* u32: KSVC_SVC_F_* */
+	/*
+	 * At most KSVC_MAX_PORTS; no two of one number and protocol, nor of
+	 * one node port and protocol; at least one when there are frontends.
+	 */
 	KSVC_SVC_A_PORTS,	/* nest of KSVC_SVC_A_PORT */
 	KSVC_SVC_A_PORT,	/* nest: enum ksvc_port_attr */
+	/*
+	 * At most KSVC_MAX_FRONTENDS, none given twice; none for ExternalName
+	 * and headless services (nor endpoints).
+	 */
 	KSVC_SVC_A_FRONTENDS,	/* nest of KSVC_SVC_A_FRONTEND */
 	KSVC_SVC_A_FRONTEND,	/* nest: enum ksvc_fe_attr */
+	/* At most --max-endpoints (ksvcctl config). */
 	KSVC_SVC_A_ENDPOINTS,	/* nest of KSVC_SVC_A_ENDPOINT */
 	KSVC_SVC_A_ENDPOINT,	/* nest: enum ksvc_ep_attr */
 	/*
@@ -130,7 +153,7 @@ enum ksvc_port_attr {
 	KSVC_PORT_A_UNSPEC,
 	KSVC_PORT_A_NAME,	/* string, 0..63 */
 	KSVC_PORT_A_PROTO,	/* u8: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP */
-	KSVC_PORT_A_PORT,	/* u16: service port */
+	KSVC_PORT_A_PORT,	/* u16: service port, 1..65535 */
 	KSVC_PORT_A_NODE_PORT,	/* u16: node port, 0 or absent: none */
 
 	__KSVC_PORT_A_MAX
@@ -150,6 +173,10 @@ enum ksvc_fe_kind {
 enum ksvc_fe_attr {
 	KSVC_FE_A_UNSPEC,
 	KSVC_FE_A_KIND,		/* u8: enum ksvc_fe_kind */
+	/*
+	 * Exactly one of the two; unicast (not 0.0.0.0 or ::, multicast or
+	 * broadcast), neither loopback nor link-local.
+	 */
 	KSVC_FE_A_ADDR4,	/* be32 */
 	KSVC_FE_A_ADDR6,	/* 16 bytes */
 	/*
@@ -169,8 +196,10 @@ enum ksvc_fe_attr {
 enum ksvc_ep_attr {
 	KSVC_EP_A_UNSPEC,
 	KSVC_EP_A_PAD,
+	/* As a frontend's: one, unicast, neither loopback nor link-local. */
 	KSVC_EP_A_ADDR4,	/* be32 */
 	KSVC_EP_A_ADDR6,	/* 16 bytes */
+	/* A port the service has (below n_ports). */
 	KSVC_EP_A_PORT_INDEX,	/* u8: the service port it serves */
 	KSVC_EP_A_PORT,		/* u16: target port */
 	KSVC_EP_A_FLAGS,	/* u32: KSVC_EP_F_* */
