@@ -22,12 +22,15 @@
  *                                    environment, CMD's task is also one
  *                                    the global fault attributes (with
  *                                    task-filter) may fail: a second fault
- *   kstool serve tcp|udp|sctp PORT TEXT [-6]
+ *   kstool serve tcp|udp|sctp PORT TEXT [-6] [-e]
  *                                    a pod's server: answer each connection
  *                                    (or datagram) with "TEXT PEER", PEER
  *                                    as socat prints it; TCP and SCTP
  *                                    read what the client sent before
- *                                    closing, so it never gets a reset
+ *                                    closing, so it never gets a reset;
+ *                                    with -e (echo) they keep the
+ *                                    connection open instead, sending back
+ *                                    what comes, until the client closes
  *   kstool corpus FILE...            for each manifest ksvcctl refuses:
  *                                    parse it without the rules the kernel
  *                                    keeps (ctl's parser), and when that
@@ -561,8 +564,14 @@ static int send_state(const struct ks_state *want, char *msg, size_t len)
 	if (!err)
 		err = ks_nl_tx_commit(nl, 0);
 	snprintf(msg, len, "%s", last_msg());
-	if (err && ks_nl_tx_abort(nl) && err != -ENOENT)
-		fprintf(stderr, "kstool: corpus: the transaction did not abort\n");
+	/* A refused commit has ended the transaction already. */
+	if (err) {
+		int aerr = ks_nl_tx_abort(nl);
+
+		if (aerr && aerr != -ENOENT)
+			fprintf(stderr, "kstool: corpus: the transaction did not abort: %s\n",
+				strerror(-aerr));
+	}
 	return err;
 }
 
@@ -624,6 +633,9 @@ static void peer_str(const struct sockaddr_storage *ss, char *buf, size_t len)
  * sent read until it closes too (5 s at most).  Closing with unread data
  * would send a reset, and the client might lose the answer with it.
  */
+/* -e: connections stay open, echoed, until the client closes. */
+static int serve_echo;
+
 static void serve_one(int c, const char *text, const struct sockaddr_storage *ss)
 {
 	char peer[64], line[512], buf[512];
@@ -640,6 +652,9 @@ static void serve_one(int c, const char *text, const struct sockaddr_storage *ss
 			return;
 		off += n;
 	}
+	while (serve_echo && (n = read(c, buf, sizeof(buf))) > 0)
+		if (write(c, buf, n) != n)
+			break;
 	shutdown(c, SHUT_WR);
 	while (poll(&pfd, 1, 5000) > 0 && read(c, buf, sizeof(buf)) > 0)
 		;
@@ -822,8 +837,19 @@ static int netns_hold(int n)
 
 int main(int argc, char **argv)
 {
-	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "-6"))) && !strcmp(argv[1], "serve"))
-		return serve(argv[2], atoi(argv[3]), argv[4], argc == 6);
+	if (argc >= 5 && argc <= 7 && !strcmp(argv[1], "serve")) {
+		int i, v6 = 0;
+
+		for (i = 5; i < argc; i++) {
+			if (!strcmp(argv[i], "-6"))
+				v6 = 1;
+			else if (!strcmp(argv[i], "-e"))
+				serve_echo = 1;
+			else
+				goto usage;
+		}
+		return serve(argv[2], atoi(argv[3]), argv[4], v6);
+	}
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tcp-syn"))
 		return tcp_syn(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL);
 	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
@@ -846,7 +872,8 @@ int main(int argc, char **argv)
 		return tx_hold();
 	if (argc >= 3 && !strcmp(argv[1], "corpus"))
 		return corpus(argc - 2, argv + 2);
+usage:
 	fprintf(stderr, "usage: kstool tcp-ack ADDR PORT COUNT | tx-abandon | tx-hold | bad | append-checks | fail-nth N CMD...\n"
-			"       kstool serve tcp|udp|sctp PORT TEXT [-6] | netns N | corpus FILE...\n");
+			"       kstool serve tcp|udp|sctp PORT TEXT [-6] [-e] | netns N | corpus FILE...\n");
 	return 2;
 }

@@ -59,6 +59,15 @@ ksft_exit() {
 
 fail() { diag "FAIL: $*"; return 1; }
 
+# bail WHAT: a setup step failed; the test ends here, failed (its checks
+# would only fail for the wrong reason).
+bail() {
+	_ksft_n=$((_ksft_n + 1))
+	echo "not ok $_ksft_n setup: $*"
+	echo "1..$_ksft_n"
+	exit $KSFT_FAIL
+}
+
 # run CMD...: print the command, as WireGuard's netns.sh does, then run it.
 run() { diag "[+] $*"; "$@"; }
 
@@ -131,35 +140,40 @@ new_ns() {
 	printf -v "$var" '%s' "$name"
 }
 
-# setup_node: node and external client namespaces, linked.
+# setup_node: node and external client namespaces, linked.  Each setup
+# helper ends the test (bail) when a step fails.
 setup_node() {
+	_setup_node || bail "the node and client namespaces"
+}
+_setup_node() {
 	new_ns node || return 1
 	new_ns client || return 1
-	ip link add ext0 netns "$node" type veth peer name eth0 netns "$client"
-	ip -n "$node" addr add $NODE_EXT/24 dev ext0
-	ip -n "$node" link set ext0 up
-	ip -n "$client" addr add $CLIENT_IP/24 dev eth0
-	ip -n "$client" link set eth0 up
-	ip -n "$client" route add default via $NODE_EXT
-	ip -n "$node" route add default via $CLIENT_IP
-	ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1
+	ip link add ext0 netns "$node" type veth peer name eth0 netns "$client" &&
+	ip -n "$node" addr add $NODE_EXT/24 dev ext0 &&
+	ip -n "$node" link set ext0 up &&
+	ip -n "$client" addr add $CLIENT_IP/24 dev eth0 &&
+	ip -n "$client" link set eth0 up &&
+	ip -n "$client" route add default via $NODE_EXT &&
+	ip -n "$node" route add default via $CLIENT_IP &&
+	ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 &&
 	ip netns exec "$node" sysctl -qw net.ipv4.conf.all.rp_filter=0
 }
 
 # add_pod NAME IP: a pod behind a routed veth with no node-side address.
-add_pod() {
+add_pod() { _add_pod "$@" || bail "pod $1 ($2)"; }
+_add_pod() {
 	local name=$1 ip=$2 ns hv
 	new_ns "$name" || return 1
 	ns=${!name}
 	hv="v$(echo "$ns" | tail -c 7)"
-	ip link add "$hv" netns "$node" type veth peer name eth0 netns "$ns"
-	ip -n "$node" link set "$hv" up
-	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.proxy_arp=1"
-	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.rp_filter=0"
-	ip -n "$node" route add "$ip/32" dev "$hv"
-	ip -n "$ns" addr add "$ip/32" dev eth0
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" route add 169.254.1.1 dev eth0 scope link
+	ip link add "$hv" netns "$node" type veth peer name eth0 netns "$ns" &&
+	ip -n "$node" link set "$hv" up &&
+	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.proxy_arp=1" &&
+	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.rp_filter=0" &&
+	ip -n "$node" route add "$ip/32" dev "$hv" &&
+	ip -n "$ns" addr add "$ip/32" dev eth0 &&
+	ip -n "$ns" link set eth0 up &&
+	ip -n "$ns" route add 169.254.1.1 dev eth0 scope link &&
 	ip -n "$ns" route add default via 169.254.1.1 dev eth0
 }
 
@@ -171,7 +185,7 @@ add_pod() {
 KSTOOL=$TOP/selftests/kstool
 serve() {
 	ip netns exec "$1" "$KSTOOL" serve "$2" "$3" "$4" ${5:+"$5"} </dev/null >/dev/null 2>&1 &
-	wait_listen "$1" "$2" "$3" ${5:+"$5"}
+	wait_listen "$1" "$2" "$3" ${5:+"$5"} || bail "serve $2/$3 ($4): nothing listens"
 }
 
 # ask NS PROTO ADDR PORT: one request, prints the answer line.
@@ -198,58 +212,162 @@ pods() {
 	shift
 	[ $# -gt 0 ] || set -- 80
 	for i in $(seq "$n"); do
-		add_pod "pod$i" "$POD_CIDR.$((10 + i))" || return 1
+		add_pod "pod$i" "$POD_CIDR.$((10 + i))"
 		for p in "$@"; do
-			serve "$(pod_ns "$i")" tcp "$p" "pod$i" || return 1
-			serve "$(pod_ns "$i")" udp "$p" "pod$i" || return 1
+			serve "$(pod_ns "$i")" tcp "$p" "pod$i"
+			serve "$(pod_ns "$i")" udp "$p" "pod$i"
 		done
 	done
 }
 pod_ns() { local v="pod$1"; echo "${!v}"; }
 pod_ip() { echo "$POD_CIDR.$((10 + $1))"; }
 
-# slice NAME SVC ADDR...: an EndpointSlice of ready endpoints on port 80.
-# (Tests that need more write their YAML out.)
-slice() {
-	local name=$1 svc=$2 a
-	shift 2
-	cat <<EOT
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: $name
-  namespace: default
-  labels:
-    kubernetes.io/service-name: $svc
-addressType: IPv4
-ports:
-- name: ""
-  port: 80
-  protocol: TCP
-- name: udp
-  port: 80
-  protocol: UDP
-endpoints:
-EOT
-	for a in "$@"; do
-		printf -- '- addresses: ["%s"]\n  conditions: {ready: true}\n  nodeName: node-1\n' "$a"
+# service NAME OPTION...: a Service and its EndpointSlices, as YAML for
+# apply, in one line of a test.  Options, KEY=VALUE (those marked + may
+# be repeated, each adding one):
+#   ip=ADDR+          a cluster IP (two: dual-stack; none: headless)
+#   port=SPEC+        [NAME,]PORT[/PROTO][@NODEPORT][:TARGET], PROTO tcp,
+#                     udp or sctp (tcp), TARGET the pods' port (PORT),
+#                     or CPORT=N: the container port named CPORT, N;
+#                     none given: 80/tcp (named "") and udp,80/udp
+#                     (an ExternalName Service: no ports)
+#   ep=ADDR[/COND][@NODE]+  an endpoint on every port: COND ready (the
+#                     default), serving (serving and terminating, not
+#                     ready), dying (terminating, not serving) or down
+#                     (not ready); NODE (node-1) its nodeName
+#   type=NodePort|LoadBalancer|ExternalName  etp=Local  itp=Local
+#   affinity=SECONDS  algo=round-robin  ns=NAMESPACE (default)
+#   ext=ADDR+ (externalIPs)  range=CIDR+
+#   lb=ADDR[/VIP|/Proxy]+  a status ingress IP, with its ipMode if given
+#   name=DNSNAME (externalName)
+# The endpoints go in one slice per family, NAME-1 (IPv4) and NAME-2.
+service() {
+	local name=$1 ns=default type= etp= itp= aff= algo= xname= o k v
+	local -a ips=() ports=() eps=() exts=() lbs=() ranges=()
+	shift
+	for o in "$@"; do
+		k=${o%%=*} v=${o#*=}
+		case $k in
+		ip) ips+=("$v") ;;
+		port) ports+=("$v") ;;
+		ep) eps+=("$v") ;;
+		ext) exts+=("$v") ;;
+		lb) lbs+=("$v") ;;
+		range) ranges+=("$v") ;;
+		type) type=$v ;;
+		etp) etp=$v ;;
+		itp) itp=$v ;;
+		affinity) aff=$v ;;
+		algo) algo=$v ;;
+		ns) ns=$v ;;
+		name) xname=$v ;;
+		*) echo "service: unknown option '$o'" >&2; return 1 ;;
+		esac
 	done
+	[ ${#ports[@]} -gt 0 ] || [ "$type" = ExternalName ] ||
+		ports=("80/tcp" "udp,80/udp")
+	echo "---"
+	echo "apiVersion: v1"
+	echo "kind: Service"
+	echo "metadata:"
+	echo "  name: $name"
+	echo "  namespace: $ns"
+	[ -n "$algo" ] && echo "  annotations: {ksvc.io/algorithm: $algo}"
+	echo "spec:"
+	[ -n "$type" ] && echo "  type: $type"
+	[ -n "$xname" ] && echo "  externalName: $xname"
+	if [ ${#ips[@]} -gt 0 ]; then
+		echo "  clusterIP: \"${ips[0]}\""
+		echo "  clusterIPs: [$(_svc_list "${ips[@]}")]"
+		echo "  ipFamilies: [$(for v in "${ips[@]}"; do [[ $v == *:* ]] && printf 'IPv6 ' || printf 'IPv4 '; done | sed 's/ $//; s/ /, /g')]"
+	elif [ "$type" != ExternalName ]; then
+		echo "  clusterIP: None"
+	fi
+	[ ${#exts[@]} -gt 0 ] && echo "  externalIPs: [$(_svc_list "${exts[@]}")]"
+	[ ${#ranges[@]} -gt 0 ] && echo "  loadBalancerSourceRanges: [$(_svc_list "${ranges[@]}")]"
+	[ -n "$etp" ] && echo "  externalTrafficPolicy: $etp"
+	[ -n "$itp" ] && echo "  internalTrafficPolicy: $itp"
+	[ -n "$aff" ] && echo "  sessionAffinity: ClientIP" &&
+		echo "  sessionAffinityConfig: {clientIP: {timeoutSeconds: $aff}}"
+	[ ${#ports[@]} -gt 0 ] && echo "  ports:"
+	for v in "${ports[@]}"; do
+		_svc_port "$v"
+		echo "  - {name: \"$P_NAME\", port: $P_PORT, protocol: $P_PROTO, targetPort: ${P_TARGET%%=*}${P_NODE:+, nodePort: $P_NODE}}"
+	done
+	if [ ${#lbs[@]} -gt 0 ]; then
+		echo "status:"
+		echo "  loadBalancer:"
+		echo "    ingress:"
+		for v in "${lbs[@]}"; do
+			if [[ $v == */* ]]; then
+				echo "    - {ip: \"${v%/*}\", ipMode: ${v#*/}}"
+			else
+				echo "    - {ip: \"$v\"}"
+			fi
+		done
+	fi
+	_svc_slice "$name" "$ns" IPv4 1 "${ports[@]}" -- "${eps[@]}"
+	_svc_slice "$name" "$ns" IPv6 2 "${ports[@]}" -- "${eps[@]}"
 }
 
-# clusterip_svc NAME IP: a Service with port 80 on TCP and UDP.
-clusterip_svc() {
-	cat <<EOT
----
-apiVersion: v1
-kind: Service
-metadata: {name: $1, namespace: default}
-spec:
-  clusterIP: $2
-  ports:
-  - {name: "", port: 80, protocol: TCP}
-  - {name: udp, port: 80, protocol: UDP}
-EOT
+# "a", "b" for a YAML flow sequence.
+_svc_list() { printf '"%s", ' "$@" | sed 's/, $//'; }
+
+# _svc_port SPEC: P_NAME, P_PORT, P_PROTO, P_NODE, P_TARGET from SPEC.
+_svc_port() {
+	local s=$1
+	P_NAME= P_NODE= P_TARGET=
+	[[ $s == *,* ]] && P_NAME=${s%%,*} && s=${s#*,}
+	[[ $s == *:* ]] && P_TARGET=${s#*:} && s=${s%%:*}
+	[[ $s == *@* ]] && P_NODE=${s#*@} && s=${s%%@*}
+	P_PROTO=TCP
+	[[ $s == */* ]] && P_PROTO=$(tr a-z A-Z <<<"${s#*/}") && s=${s%%/*}
+	P_PORT=$s
+	P_TARGET=${P_TARGET:-$P_PORT}
+}
+
+# _svc_slice NAME NS FAMILY N PORT... -- EP...: the family's slice, if it
+# has endpoints.
+_svc_slice() {
+	local name=$1 ns=$2 fam=$3 n=$4 v a cond node
+	local -a ports=() eps=()
+	shift 4
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do ports+=("$1"); shift; done
+	shift
+	for v in "$@"; do
+		a=${v%%[/@]*}
+		if [[ $a == *:* ]]; then [ "$fam" = IPv6 ] && eps+=("$v")
+		else [ "$fam" = IPv4 ] && eps+=("$v"); fi
+	done
+	[ ${#eps[@]} -gt 0 ] || return 0
+	echo "---"
+	echo "apiVersion: discovery.k8s.io/v1"
+	echo "kind: EndpointSlice"
+	echo "metadata:"
+	echo "  name: $name-$n"
+	echo "  namespace: $ns"
+	echo "  labels: {kubernetes.io/service-name: $name}"
+	echo "addressType: $fam"
+	echo "ports:"
+	for v in "${ports[@]}"; do
+		_svc_port "$v"
+		echo "- {name: \"$P_NAME\", port: ${P_TARGET#*=}, protocol: $P_PROTO}"
+	done
+	echo "endpoints:"
+	for v in "${eps[@]}"; do
+		node=node-1 cond=ready
+		[[ $v == *@* ]] && node=${v#*@} && v=${v%%@*}
+		[[ $v == */* ]] && cond=${v#*/} && v=${v%%/*}
+		echo "- addresses: [\"$v\"]"
+		case $cond in
+		ready) echo "  conditions: {ready: true}" ;;
+		serving) echo "  conditions: {ready: false, serving: true, terminating: true}" ;;
+		dying) echo "  conditions: {ready: false, serving: false, terminating: true}" ;;
+		down) echo "  conditions: {ready: false}" ;;
+		*) echo "service: endpoint condition '$cond'?" >&2; return 1 ;;
+		esac
+		echo "  nodeName: $node"
+	done
 }
 
 # tcp_many NS ADDR PORT N: N connections one after the other; prints each
@@ -309,11 +427,12 @@ POD_CIDR6=fd00:244::
 
 # setup_node6: IPv6 on the node/client link, as setup_node did for IPv4.
 setup_node6() {
-	ip -n "$node" addr add $NODE_EXT6/64 dev ext0 nodad
-	ip -n "$client" addr add $CLIENT_IP6/64 dev eth0 nodad
-	ip -n "$client" -6 route add default via $NODE_EXT6
-	ip -n "$node" -6 route add default via $CLIENT_IP6
-	ip netns exec "$node" sysctl -qw net.ipv6.conf.all.forwarding=1
+	{ ip -n "$node" addr add $NODE_EXT6/64 dev ext0 nodad &&
+	  ip -n "$client" addr add $CLIENT_IP6/64 dev eth0 nodad &&
+	  ip -n "$client" -6 route add default via $NODE_EXT6 &&
+	  ip -n "$node" -6 route add default via $CLIENT_IP6 &&
+	  ip netns exec "$node" sysctl -qw net.ipv6.conf.all.forwarding=1; } ||
+		bail "IPv6 on the node and client"
 }
 
 # add_pod6 NAME IP6: give pod NAME (made by add_pod) an IPv6 address too;
@@ -322,10 +441,11 @@ setup_node6() {
 add_pod6() {
 	local ns=${!1} hv
 	hv="v$(echo "$ns" | tail -c 7)"
-	ip -n "$node" addr add fe80::1/64 dev "$hv" nodad
-	ip -n "$node" -6 route add "$2/128" dev "$hv"
-	ip -n "$ns" addr add "$2/128" dev eth0 nodad
-	ip -n "$ns" -6 route add default via fe80::1 dev eth0
+	{ ip -n "$node" addr add fe80::1/64 dev "$hv" nodad &&
+	  ip -n "$node" -6 route add "$2/128" dev "$hv" &&
+	  ip -n "$ns" addr add "$2/128" dev eth0 nodad &&
+	  ip -n "$ns" -6 route add default via fe80::1 dev eth0; } ||
+		bail "IPv6 for pod $1 ($2)"
 }
 pod_ip6() { echo "$POD_CIDR6$((10 + $1))"; }
 

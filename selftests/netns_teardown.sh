@@ -28,8 +28,8 @@ ktap_header
 at_exit 'grep -q "^ksvc " /proc/modules || modprobe ksvc'
 at_exit ip link del ksvcmark
 new_ns node
-configure() { clusterip_svc web 10.96.7.1 | apply >/dev/null; }
-configure || fail apply
+configure() { service web ip=10.96.7.1 | apply >/dev/null; }
+configure || bail apply
 
 # hold VAR N: kstool holding N namespaces until its stdin closes; VAR
 # gets "pid fd" (its pid, our end of its stdin) once they are made.

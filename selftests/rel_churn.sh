@@ -20,7 +20,7 @@ churn() {
 		ns=churn-$i-$$
 		ip netns add "$ns" || return 1
 		ip -n "$ns" link set lo up
-		{ clusterip_svc web 10.96.20.1; slice web-1 web 10.244.0.99; } |
+		{ service web ip=10.96.20.1 ep=10.244.0.99; } |
 			ip netns exec "$ns" "$KSVCCTL" apply -f - >/dev/null || return 1
 		# Conntrack entries, some of them bound by ksvc.
 		echo x | ip netns exec "$ns" socat -T0.2 - UDP:10.96.20.1:80 >/dev/null 2>&1
@@ -33,8 +33,8 @@ check "$N namespaces with tables and flows created and destroyed" churn
 setup_node
 pods 2
 add_pod cpod "$(pod_ip 9)"
-svc() { clusterip_svc web 10.96.21.1; slice web-1 web "$(pod_ip 1)" "$(pod_ip 2)"; }
-svc | apply >/dev/null || fail apply
+svc() { service web ip=10.96.21.1 ep="$(pod_ip 1)" ep="$(pod_ip 2)"; }
+svc | apply >/dev/null || bail apply
 tcp_many "$cpod" 10.96.21.1 80 100000 >/dev/null &
 load=$!
 reload() {
@@ -76,11 +76,11 @@ diag "$(ksvc version | tail -1)"
 check "the previous table stays" test "$(table)" = "$before"
 
 # Privilege through user namespaces.
-out=$(clusterip_svc x 10.96.21.9 | ip netns exec "$node" unshare -U -r "$KSVCCTL" apply -f - --prune=false 2>&1)
+out=$(service x ip=10.96.21.9 | ip netns exec "$node" unshare -U -r "$KSVCCTL" apply -f - --prune=false 2>&1)
 rc=$?
 diag "root of a user namespace that does not own the netns: $out"
 check "root in a user namespace not owning the network namespace: refused (exit 4)" test $rc = 4
-out=$(clusterip_svc x 10.96.21.9 | unshare -U -r -n sh -c "ip link set lo up; '$KSVCCTL' apply -f - >/dev/null && '$KSVCCTL' get services --no-headers" 2>&1)
+out=$(service x ip=10.96.21.9 | unshare -U -r -n sh -c "ip link set lo up; '$KSVCCTL' apply -f - >/dev/null && '$KSVCCTL' get services --no-headers" 2>&1)
 diag "owner: $out"
 check "root of the user namespace that owns the network namespace: allowed" \
 	grep -q '^x ' <<<"$out"

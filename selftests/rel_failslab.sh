@@ -58,58 +58,26 @@ add_pod cpod "$(pod_ip 9)"
 dir=$(mktemp -d)
 at_exit "rm -rf $dir"
 lb() {	# LoadBalancer, ETP Local, affinity, source ranges, a node port
-	cat <<EOT
----
-apiVersion: v1
-kind: Service
-metadata: {name: lb, namespace: default}
-spec:
-  type: LoadBalancer
-  clusterIP: 10.96.30.2
-  externalTrafficPolicy: Local
-  sessionAffinity: ClientIP
-  loadBalancerSourceRanges: [192.168.50.0/24, 10.244.0.0/16]
-  ports:
-  - {name: http, port: 80, protocol: TCP, nodePort: 30080}
-status:
-  loadBalancer:
-    ingress: [{ip: 203.0.113.7}]
-EOT
-	slice lb-1 lb "$(pod_ip 3)" | sed 's/name: ""/name: http/'
+	service lb ip=10.96.30.2 type=LoadBalancer etp=Local affinity=10800 \
+		range=192.168.50.0/24 range=10.244.0.0/16 port=http,80@30080 \
+		lb=203.0.113.7 ep="$(pod_ip 3)"
 }
 {
-	clusterip_svc web 10.96.30.1
-	slice web-1 web "$(pod_ip 1)" "$(pod_ip 2)"
-	clusterip_svc gone 10.96.30.3
-	slice gone-1 gone "$(pod_ip 3)"
+	service web ip=10.96.30.1 ep="$(pod_ip 1)" ep="$(pod_ip 2)"
+	service gone ip=10.96.30.3 ep="$(pod_ip 3)"
 	lb
 } > "$dir/base.yaml"
 # The next state: web's endpoints change, gone goes, new comes.
 {
-	clusterip_svc web 10.96.30.1
-	slice web-1 web "$(pod_ip 2)" "$(pod_ip 3)"
+	service web ip=10.96.30.1 ep="$(pod_ip 2)" ep="$(pod_ip 3)"
 	lb
-	clusterip_svc new 10.96.30.4
-	slice new-1 new "$(pod_ip 1)"
+	service new ip=10.96.30.4 ep="$(pod_ip 1)"
 } > "$dir/next.yaml"
 # A Service too large for one message (appended to within the transaction).
 {
-	clusterip_svc big 10.96.30.9
-	cat <<EOT
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: big-1
-  namespace: default
-  labels: {kubernetes.io/service-name: big}
-addressType: IPv4
-ports: [{name: "", port: 80, protocol: TCP}]
-endpoints:
-EOT
-	for i in $(seq 1200); do
-		printf -- '- addresses: ["10.245.%d.%d"]\n' $((i / 250)) $((i % 250 + 1))
-	done
+	# shellcheck disable=SC2046
+	service big ip=10.96.30.9 port=80 $(for i in $(seq 1200); do
+		printf 'ep=10.245.%d.%d ' $((i / 250)) $((i % 250 + 1)); done)
 } > "$dir/big.yaml"
 
 state() {
@@ -123,7 +91,7 @@ base() {
 		ksvc config --max-services 65536 --max-endpoints "$BASE_EPS" \
 			--drop-invalid yes >/dev/null
 }
-base || fail "base apply"
+base || bail "base apply"
 before=$(state)
 # The tables route: one TCP connection to web, answered by its endpoints.
 routes() { grep -q '^pod[12] ' <<<"$(ask "$cpod" tcp 10.96.30.1 80 2>/dev/null)"; }
@@ -253,8 +221,7 @@ pairs() {
 # limit set to the base table's four): refused with and without faults,
 # the tables as before.  The refusal once ran a rollback that could fail.
 {
-	clusterip_svc web 10.96.30.1
-	slice web-1 web "$(pod_ip 1)" "$(pod_ip 2)" "$(pod_ip 3)"
+	service web ip=10.96.30.1 ep="$(pod_ip 1)" ep="$(pod_ip 2)" ep="$(pod_ip 3)"
 } > "$dir/grow.yaml"
 limit_on() { BASE_EPS=4; base && before=$(state) && after=$before; }
 limit_off() { BASE_EPS=$NO_LIMIT; base && before=$(state); }

@@ -13,32 +13,15 @@ ktap_header
 setup_node
 pods 3
 add_pod cpod "$(pod_ip 9)"
-svc() {	# svc AFFINITY TIMEOUT PODS...
-	local aff=$1 to=$2 p
+svc() {	# svc ClientIP|None TIMEOUT PODS...
+	local aff= p
+	[ "$1" = ClientIP ] && aff=affinity=$2
 	shift 2
-	cat <<EOT
-apiVersion: v1
-kind: Service
-metadata:
-  name: sticky
-  namespace: default
-  annotations: {ksvc.io/algorithm: round-robin}
-spec:
-  clusterIP: 10.96.14.1
-  sessionAffinity: $aff
-  sessionAffinityConfig: {clientIP: {timeoutSeconds: $to}}
-  ports: [{name: "", port: 80, protocol: TCP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: sticky-1, namespace: default, labels: {kubernetes.io/service-name: sticky}}
-addressType: IPv4
-ports: [{name: "", port: 80, protocol: TCP}]
-endpoints:
-EOT
-	for p in "$@"; do printf -- '- addresses: ["%s"]\n' "$(pod_ip "$p")"; done
+	# shellcheck disable=SC2046
+	service sticky ip=10.96.14.1 algo=round-robin port=80 $aff \
+		$(for p in "$@"; do echo "ep=$(pod_ip "$p")"; done)
 }
-svc ClientIP 3 1 2 | apply >/dev/null || fail apply
+svc ClientIP 3 1 2 | apply >/dev/null || bail apply
 out=$(tcp_many "$cpod" 10.96.14.1 80 10 | cut -d' ' -f1)
 first=$(head -1 <<<"$out")
 diag "with affinity: $(sort <<<"$out" | uniq -c | tr '\n' ';')"
@@ -50,11 +33,11 @@ check "after the timeout the next connection goes to the other endpoint" \
 	test -n "$next" -a "$next" != "$first"
 # The endpoint it sticks to now goes away: its clients move.
 other=1; [ "$next" = pod1 ] && other=2
-svc ClientIP 3 "$other" 3 | apply >/dev/null || fail apply
+svc ClientIP 3 "$other" 3 | apply >/dev/null || bail apply
 moved=$(ask "$cpod" tcp 10.96.14.1 80 | cut -d' ' -f1)
 check "the endpoint went away: the client moved ($moved)" test -n "$moved" -a "$moved" != "$next"
 svc ClientIP 3 1 2 3 | apply >/dev/null
-svc None 3 1 2 3 | apply >/dev/null || fail apply
+svc None 3 1 2 3 | apply >/dev/null || bail apply
 out=$(tcp_many "$cpod" 10.96.14.1 80 6 | cut -d' ' -f1)
 diag "affinity off: $(tr '\n' ' ' <<<"$out")"
 check "affinity switched off: connections alternate again" test "$(uniq <<<"$out" | wc -l)" = 6

@@ -15,33 +15,12 @@ setup_node
 pods 2
 add_pod cpod "$(pod_ip 9)"
 svc() {	# svc NAME IP: ClientIP for 1000 s, round robin, on pod1 and pod2
-	cat <<EOT
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: $1
-  namespace: default
-  annotations: {ksvc.io/algorithm: round-robin}
-spec:
-  clusterIP: $2
-  sessionAffinity: ClientIP
-  sessionAffinityConfig: {clientIP: {timeoutSeconds: 1000}}
-  ports: [{name: "", port: 80, protocol: TCP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: $1-1, namespace: default, labels: {kubernetes.io/service-name: $1}}
-addressType: IPv4
-ports: [{name: "", port: 80, protocol: TCP}]
-endpoints:
-- addresses: ["$(pod_ip 1)"]
-- addresses: ["$(pod_ip 2)"]
-EOT
+	service "$1" ip="$2" algo=round-robin affinity=1000 port=80 \
+		ep="$(pod_ip 1)" ep="$(pod_ip 2)"
 }
 # "sticky" is asked only by the two real clients, so its round-robin
 # cursor moves only for them; "flood" takes the spoofed SYNs.
-{ svc sticky 10.96.15.1; svc flood 10.96.15.2; } | apply >/dev/null || fail apply
+{ svc sticky 10.96.15.1; svc flood 10.96.15.2; } | apply >/dev/null || bail apply
 entries() { ksvc config | awk '/^affinity-entries:/ { print $2 }'; }
 # flood N FROM: N SYNs to "flood", each from its own address, counted in.
 flooded=0

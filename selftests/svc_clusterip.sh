@@ -11,9 +11,8 @@ ktap_header
 setup_node
 pods 4
 {
-	clusterip_svc web 10.96.0.10
-	slice web-1 web "$(pod_ip 1)" "$(pod_ip 2)" "$(pod_ip 3)"
-} | apply >/dev/null || fail "apply"
+	service web ip=10.96.0.10 ep="$(pod_ip 1)" ep="$(pod_ip 2)" ep="$(pod_ip 3)"
+} | apply >/dev/null || bail "apply"
 
 N=300
 out=$(tcp_many "$pod4" 10.96.0.10 80 $N)

@@ -13,7 +13,7 @@ require_module
 ktap_header
 setup_node
 pods 1
-clusterip_svc web 10.96.7.1 | apply >/dev/null || fail apply
+service web ip=10.96.7.1 | apply >/dev/null || bail apply
 ip netns exec "$node" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
 
 rsts() { ip netns exec "$pod1" nstat -az TcpOutRsts | awk '$1 == "TcpOutRsts" { print $2 }'; }

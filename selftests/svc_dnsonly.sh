@@ -8,29 +8,10 @@ require_module
 ktap_header
 setup_node
 pods 1
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: numbers-api, namespace: default}
-spec:
-  type: ExternalName
-  externalName: raw.githubusercontent.com
----
-apiVersion: v1
-kind: Service
-metadata: {name: db, namespace: default}
-spec:
-  clusterIP: None
-  selector: {app: db}
-  ports: [{port: 5432}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: db-1, namespace: default, labels: {kubernetes.io/service-name: db}}
-addressType: IPv4
-ports: [{name: "", port: 5432, protocol: TCP}]
-endpoints: [{addresses: ["$(pod_ip 1)"]}]
-EOF2
+{
+	service numbers-api type=ExternalName name=raw.githubusercontent.com
+	service db port=5432 ep="$(pod_ip 1)"
+} | apply >/dev/null || bail apply
 out=$(ksvc get services)
 diag "$out"
 check "ExternalName shown as DNS-only with its name" \

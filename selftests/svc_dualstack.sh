@@ -17,47 +17,11 @@ for i in 1 2; do
 done
 serve "$pod1" tcp 80 pod1-v4
 serve6 "$pod1" tcp 80 pod1-v6
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: dual, namespace: default}
-spec:
-  type: NodePort
-  ipFamilyPolicy: RequireDualStack
-  ipFamilies: [IPv4, IPv6]
-  clusterIP: 10.96.10.1
-  clusterIPs: [10.96.10.1, "fd00:96::20"]
-  ports: [{name: http, port: 80, protocol: TCP, nodePort: 30101}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: v4only, namespace: default}
-spec:
-  type: NodePort
-  clusterIP: 10.96.10.2
-  ports: [{name: http, port: 80, protocol: TCP, nodePort: 30100}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: v4only-1, namespace: default, labels: {kubernetes.io/service-name: v4only}}
-addressType: IPv4
-ports: [{name: http, port: 80, protocol: TCP}]
-endpoints: [{addresses: ["$(pod_ip 1)"]}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: dual-v4, namespace: default, labels: {kubernetes.io/service-name: dual}}
-addressType: IPv4
-ports: [{name: http, port: 80, protocol: TCP}]
-endpoints: [{addresses: ["$(pod_ip 1)"]}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: dual-v6, namespace: default, labels: {kubernetes.io/service-name: dual}}
-addressType: IPv6
-ports: [{name: http, port: 80, protocol: TCP}]
-endpoints: [{addresses: ["$(pod_ip6 1)"]}]
-EOF2
+{
+	service dual ip=10.96.10.1 ip=fd00:96::20 type=NodePort \
+		port=http,80@30101 ep="$(pod_ip 1)" ep="$(pod_ip6 1)"
+	service v4only ip=10.96.10.2 type=NodePort port=http,80@30100 ep="$(pod_ip 1)"
+} | apply >/dev/null || bail apply
 check "IPv4 cluster IP reaches the pod's IPv4 address" \
 	grep -q "^pod1-v4 $(pod_ip 2)\$" <<<"$(ask "$pod2" tcp 10.96.10.1 80)"
 check "IPv6 cluster IP reaches the pod's IPv6 address" \

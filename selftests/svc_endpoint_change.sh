@@ -14,45 +14,24 @@ require_module
 ktap_header
 setup_node
 pods 3
+# Port 81 keeps its connections open (an echo after the greeting).
 for i in 1 2 3; do
-	ip netns exec "$(pod_ns $i)" socat "TCP-LISTEN:81,reuseaddr,fork" \
-		"SYSTEM:echo pod$i; cat" </dev/null >/dev/null 2>&1 &
+	ip netns exec "$(pod_ns $i)" "$KSTOOL" serve tcp 81 "pod$i" -e </dev/null >/dev/null 2>&1 &
 	wait_listen "$(pod_ns $i)" tcp 81
 done
 add_pod client "$(pod_ip 9)"
 
-svc_with() {
+svc_with() {	# svc_with POD[/COND]...: chg on those pods (service's ep=)
 	local a
-	cat <<EOT
-apiVersion: v1
-kind: Service
-metadata: {name: chg, namespace: default}
-spec:
-  clusterIP: 10.96.0.70
-  ports:
-  - {name: "", port: 80, protocol: TCP}
-  - {name: udp, port: 80, protocol: UDP}
-  - {name: long, port: 81, protocol: TCP}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: chg-1, namespace: default, labels: {kubernetes.io/service-name: chg}}
-addressType: IPv4
-ports:
-- {name: "", port: 80, protocol: TCP}
-- {name: udp, port: 80, protocol: UDP}
-- {name: long, port: 81, protocol: TCP}
-endpoints:
-EOT
-	for a in "$@"; do
-		printf -- '- addresses: ["%s"]\n  conditions: {ready: true}\n' "$(pod_ip "$a")"
-	done
+	# shellcheck disable=SC2046
+	service chg ip=10.96.0.70 port=80 port=udp,80/udp port=long,81 \
+		$(for a in "$@"; do echo "ep=$(pod_ip "${a%%/*}")${a#"${a%%/*}"}"; done)
 }
-svc_with 1 2 | apply >/dev/null || fail apply
+svc_with 1 2 | apply >/dev/null || bail apply
 
 # A long-lived TCP connection, and a UDP flow on the endpoint to remove.
 coproc CONN { ip netns exec "$client" socat - TCP:10.96.0.70:81; }
-read -r -t 10 first <&"${CONN[0]}"
+read -r -t 10 first _ <&"${CONN[0]}"
 keep=${first#pod}
 gone=$((3 - keep))
 diag "open connection on pod$keep; pod$gone goes away"
@@ -68,7 +47,7 @@ diag "UDP flow from port $sport is on pod$gone"
 # A UDP flow to an address that is no service yet.
 udp_from "$client" 10.96.0.71 80 41000 >/dev/null
 
-svc_with "$keep" 3 | apply >/dev/null || fail apply
+svc_with "$keep" 3 | apply >/dev/null || bail apply
 
 out=$(tcp_many "$client" 10.96.0.70 80 60)
 diag "after the change: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
@@ -87,27 +66,10 @@ diag "UDP flow from port $sport now answered by: ${moved:-nobody}"
 check "the UDP flow to the removed endpoint moved to a live one" \
 	grep -Eq "^pod($keep|3) " <<<"$moved"
 
-cat <<EOT | apply >/dev/null || fail apply
-$(svc_with "$keep" 3)
----
-apiVersion: v1
-kind: Service
-metadata: {name: late, namespace: default}
-spec:
-  clusterIP: 10.96.0.71
-  ports:
-  - {name: udp, port: 80, protocol: UDP}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: late-1, namespace: default, labels: {kubernetes.io/service-name: late}}
-addressType: IPv4
-ports:
-- {name: udp, port: 80, protocol: UDP}
-endpoints:
-- addresses: ["$(pod_ip 1)"]
-  conditions: {ready: true}
-EOT
+{
+	svc_with "$keep" 3
+	service late ip=10.96.0.71 port=udp,80/udp ep="$(pod_ip 1)"
+} | apply >/dev/null || bail apply
 late=$(udp_from "$client" 10.96.0.71 80 41000)
 check "a UDP flow that began before the Service existed reaches it" \
 	grep -q "^pod1 " <<<"$late"
@@ -121,7 +83,7 @@ check "a UDP flow that began while the Service had no endpoints reaches one" \
 
 # pods 2 and 3 serve; a flow lands on 3, which then terminates but still
 # serves: the flow stays, while new ones go to pod2 (ready).
-svc_with 2 3 | apply >/dev/null || fail apply
+svc_with 2 3 | apply >/dev/null || bail apply
 tsport=
 for p in $(seq 43000 43040); do
 	if [ "$(udp_from "$client" 10.96.0.70 80 $p | cut -d' ' -f1)" = pod3 ]; then
@@ -130,10 +92,7 @@ for p in $(seq 43000 43040); do
 	fi
 done
 diag "UDP flow from port $tsport is on pod3"
-{
-	svc_with 2
-	printf -- '- addresses: ["%s"]\n  conditions: {ready: false, serving: true, terminating: true}\n' "$(pod_ip 3)"
-} | apply >/dev/null || fail apply
+svc_with 2 3/serving | apply >/dev/null || bail apply
 check "a UDP flow stays on an endpoint that terminates but still serves" \
 	grep -q "^pod3 " <<<"$(udp_from "$client" 10.96.0.70 80 "$tsport")"
 

@@ -12,24 +12,10 @@ setup_node
 pods 2
 # The external client reaches the service addresses through the node.
 ip -n "$client" route add 192.168.60.0/24 via $NODE_EXT
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: lb, namespace: default}
-spec:
-  type: LoadBalancer
-  clusterIP: 10.96.0.40
-  externalIPs: [192.168.60.20]
-  ports:
-  - {name: "", port: 80, nodePort: 30081, protocol: TCP}
-  - {name: udp, port: 80, nodePort: 30081, protocol: UDP}
-status:
-  loadBalancer:
-    ingress:
-    - {ip: 192.168.60.10, ipMode: VIP}
-    - {ip: 192.168.60.11, ipMode: Proxy}
-$(slice lb-1 lb "$(pod_ip 1)" "$(pod_ip 2)")
-EOF2
+service lb ip=10.96.0.40 type=LoadBalancer ext=192.168.60.20 \
+	port=80@30081 port=udp,80/udp@30081 \
+	lb=192.168.60.10/VIP lb=192.168.60.11/Proxy \
+	ep="$(pod_ip 1)" ep="$(pod_ip 2)" | apply >/dev/null || bail apply
 
 check "LoadBalancer ingress IP answers the external client" \
 	grep -q '^pod[12] ' <<<"$(ask "$client" tcp 192.168.60.10 80)"

@@ -11,9 +11,8 @@ ktap_header
 setup_node
 pods 1
 {
-	clusterip_svc self 10.96.0.50
-	slice self-1 self "$(pod_ip 1)"
-} | apply >/dev/null || fail apply
+	service self ip=10.96.0.50 ep="$(pod_ip 1)"
+} | apply >/dev/null || bail apply
 
 out=$(tcp_many "$pod1" 10.96.0.50 80 5)
 diag "$(sort <<<"$out" | uniq -c | tr '\n' ';')"

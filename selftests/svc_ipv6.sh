@@ -18,38 +18,11 @@ for i in 1 2; do
 	serve6 "$(pod_ns $i)" tcp 80 "pod$i"
 	serve6 "$(pod_ns $i)" udp 80 "pod$i"
 done
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: web6, namespace: default}
-spec:
-  type: NodePort
-  ipFamilies: [IPv6]
-  clusterIP: fd00:96::10
-  clusterIPs: [fd00:96::10]
-  ports:
-  - {name: http, port: 80, nodePort: 30680, protocol: TCP}
-  - {name: dns, port: 80, nodePort: 30680, protocol: UDP}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: web6-1, namespace: default, labels: {kubernetes.io/service-name: web6}}
-addressType: IPv6
-ports:
-- {name: http, port: 80, protocol: TCP}
-- {name: dns, port: 80, protocol: UDP}
-endpoints:
-- addresses: ["$(pod_ip6 1)"]
-- addresses: ["$(pod_ip6 2)"]
----
-apiVersion: v1
-kind: Service
-metadata: {name: empty6, namespace: default}
-spec:
-  ipFamilies: [IPv6]
-  clusterIP: fd00:96::11
-  ports: [{name: http, port: 80, protocol: TCP}]
-EOF2
+{
+	service web6 ip=fd00:96::10 type=NodePort port=http,80@30680 \
+		port=dns,80/udp@30680 ep="$(pod_ip6 1)" ep="$(pod_ip6 2)"
+	service empty6 ip=fd00:96::11 port=http,80
+} | apply >/dev/null || bail apply
 
 out=$(for i in $(seq 16); do ask6 "$pod3" tcp fd00:96::10 80; done)
 diag "$(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';') saw: $(cut -d' ' -f2 <<<"$out" | sort -u | tr '\n' ' ')"

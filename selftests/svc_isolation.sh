@@ -13,8 +13,8 @@ require_module
 ktap_header
 setup_node
 pods 1
-svcs() { clusterip_svc web 10.96.4.1; slice web-1 web "$(pod_ip 1)"; }
-svcs | apply >/dev/null || fail apply
+svcs() { service web ip=10.96.4.1 ep="$(pod_ip 1)"; }
+svcs | apply >/dev/null || bail apply
 
 # A second "node" namespace with the same pod route but no Service.
 new_ns other
@@ -69,7 +69,7 @@ check "root of a user namespace not owning the namespace: get refused (exit 4)" 
 	test $rc = 4 -a -z "$(grep web <<<"$out")"
 # Root of the user namespace that owns a new network namespace: its own
 # tables, and only them.
-out=$(clusterip_svc mine 10.96.4.7 | unshare -U -r -n sh -c "ip link set lo up
+out=$(service mine ip=10.96.4.7 | unshare -U -r -n sh -c "ip link set lo up
 	'$KSVCCTL' apply -f - >/dev/null && '$KSVCCTL' get services -A --no-headers &&
 	'$KSVCCTL' stats && '$KSVCCTL' config >/dev/null" 2>&1)
 rc=$?

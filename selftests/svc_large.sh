@@ -14,11 +14,9 @@ setup_node
 add_pod cpod "$(pod_ip 9)"
 big() {
 	local i n=${1:-1500}
-	clusterip_svc big 10.96.9.1
-	printf -- '---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: big-1, namespace: default, labels: {kubernetes.io/service-name: big}}\naddressType: IPv4\nports: [{name: "", port: 80, protocol: TCP}]\nendpoints:\n'
-	for i in $(seq 0 $((n - 1))); do
-		printf -- '- addresses: ["10.245.%d.%d"]\n' $((i / 250)) $((i % 250 + 1))
-	done
+	# shellcheck disable=SC2046
+	service big ip=10.96.9.1 port=80 $(for i in $(seq 0 $((n - 1))); do
+		printf 'ep=10.245.%d.%d ' $((i / 250)) $((i % 250 + 1)); done)
 }
 big > /tmp/big.$$.yaml
 check "apply 1,500 endpoints" sh -c "ip netns exec '$node' '$KSVCCTL' apply -f /tmp/big.$$.yaml >/dev/null"

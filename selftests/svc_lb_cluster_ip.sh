@@ -16,18 +16,9 @@ setup_node
 pods 1
 ip -n "$client" route add 10.96.17.0/24 via $NODE_EXT
 ip -n "$client" route add 192.168.60.0/24 via $NODE_EXT
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: shared, namespace: default}
-spec:
-  type: LoadBalancer
-  clusterIP: 10.96.17.1
-  loadBalancerSourceRanges: [10.1.0.0/16]
-  ports: [{name: "", port: 80, nodePort: 30170, protocol: TCP}]
-status: {loadBalancer: {ingress: [{ip: 10.96.17.1}, {ip: 192.168.60.7}]}}
-$(slice shared-1 shared "$(pod_ip 1)")
-EOF2
+service shared ip=10.96.17.1 type=LoadBalancer range=10.1.0.0/16 \
+	port=80@30170 lb=10.96.17.1 lb=192.168.60.7 ep="$(pod_ip 1)" |
+	apply >/dev/null || bail apply
 
 row=$(ksvc get services shared --no-headers)
 diag "$row"

@@ -12,12 +12,11 @@ pods 1
 gen() {	# gen N: N services with one endpoint each
 	local i
 	for i in $(seq "$1"); do
-		clusterip_svc "s$i" "10.96.17.$i"
-		slice "s$i-1" "s$i" "$(pod_ip 1)"
+		service "s$i" ip="10.96.17.$i" ep="$(pod_ip 1)"
 	done
 }
 ksvc config --max-services 3 --max-endpoints 100 >/dev/null
-gen 2 | apply >/dev/null || fail apply
+gen 2 | apply >/dev/null || bail apply
 before=$(ksvc get services -o wide --no-headers)
 err=$(gen 5 | apply 2>&1)
 rc=$?

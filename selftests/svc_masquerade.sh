@@ -29,9 +29,8 @@ ip -n "$bpod" route add default via 10.245.0.254
 # The client reaches the Service CIDR through this node.
 ip -n "$client" route add 10.96.0.0/16 via $NODE_EXT
 {
-	clusterip_svc web 10.96.17.1
-	slice web-1 web "$(pod_ip 1)"
-} | apply >/dev/null || fail apply
+	service web ip=10.96.17.1 ep="$(pod_ip 1)"
+} | apply >/dev/null || bail apply
 
 # seen NS: the source address pod1 saw for a connection from NS.
 seen() { ask "$1" tcp 10.96.17.1 80 | awk '$1 == "pod1" { print $2 }'; }

@@ -16,34 +16,9 @@ serve "$pod1" tcp 5353 "pod1-dns-tcp"
 serve "$pod1" udp 5353 "pod1-dns-udp"
 add_pod client "$(pod_ip 9)"
 
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: multi, namespace: default}
-spec:
-  clusterIP: 10.96.0.20
-  ports:
-  - {name: http, port: 80, targetPort: 8080, protocol: TCP}
-  - {name: metrics, port: 9000, targetPort: metrics, protocol: TCP}
-  - {name: dns-tcp, port: 53, targetPort: 5353, protocol: TCP}
-  - {name: dns-udp, port: 53, targetPort: 5353, protocol: UDP}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: multi-abc
-  namespace: default
-  labels: {kubernetes.io/service-name: multi}
-addressType: IPv4
-ports:
-- {name: http, port: 8080, protocol: TCP}
-- {name: metrics, port: 9090, protocol: TCP}
-- {name: dns-tcp, port: 5353, protocol: TCP}
-- {name: dns-udp, port: 5353, protocol: UDP}
-endpoints:
-- addresses: ["$(pod_ip 1)"]
-  conditions: {ready: true}
-EOF2
+service multi ip=10.96.0.20 port=http,80:8080 port=metrics,9000:metrics=9090 \
+	port=dns-tcp,53:5353 port=dns-udp,53/udp:5353 ep="$(pod_ip 1)" |
+	apply >/dev/null || bail apply
 
 check "port 80 reaches target port 8080" \
 	grep -q '^pod1-http ' <<<"$(ask "$client" tcp 10.96.0.20 80)"

@@ -15,49 +15,11 @@ add_pod cpod "$(pod_ip 9)"
 # A database outside the cluster, on the external network.
 serve "$client" tcp 5432 "external-db"
 
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: List
-items:
-- apiVersion: v1
-  kind: Service
-  metadata: {name: api, namespace: team-a}
-  spec:
-    clusterIP: 10.96.1.1
-    selector: {app: api}
-    ports: [{port: 80, protocol: TCP}]
-- apiVersion: v1
-  kind: Service
-  metadata: {name: api, namespace: team-b}
-  spec:
-    clusterIP: 10.96.1.2
-    selector: {app: api}
-    ports: [{port: 80, protocol: TCP}]
-- apiVersion: discovery.k8s.io/v1
-  kind: EndpointSlice
-  metadata: {name: api-a, namespace: team-a, labels: {kubernetes.io/service-name: api}}
-  addressType: IPv4
-  ports: [{name: "", port: 80, protocol: TCP}]
-  endpoints: [{addresses: ["$(pod_ip 1)"]}]
-- apiVersion: discovery.k8s.io/v1
-  kind: EndpointSlice
-  metadata: {name: api-b, namespace: team-b, labels: {kubernetes.io/service-name: api}}
-  addressType: IPv4
-  ports: [{name: "", port: 80, protocol: TCP}]
-  endpoints: [{addresses: ["$(pod_ip 2)"]}]
-- apiVersion: v1
-  kind: Service
-  metadata: {name: db, namespace: team-a}
-  spec:
-    clusterIP: 10.96.1.3
-    ports: [{name: pg, port: 5432, protocol: TCP}]
-- apiVersion: discovery.k8s.io/v1
-  kind: EndpointSlice
-  metadata: {name: db-manual, namespace: team-a, labels: {kubernetes.io/service-name: db}}
-  addressType: IPv4
-  ports: [{name: pg, port: 5432, protocol: TCP}]
-  endpoints: [{addresses: ["$CLIENT_IP"]}]
-EOF2
+{
+	service api ns=team-a ip=10.96.1.1 port=80 ep="$(pod_ip 1)"
+	service api ns=team-b ip=10.96.1.2 port=80 ep="$(pod_ip 2)"
+	service db ns=team-a ip=10.96.1.3 port=pg,5432 ep="$CLIENT_IP"
+} | apply >/dev/null || bail apply
 
 check "team-a/api reaches team-a's pod" \
 	test "$(tcp_many "$cpod" 10.96.1.1 80 10 | count pod1)" = 10

@@ -12,7 +12,7 @@ ktap_header
 setup_node
 kst() { ip netns exec "$node" "$KSTOOL" "$@"; }
 
-{ clusterip_svc web 10.96.6.1; slice web-1 web 10.244.0.50; } | apply >/dev/null ||
+{ service web ip=10.96.6.1 ep=10.244.0.50; } | apply >/dev/null ||
 	fail apply
 table() { ksvc get services -A -o wide --no-headers | tr -s ' '; }
 before=$(table)
@@ -58,12 +58,12 @@ check "an abandoned transaction leaves nothing" \
 	sh -c "! ip netns exec '$node' '$KSVCCTL' get services -A | grep -q abandoned"
 check "and does not block the next writer" \
 	sh -c "{ cat; } | ip netns exec '$node' '$KSVCCTL' apply -f - --prune=false >/dev/null" <<EOF2
-$(clusterip_svc after 10.96.6.2)
+$(service after ip=10.96.6.2)
 EOF2
 
 # Another Service on web's cluster IP and port, applied without pruning:
 # ksvcctl cannot see the conflict in its input; the kernel refuses it.
-err=$(clusterip_svc thief 10.96.6.1 | apply --prune=false 2>&1)
+err=$(service thief ip=10.96.6.1 | apply --prune=false 2>&1)
 rc=$?
 diag "$err"
 # (The reason names the frontend and its owner where the kernel formats
@@ -100,7 +100,7 @@ kst tx-hold < "$dir/hold" > "$dir/held" &
 hold_pid=$!
 exec 7> "$dir/hold"
 for _ in $(seq 50); do grep -q '^staged' "$dir/held" && break; sleep 0.1; done
-one() { clusterip_svc "$1" "$2" | apply --prune=false 2>&1; }
+one() { service "$1" ip="$2" | apply --prune=false 2>&1; }
 out=$(one other1 10.96.6.3)
 check "a stopped writer's open transaction holds the next writer off" \
 	grep -q "another process has a transaction open" <<<"$out"

@@ -11,18 +11,8 @@ require_module
 ktap_header
 setup_node
 pods 2
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: np, namespace: default}
-spec:
-  type: NodePort
-  clusterIP: 10.96.0.30
-  ports:
-  - {name: "", port: 80, nodePort: 30080, protocol: TCP}
-  - {name: udp, port: 80, nodePort: 30080, protocol: UDP}
-$(slice np-1 np "$(pod_ip 1)" "$(pod_ip 2)")
-EOF2
+service np ip=10.96.0.30 type=NodePort port=80@30080 port=udp,80/udp@30080 \
+	ep="$(pod_ip 1)" ep="$(pod_ip 2)" | apply >/dev/null || bail apply
 
 out=$(tcp_many "$client" $NODE_EXT 30080 40)
 diag "from outside: $(sort <<<"$out" | uniq -c | tr '\n' ';')"

@@ -24,26 +24,8 @@ ip -n "$node" link add lan1 type dummy
 ip -n "$node" addr add 192.168.71.1/24 dev lan1
 ip -n "$node" link set lan1 up
 ip -n "$client" route add 192.168.71.0/24 via $NODE_EXT
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: np, namespace: default}
-spec:
-  type: NodePort
-  ipFamilyPolicy: RequireDualStack
-  ipFamilies: [IPv4, IPv6]
-  clusterIP: 10.96.8.1
-  clusterIPs: [10.96.8.1, "fd00:96::81"]
-  ports: [{name: "", port: 80, nodePort: 30090, protocol: TCP}]
-$(slice np-1 np "$(pod_ip 1)")
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: np-v6, namespace: default, labels: {kubernetes.io/service-name: np}}
-addressType: IPv6
-ports: [{name: "", port: 80, protocol: TCP}]
-endpoints: [{addresses: ["$(pod_ip6 1)"]}]
-EOF2
+service np ip=10.96.8.1 ip=fd00:96::81 type=NodePort port=80@30090 \
+	ep="$(pod_ip 1)" ep="$(pod_ip6 1)" | apply >/dev/null || bail apply
 
 check "default: the node port answers on $NODE_EXT" grep -q '^pod1 ' <<<"$(ask "$client" tcp $NODE_EXT 30090)"
 check "default: and on 192.168.71.1" grep -q '^pod1 ' <<<"$(ask "$client" tcp 192.168.71.1 30090)"

@@ -12,7 +12,7 @@ require_module
 ktap_header
 setup_node
 add_pod client "$(pod_ip 9)"
-clusterip_svc empty 10.96.0.60 | apply >/dev/null || fail apply
+service empty ip=10.96.0.60 | apply >/dev/null || bail apply
 
 # refused NS ADDR PORT: the connect fails with a reset for its first SYN,
 # under a second by socat's own clock (-lu: microseconds) from the connect
@@ -56,7 +56,7 @@ ksvc config --max-resets-per-sec 5 >/dev/null
 check "config --max-resets-per-sec 5 holds" \
 	grep -q '^max-resets-per-sec: 5$' <<<"$(ksvc config)"
 # The resets the client receives, counted as they arrive.
-ip netns exec "$client" nft -f - <<'EOT' || fail "nft"
+ip netns exec "$client" nft -f - <<'EOT' || bail "nft"
 table inet count {
 	chain in {
 		type filter hook input priority 0;
@@ -71,7 +71,7 @@ resets() {
 }
 resets_reach() { [ "$(resets)" -ge "$1" ]; }
 start=$(date +%s%N)
-ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 200 || fail "kstool tcp-syn"
+ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 200 || bail "kstool tcp-syn"
 busywait 60000 rejects 204
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 burst=$(resets)
@@ -84,7 +84,7 @@ check "a burst of 200 SYNs: 5 to $most resets ($burst)" \
 check "... and all 200 counted as rejects" rejects 204
 # A second after the last reject the limit is whole again.
 sleep 1
-ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 5 || fail "kstool tcp-syn"
+ip netns exec "$client" "$KSTOOL" tcp-syn 10.96.0.60 80 5 || bail "kstool tcp-syn"
 busywait 60000 rejects 209
 busywait 20000 resets_reach $((burst + 5))
 more=$(($(resets) - burst))

@@ -17,32 +17,29 @@ setup_node
 pods 3
 add_pod client "$(pod_ip 9)"
 
-# eps K: the stable Service's endpoints in step K, never none.
+# eps K: the stable Service's endpoints in step K (ep=ADDR...), never none.
 eps() {
 	case $(($1 % 5)) in
-	0) echo "$(pod_ip 1) $(pod_ip 2)" ;;
-	1) echo "$(pod_ip 2) $(pod_ip 3)" ;;
-	2) echo "$(pod_ip 3)" ;;
-	3) echo "$(pod_ip 1) $(pod_ip 2) $(pod_ip 3)" ;;
-	4) echo "$(pod_ip 1)" ;;
+	0) echo "ep=$(pod_ip 1) ep=$(pod_ip 2)" ;;
+	1) echo "ep=$(pod_ip 2) ep=$(pod_ip 3)" ;;
+	2) echo "ep=$(pod_ip 3)" ;;
+	3) echo "ep=$(pod_ip 1) ep=$(pod_ip 2) ep=$(pod_ip 3)" ;;
+	4) echo "ep=$(pod_ip 1)" ;;
 	esac
 }
 table() {	# table K: the stable Service plus K % 7 other ones
 	local k
-	clusterip_svc stable 10.96.2.1
 	# shellcheck disable=SC2046
-	slice stable-1 stable $(eps "$1")
+	service stable ip=10.96.2.1 $(eps "$1")
 	for k in $(seq $(($1 % 7))); do
-		clusterip_svc "other-$k" "10.96.3.$k"
-		slice "other-$k-1" "other-$k" "$(pod_ip 3)"
+		service "other-$k" ip="10.96.3.$k" ep="$(pod_ip 3)"
 	done
 }
 stable_only() {	# stable_only K: the stable Service alone, endpoints of step K
-	clusterip_svc stable 10.96.2.1
 	# shellcheck disable=SC2046
-	slice stable-1 stable $(eps "$1")
+	service stable ip=10.96.2.1 $(eps "$1")
 }
-table 0 | apply --replace >/dev/null || fail apply
+table 0 | apply --replace >/dev/null || bail apply
 
 out=/tmp/replace-load.$$
 at_exit "rm -f $out"
@@ -82,7 +79,7 @@ check "incremental changes: all applied, no connection failed" phase incremental
 check "endpoint churn on the Service: all applied, no connection failed" phase churn "--prune=false" stable_only
 last() {
 	[ "$(ksvc get endpoints stable -o yaml | grep -o '10\.244\.0\.[0-9]*' | sort -u | tr '\n' ' ')" = \
-		"$(eps "$(changes churn)" | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
+		"$(eps "$(changes churn)" | sed 's/ep=//g' | tr ' ' '\n' | sort -u | tr '\n' ' ')" ]
 }
 check "the endpoints are those of the last change" last
 for p in 1 2 3; do	# every endpoint took part

@@ -12,20 +12,9 @@ ktap_header
 setup_node
 pods 3
 add_pod cpod "$(pod_ip 9)"
-{
-	cat <<EOT
-apiVersion: v1
-kind: Service
-metadata:
-  name: rr
-  namespace: default
-  annotations: {ksvc.io/algorithm: round-robin}
-spec:
-  clusterIP: 10.96.12.1
-  ports: [{name: "", port: 80, protocol: TCP}, {name: udp, port: 80, protocol: UDP}]
-EOT
-	slice rr-1 rr "$(pod_ip 1)" "$(pod_ip 2)" "$(pod_ip 3)"
-} | apply >/dev/null || fail apply
+service rr ip=10.96.12.1 algo=round-robin \
+	ep="$(pod_ip 1)" ep="$(pod_ip 2)" ep="$(pod_ip 3)" |
+	apply >/dev/null || bail apply
 out=$(tcp_many "$cpod" 10.96.12.1 80 30 | cut -d' ' -f1)
 diag "$(sort <<<"$out" | uniq -c | tr '\n' ';')"
 check "exactly 10 connections each" \
@@ -36,23 +25,12 @@ check "in turn: no endpoint twice in a row" \
 # One more (the 31st: pod2 after 30 in turn from pod2), then the Service
 # gains an external IP, its endpoints unchanged: the next is pod3, where a
 # restarted turn would give pod2 again.
-rr_svc() {
-	cat <<EOT
-apiVersion: v1
-kind: Service
-metadata:
-  name: rr
-  namespace: default
-  annotations: {ksvc.io/algorithm: round-robin}
-spec:
-  clusterIP: 10.96.12.1
-  externalIPs: [$1]
-  ports: [{name: "", port: 80, protocol: TCP}, {name: udp, port: 80, protocol: UDP}]
-EOT
-	slice rr-1 rr "$(pod_ip 1)" "$(pod_ip 2)" "$(pod_ip 3)"
+rr_svc() {	# rr_svc EXTERNAL-IP
+	service rr ip=10.96.12.1 algo=round-robin ext="$1" \
+		ep="$(pod_ip 1)" ep="$(pod_ip 2)" ep="$(pod_ip 3)"
 }
 first=$(tcp_many "$cpod" 10.96.12.1 80 1 | cut -d' ' -f1)
-rr_svc 203.0.113.12 | apply >/dev/null || fail apply
+rr_svc 203.0.113.12 | apply >/dev/null || bail apply
 next=$(tcp_many "$cpod" 10.96.12.1 80 1 | cut -d' ' -f1)
 diag "before the change: $first, after: $next"
 check "an unrelated change keeps the turn" \

@@ -13,21 +13,8 @@ setup_node
 pods 1
 add_pod cpod "$(pod_ip 9)"
 serve "$pod1" sctp 9000 pod1-sctp
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: sig, namespace: default}
-spec:
-  clusterIP: 10.96.11.1
-  ports: [{name: sig, port: 9999, targetPort: 9000, protocol: SCTP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: sig-1, namespace: default, labels: {kubernetes.io/service-name: sig}}
-addressType: IPv4
-ports: [{name: sig, port: 9000, protocol: SCTP}]
-endpoints: [{addresses: ["$(pod_ip 1)"]}]
-EOF2
+service sig ip=10.96.11.1 port=sig,9999/sctp:9000 ep="$(pod_ip 1)" |
+	apply >/dev/null || bail apply
 # SCTP has no half-close: keep our side open until the answer is in.
 out=$( (echo hi; sleep 2) | ip netns exec "$cpod" socat -T3 - SCTP:10.96.11.1:9999 2>&1)
 diag "$out"

@@ -21,15 +21,7 @@ ip -n "$client" addr add 10.96.18.99/32 dev lo
 serve "$client" tcp 81 client
 serve "$client" udp 80 client
 serve "$client" tcp 80 client
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: default}
-spec:
-  clusterIP: 10.96.18.1
-  ports: [{name: "", port: 80, protocol: TCP}]
-$(slice web-1 web "$(pod_ip 1)")
-EOF2
+service web ip=10.96.18.1 port=80 ep="$(pod_ip 1)" | apply >/dev/null || bail apply
 
 # try NS PROTO ADDR PORT: who answered, or how it failed.
 try() {

@@ -17,29 +17,12 @@ setup_node
 pods 1
 ip -n "$client" addr add 192.168.50.3/24 dev eth0
 ip -n "$client" route add 192.168.60.0/24 via $NODE_EXT
-apply >/dev/null <<EOF2 || fail apply
-apiVersion: v1
-kind: Service
-metadata: {name: lbr, namespace: default}
-spec:
-  type: LoadBalancer
-  clusterIP: 10.96.16.1
-  loadBalancerSourceRanges: [192.168.50.2/32, 10.1.0.0/16]
-  ports: [{name: "", port: 80, protocol: TCP}]
-status: {loadBalancer: {ingress: [{ip: 192.168.60.5}]}}
-$(slice lbr-1 lbr "$(pod_ip 1)")
----
-apiVersion: v1
-kind: Service
-metadata: {name: lbn, namespace: default}
-spec:
-  type: LoadBalancer
-  clusterIP: 10.96.16.2
-  loadBalancerSourceRanges: [10.1.0.0/16, 192.168.50.0/24]
-  ports: [{name: "", port: 80, protocol: TCP}]
-status: {loadBalancer: {ingress: [{ip: 192.168.60.6}]}}
-$(slice lbn-1 lbn "$(pod_ip 1)")
-EOF2
+{
+	service lbr ip=10.96.16.1 type=LoadBalancer port=80 lb=192.168.60.5 \
+		range=192.168.50.2/32 range=10.1.0.0/16 ep="$(pod_ip 1)"
+	service lbn ip=10.96.16.2 type=LoadBalancer port=80 lb=192.168.60.6 \
+		range=10.1.0.0/16 range=192.168.50.0/24 ep="$(pod_ip 1)"
+} | apply >/dev/null || bail apply
 # The load-balancer addresses are on the node too (as MetalLB's L2 mode
 # puts them), so that the node can send from them.
 ip -n "$node" link add lb0 type dummy

@@ -11,34 +11,17 @@ ktap_header
 setup_node
 pods 3
 add_pod cpod "$(pod_ip 9)"
-svc() {	# svc READY-POD: pod1 serving+terminating, pod2 terminating only
-	cat <<EOT
-apiVersion: v1
-kind: Service
-metadata: {name: term, namespace: default}
-spec:
-  clusterIP: 10.96.13.1
-  ports: [{name: "", port: 80, protocol: TCP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: term-1, namespace: default, labels: {kubernetes.io/service-name: term}}
-addressType: IPv4
-ports: [{name: "", port: 80, protocol: TCP}]
-endpoints:
-- addresses: ["$(pod_ip 1)"]
-  conditions: {ready: false, serving: true, terminating: true}
-- addresses: ["$(pod_ip 2)"]
-  conditions: {ready: false, serving: false, terminating: true}
-- addresses: ["$(pod_ip 3)"]
-  conditions: {ready: $1}
-EOT
+svc() {	# svc READY: pod1 serving+terminating, pod2 terminating only, pod3 READY
+	local c=ready
+	[ "$1" = true ] || c=down
+	service term ip=10.96.13.1 port=80 ep="$(pod_ip 1)/serving" \
+		ep="$(pod_ip 2)/dying" ep="$(pod_ip 3)/$c"
 }
-svc false | apply >/dev/null || fail apply
+svc false | apply >/dev/null || bail apply
 out=$(tcp_many "$cpod" 10.96.13.1 80 20)
 diag "no ready endpoint: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
 check "no ready endpoint: the serving terminating one answers" test "$(count pod1 <<<"$out")" = 20
-svc true | apply >/dev/null || fail apply
+svc true | apply >/dev/null || bail apply
 out=$(tcp_many "$cpod" 10.96.13.1 80 20)
 diag "one ready: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
 check "one ready endpoint: only it answers" test "$(count pod3 <<<"$out")" = 20

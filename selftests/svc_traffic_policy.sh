@@ -19,32 +19,11 @@ pods 2
 add_pod cpod "$(pod_ip 9)"
 ip -n "$client" route add 192.168.60.0/24 via $NODE_EXT
 ksvc config --node-name node-1 --local-cidrs 10.244.0.0/16 >/dev/null
-svc() {	# svc NAME IP LB ETP ITP LOCAL-POD REMOTE-POD
-	cat <<EOT
----
-apiVersion: v1
-kind: Service
-metadata: {name: $1, namespace: default}
-spec:
-  type: LoadBalancer
-  clusterIP: $2
-  externalTrafficPolicy: $4
-  internalTrafficPolicy: $5
-  ports: [{name: "", port: 80, protocol: TCP}]
-status: {loadBalancer: {ingress: [{ip: $3}]}}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: $1-1, namespace: default, labels: {kubernetes.io/service-name: $1}}
-addressType: IPv4
-ports: [{name: "", port: 80, protocol: TCP}]
-endpoints:
-EOT
-	[ -n "$6" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-1\n' "$(pod_ip "$6")"
-	[ -n "$7" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-2\n' "$(pod_ip "$7")"
+svc() {	# svc NAME IP LB ETP ITP LOCAL-POD REMOTE-POD [DEAD-POD]
 	# $8: an endpoint on node-2 that is neither ready nor serving.
-	[ -n "${8:-}" ] && printf -- '- addresses: ["%s"]\n  nodeName: node-2\n  conditions: {ready: false, serving: false, terminating: true}\n' "$(pod_ip "$8")"
-	return 0
+	service "$1" ip="$2" type=LoadBalancer lb="$3" etp="$4" itp="$5" port=80 \
+		${6:+ep="$(pod_ip "$6")"} ${7:+ep="$(pod_ip "$7")@node-2"} \
+		${8:+ep="$(pod_ip "$8")/dying@node-2"}
 }
 # try NS ADDR: how a TCP connection to ADDR:80 ends ("refused", "timeout").
 try() {
@@ -63,7 +42,7 @@ try() {
 	svc etpnone 10.96.15.4 192.168.60.4 Local Cluster "" ""
 	svc itpnone 10.96.15.5 192.168.60.5 Cluster Local "" "" 3
 	svc itpremote 10.96.15.6 192.168.60.6 Cluster Local "" 2
-} | apply >/dev/null || fail apply
+} | apply >/dev/null || bail apply
 
 out=$(tcp_many "$client" 192.168.60.1 80 20)
 diag "ETP Local from outside: $(sort <<<"$out" | uniq -c | tr '\n' ';')"

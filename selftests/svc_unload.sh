@@ -10,33 +10,15 @@ require_module
 ktap_header
 setup_node
 pods 2
+# Port 81 keeps its connections open (an echo after the greeting).
 for i in 1 2; do
-	ip netns exec "$(pod_ns $i)" socat "TCP-LISTEN:81,reuseaddr,fork" \
-		"SYSTEM:echo pod$i; cat" </dev/null >/dev/null 2>&1 &
+	ip netns exec "$(pod_ns $i)" "$KSTOOL" serve tcp 81 "pod$i" -e </dev/null >/dev/null 2>&1 &
 	wait_listen "$(pod_ns $i)" tcp 81
 done
-svc() {
-	cat <<EOT
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: default}
-spec:
-  clusterIP: 10.96.5.1
-  ports: [{name: "", port: 81, protocol: TCP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}
-addressType: IPv4
-ports: [{name: "", port: 81, protocol: TCP}]
-endpoints:
-- addresses: ["$(pod_ip 1)"]
-- addresses: ["$(pod_ip 2)"]
-EOT
-}
-svc | apply >/dev/null || fail apply
+svc() { service web ip=10.96.5.1 port=81 ep="$(pod_ip 1)" ep="$(pod_ip 2)"; }
+svc | apply >/dev/null || bail apply
 new_ns other
-svc | ip netns exec "$other" "$KSVCCTL" apply -f - >/dev/null || fail apply other
+svc | ip netns exec "$other" "$KSVCCTL" apply -f - >/dev/null || bail apply other
 
 coproc CONN { ip netns exec "$client" socat - TCP:10.96.5.1:81; }
 read -r -t 10 first <&"${CONN[0]}"

@@ -19,7 +19,7 @@ fi
 
 ktap_header
 setup_node
-clusterip_svc web 10.96.7.1 | apply >/dev/null || fail apply
+service web ip=10.96.7.1 | apply >/dev/null || bail apply
 
 # Two pods on a bridge in the node (a bridge CNI), dual-stack, the
 # bridge's address their gateway; bridged IP goes through the node's
