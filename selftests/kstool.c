@@ -84,60 +84,12 @@ static uint16_t csum(const void *data, size_t len, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-static int tcp_ack(const char *addr, int port, int count)
-{
-	struct sockaddr_in dst = { .sin_family = AF_INET }, src;
-	socklen_t slen = sizeof(src);
-	struct {
-		uint32_t saddr, daddr;
-		uint8_t zero, proto;
-		uint16_t len;
-		struct tcphdr th;
-	} pseudo;
-	int fd, u, i;
-
-	if (inet_pton(AF_INET, addr, &dst.sin_addr) != 1)
-		return 2;
-	dst.sin_port = htons(port);
-	/* The source address the kernel would pick, for the checksum. */
-	u = socket(AF_INET, SOCK_DGRAM, 0);
-	if (u < 0 || connect(u, (struct sockaddr *)&dst, sizeof(dst)) ||
-	    getsockname(u, (struct sockaddr *)&src, &slen)) {
-		perror("route");
-		return 1;
-	}
-	close(u);
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
-	if (fd < 0) {
-		perror("raw socket");
-		return 1;
-	}
-	for (i = 0; i < count; i++) {
-		memset(&pseudo, 0, sizeof(pseudo));
-		pseudo.saddr = src.sin_addr.s_addr;
-		pseudo.daddr = dst.sin_addr.s_addr;
-		pseudo.proto = IPPROTO_TCP;
-		pseudo.len = htons(sizeof(struct tcphdr));
-		pseudo.th.source = htons(45000 + i);
-		pseudo.th.dest = htons(port);
-		pseudo.th.seq = htonl(1000 + i);
-		pseudo.th.ack_seq = htonl(5000 + i);
-		pseudo.th.doff = 5;
-		pseudo.th.ack = 1;
-		pseudo.th.window = htons(1000);
-		pseudo.th.check = htons(csum(&pseudo, sizeof(pseudo), 0));
-		if (sendto(fd, &pseudo.th, sizeof(pseudo.th), 0,
-			   (struct sockaddr *)&dst, sizeof(dst)) < 0) {
-			perror("sendto");
-			return 1;
-		}
-	}
-	close(fd);
-	return 0;
-}
-
-/* SYNs, one IPv4 packet each, written whole (IP_HDRINCL). */
-static int tcp_syn(const char *addr, int port, int count, const char *from)
+/*
+ * Bare TCP segments, one IPv4 packet each, written whole (IP_HDRINCL): ACKs
+ * of no connection (ack) from source ports 45000.., or SYNs from 20000..;
+ * from the address the kernel would pick, or from FROM, FROM+1, ...
+ */
+static int tcp_raw(const char *addr, int port, int count, const char *from, int ack)
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET }, src;
 	socklen_t slen = sizeof(src);
@@ -181,11 +133,16 @@ static int tcp_syn(const char *addr, int port, int count, const char *from)
 		pseudo.daddr = dst.sin_addr.s_addr;
 		pseudo.proto = IPPROTO_TCP;
 		pseudo.len = htons(sizeof(struct tcphdr));
-		pseudo.th.source = htons(20000 + i);
+		pseudo.th.source = htons((ack ? 45000 : 20000) + i);
 		pseudo.th.dest = htons(port);
 		pseudo.th.seq = htonl(1000 + i);
 		pseudo.th.doff = 5;
-		pseudo.th.syn = 1;
+		if (ack) {
+			pseudo.th.ack_seq = htonl(5000 + i);
+			pseudo.th.ack = 1;
+		} else {
+			pseudo.th.syn = 1;
+		}
 		pseudo.th.window = htons(1000);
 		pseudo.th.check = htons(csum(&pseudo, sizeof(pseudo), 0));
 		memset(&pkt.ip, 0, sizeof(pkt.ip));
@@ -851,9 +808,9 @@ int main(int argc, char **argv)
 		return serve(argv[2], atoi(argv[3]), argv[4], v6);
 	}
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "tcp-syn"))
-		return tcp_syn(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL);
+		return tcp_raw(argv[2], atoi(argv[3]), atoi(argv[4]), argc == 6 ? argv[5] : NULL, 0);
 	if (argc == 5 && !strcmp(argv[1], "tcp-ack"))
-		return tcp_ack(argv[2], atoi(argv[3]), atoi(argv[4]));
+		return tcp_raw(argv[2], atoi(argv[3]), atoi(argv[4]), NULL, 1);
 	if (argc == 3 && !strcmp(argv[1], "netns"))
 		return netns_hold(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "fail-nth"))
