@@ -358,6 +358,78 @@ static unsigned int ksvc_nat_miss(struct ksvc_net *kn, const struct ksvc_cfg *cf
 }
 
 /*
+ * Masquerade, decided from the connection's own tuples rather than from
+ * packet mark bits that CNI plugins also use, as kube-proxy decides it:
+ * hairpin (a pod reaching itself through its service); traffic to a node
+ * port, external IP or load-balancer address (externalTrafficPolicy
+ * Cluster), so that replies come back through this node; and traffic to a
+ * cluster IP that is not from a pod of this node (the node itself, or a
+ * client routed to the Service CIDR) when a local-traffic detector says
+ * what a pod is, or all of it with masquerade-all.  in: the device the
+ * first packet came in on, NULL for the node's own.
+ */
+static bool ksvc_want_masq(struct net *net, const struct ksvc_cfg *cfg,
+			   const struct ksvc_match *m, const struct nf_conn *ct,
+			   const struct net_device *in)
+{
+	const struct nf_conntrack_tuple *orig, *reply;
+
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	if (nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3))
+		return true;	/* hairpin */
+	if (m->kind == KSVC_FE_CLUSTER_IP)
+		return cfg->masquerade_all ||
+		       !ksvc_from_pod(cfg, in, orig->src.l3num, &orig->src.u3);
+	/*
+	 * Policy Cluster: always.  Local: only the node's own traffic (its
+	 * source address may not be routable from the pod); outside clients
+	 * and pods keep their address.
+	 */
+	return !(m->svc->flags & KSVC_SVC_F_EXT_LOCAL) ||
+	       ksvc_addr_is_local(net, orig->src.l3num, &orig->src.u3);
+}
+
+/*
+ * The decision DNAT took, for the masquerade hook of the same packet:
+ * PREROUTING (or LOCAL_OUT) and POSTROUTING run one after the other on one
+ * CPU for a connection's first packet, and the match need not be made
+ * again (for a node port it costs a FIB lookup).  Two words, each written
+ * whole: the packet and its entry, with the decision in the entry
+ * pointer's low bit.  A hint that is not this packet's and this entry's
+ * (another packet came between, the task moved to another CPU) is no
+ * hint: the hook decides from the tuples as before.  Every new connection
+ * DNAT sees rewrites it, so a stale one never names a live packet.
+ */
+struct ksvc_masq_hint {
+	const struct sk_buff *skb;
+	unsigned long ct;	/* struct nf_conn *, | 1: masquerade */
+};
+
+static DEFINE_PER_CPU(struct ksvc_masq_hint, ksvc_masq_hint);
+
+void ksvc_hint_set(const struct sk_buff *skb, const struct nf_conn *ct,
+		   bool masq)
+{
+	this_cpu_write(ksvc_masq_hint.ct, (unsigned long)ct | masq);
+	this_cpu_write(ksvc_masq_hint.skb, skb);
+}
+
+/* 1 or 0: the decision DNAT took for this packet; -1: none. */
+int ksvc_hint_take(const struct sk_buff *skb, const struct nf_conn *ct)
+{
+	unsigned long h;
+
+	if (this_cpu_read(ksvc_masq_hint.skb) != skb)
+		return -1;
+	h = this_cpu_read(ksvc_masq_hint.ct);
+	if ((h & ~1UL) != (unsigned long)ct)
+		return -1;
+	this_cpu_write(ksvc_masq_hint.skb, NULL);
+	return h & 1;
+}
+
+/*
  * DNAT, in PREROUTING (pods, outside) and LOCAL_OUT (the node itself).
  * Only IP_CT_NEW: a reset or ICMP error ksvc sends carries the original
  * connection's entry through LOCAL_OUT as related-reply, and binding or
@@ -375,10 +447,12 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	struct ksvc_match m;
 	struct nf_conn *ct;
 	bool local_only, external;
+	unsigned int verdict;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW)
 		return NF_ACCEPT;
+	this_cpu_write(ksvc_masq_hint.skb, NULL);
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	/* One configuration for the whole decision. */
 	cfg = ksvc_cfg_rcu(kn);
@@ -431,60 +505,40 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 	range.max_proto.all = ep->port;
 	ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_CONNS);
 	ksvc_ctr_inc(m.svc->ctrs, KSVC_CTR_EP(ep - m.svc->eps));
-	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+	verdict = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+	/* The reply tuple now names the endpoint: masquerade is decided. */
+	if (verdict == NF_ACCEPT)
+		ksvc_hint_set(skb, ct, ksvc_want_masq(state->net, cfg, &m, ct,
+						      state->in));
+	return verdict;
 }
 
-/*
- * Masquerade, decided from the connection's own tuples rather than from
- * packet mark bits that CNI plugins also use, as kube-proxy decides it:
- * hairpin (a pod reaching itself through its service); traffic to a node
- * port, external IP or load-balancer address (externalTrafficPolicy
- * Cluster), so that replies come back through this node; and traffic to a
- * cluster IP that is not from a pod of this node (the node itself, or a
- * client routed to the Service CIDR) when a local-traffic detector says
- * what a pod is, or all of it with masquerade-all.
- */
 static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct ksvc_net *kn = ksvc_pernet(state->net);
-	const struct nf_conntrack_tuple *orig, *reply;
 	enum ip_conntrack_info ctinfo;
 	const struct ksvc_cfg *cfg;
 	struct nf_nat_range2 range;
 	struct ksvc_match m;
 	struct nf_conn *ct;
-	bool masq;
+	int masq;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
 		return NF_ACCEPT;
-	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	cfg = ksvc_cfg_rcu(kn);
-	if (!ksvc_match(state->net, kn, cfg, orig, &m))
-		return NF_ACCEPT;
-
-	masq = nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3);
-	if (m.kind == KSVC_FE_CLUSTER_IP && !masq) {
+	masq = ksvc_hint_take(skb, ct);
+	if (masq < 0) {
 		const struct net_device *in = NULL;
 
+		cfg = ksvc_cfg_rcu(kn);
+		if (!ksvc_match(state->net, kn, cfg,
+				&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple, &m))
+			return NF_ACCEPT;
 		/* The first packet's way in: 0 for the node's own. */
 		if (skb->skb_iif && (cfg->local_prefix_len || cfg->local_bridge[0]))
 			in = dev_get_by_index_rcu(state->net, skb->skb_iif);
-		masq = cfg->masquerade_all ||
-		       !ksvc_from_pod(cfg, in, orig->src.l3num, &orig->src.u3);
-	} else if (m.kind != KSVC_FE_CLUSTER_IP) {
-		/*
-		 * Policy Cluster: always.  Local: only the node's own traffic
-		 * (its source address may not be routable from the pod);
-		 * outside clients and pods keep their address.
-		 */
-		if (!(m.svc->flags & KSVC_SVC_F_EXT_LOCAL))
-			masq = true;
-		else if (ksvc_addr_is_local(state->net, orig->src.l3num,
-					    &orig->src.u3))
-			masq = true;
+		masq = ksvc_want_masq(state->net, cfg, &m, ct, in);
 	}
 	if (!masq)
 		return NF_ACCEPT;
@@ -496,17 +550,6 @@ static unsigned int ksvc_nat_src(void *priv, struct sk_buff *skb,
 	return nf_nat_masquerade_ipv4(skb, state->hook, &range, state->out);
 }
 
-/*
- * Forwarded packets that conntrack found INVALID (out of window) would
- * skip reverse NAT and leak pod addresses to clients, which answer with
- * resets (kube-proxy issue 74839): drop them, unless switched off.  This is
- * kube-proxy's "ct state invalid drop", no more: an untracked packet (nft
- * notrack, raw NOTRACK, and IPv6 neighbour discovery and MLD, which
- * conntrack itself leaves untracked) has no entry either but is not
- * INVALID, and kube-proxy installs no drop at all when the namespace's
- * nf_conntrack_tcp_be_liberal is set, so neither does ksvc (read per
- * packet: the sysctl may change at any time).
- */
 static unsigned int ksvc_fwd_invalid(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {

@@ -5,7 +5,8 @@
  * WireGuard tests its allowed-IPs trie at load: the order of a Service's
  * endpoints and its per-port, per-family ranges; the usable set with its
  * fallback to serving-and-terminating endpoints and the local subset; the
- * picks of both algorithms; CIDR matching; the per-CPU counter chunks.  A
+ * picks of both algorithms; CIDR matching; the per-CPU counter chunks; the
+ * masquerade hint DNAT leaves for POSTROUTING.  A
  * failure says which check, and refuses the load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,6 +15,7 @@
 #include <linux/module.h>
 #include "selftest.h"
 #include "addr.h"
+#include "nat.h"
 #include "select.h"
 #include "stats.h"
 #include "table.h"
@@ -244,6 +246,33 @@ static bool ksvc_test_ctrs(void)
 	return ok;
 }
 
+/*
+ * The hint holds one packet's decision, taken once, and only by that
+ * packet with that entry (stand-ins: any aligned objects will do).
+ */
+static bool ksvc_test_hint(void)
+{
+	static struct { u64 a[2]; } skbs[2], cts[2];
+	const struct sk_buff *a = (void *)&skbs[0], *b = (void *)&skbs[1];
+	const struct nf_conn *x = (void *)&cts[0], *y = (void *)&cts[1];
+	bool ok = true;
+
+	preempt_disable();	/* one CPU's hint throughout */
+	ksvc_hint_set(a, x, true);
+	CHECK(ksvc_hint_take(a, x) == 1);
+	CHECK(ksvc_hint_take(a, x) == -1);
+	ksvc_hint_set(a, x, false);
+	CHECK(ksvc_hint_take(b, x) == -1);
+	CHECK(ksvc_hint_take(a, y) == -1);
+	CHECK(ksvc_hint_take(a, x) == 0);
+	ksvc_hint_set(a, x, true);
+	ksvc_hint_set(b, y, false);
+	CHECK(ksvc_hint_take(a, x) == -1);
+	CHECK(ksvc_hint_take(b, y) == 0);
+	preempt_enable();
+	return ok;
+}
+
 int ksvc_selftest(void)
 {
 	bool ok;
@@ -254,6 +283,7 @@ int ksvc_selftest(void)
 	ok &= ksvc_test_round_robin();
 	ok &= ksvc_test_cidr();
 	ok &= ksvc_test_ctrs();
+	ok &= ksvc_test_hint();
 	if (!ok)
 		return -EINVAL;
 	pr_info("self-tests passed\n");
