@@ -39,9 +39,9 @@ check "two ports of one number and protocol" refused rule-ports-same-number "sam
 check "one node port twice in a Service" refused rule-node-port-twice "same node port"
 check "a Service name that is not a DNS label" refused name-uppercase "not a DNS label"
 check "a namespace that is not a DNS label" refused rule-namespace-label "not a DNS label"
-check "two Services on one cluster IP" refused conflict-cluster-ip "frontend .* belongs to"
-check "two Services on one node port" refused conflict-node-port "node port .* belongs to"
+check "two Services on one cluster IP" refused conflict-cluster-ip "frontend .*belongs to"
+check "two Services on one node port" refused conflict-node-port "node port .*belongs to"
 check "an external IP on another Service's cluster IP and port" \
-	refused rule-external-ip-on-cluster-ip "frontend .* belongs to"
+	refused rule-external-ip-on-cluster-ip "frontend .*belongs to"
 check "the table is left empty" test "$(ksvc get services -A -H | wc -l)" = 0
 ksft_exit
