@@ -104,14 +104,16 @@ busywait() {
 }
 
 # wait_listen NS PROTO PORT [-6]: until something listens there (tcp, udp
-# or sctp; with -6, on IPv6), for a minute at most: a server that starts
-# in well under a second takes many on a busy host's emulated debug kernel
-# (10 s were once not enough), and a setup that waits in vain ends the test.
+# or sctp; with -6, on IPv6: "[::]", or "*" where ss reads /proc for want
+# of a diag module and cannot tell an IPv6-only socket, as for UDP on the
+# debug kernel), for a minute at most: a server that starts in well under
+# a second takes many on a busy host's emulated debug kernel, and a setup
+# that waits in vain ends the test.
 wait_listen() {
 	local ns=$1 proto=$2 port=$3 flag=-tln match=.
 	[ "$proto" = udp ] && flag=-uln
 	[ "$proto" = sctp ] && flag=-Sln
-	[ "${4:-}" = -6 ] && match='\['
+	[ "${4:-}" = -6 ] && match='\[\| \*:[0-9]'
 	busywait 60000 sh -c "ip netns exec $ns ss -H $flag 'sport = :$port' | grep -q '$match'"
 }
 
