@@ -8,7 +8,7 @@
 #   watches cannot resume from where they were (410 Gone, "too old
 #   resource version"): the agent lists again, converges, and counts the
 #   relist;
-# - killed (SIGKILL) for $KSVC_K8S_OUTAGE seconds (a minute by default):
+# - killed (SIGKILL) for $KSVC_K8S_OUTAGE seconds (25 by default):
 #   the tables are kept, the Service answers throughout, /healthz and
 #   /livez stay 200 (nothing is queued: failing every node at once would
 #   black-hole the cluster), and once it is back what changes is
@@ -22,7 +22,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-outage=${KSVC_K8S_OUTAGE:-60}
+# Long enough for the watches' backoff to reach 16 s (make stress: 120 s,
+# the backoff at its 30 s cap).
+outage=${KSVC_K8S_OUTAGE:-25}
 k8s_start
 k8s_kubectl_via_client
 
