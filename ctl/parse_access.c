@@ -20,7 +20,7 @@ static void voerr(struct obj *o, const struct node *at, const char *path,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (!at)
 		at = o->node;
-	ks_errors_add(o->p->errs, "%s:%d:%d: %s %.*s/%.*s: %s: %s",
+	ks_errors_add(&o->p->held, "%s:%d:%d: %s %.*s/%.*s: %s: %s",
 		      o->p->file, at->line, at->col, o->kind,
 		      KSVC_NODE_NAME_MAX, o->ns, KSVC_NODE_NAME_MAX, o->name,
 		      path, msg);

@@ -54,7 +54,7 @@ void parse_endpoints(struct obj *o, const struct node *meta)
 	size_t i, j, n0 = in->n_eps;
 
 	if (label(meta, LABEL_PROXY)) {
-		note(in, "%s:%d:%d: Endpoints %s/%s: skipped: label %s is set",
+		note(in, 0, "%s:%d:%d: Endpoints %s/%s: skipped: label %s is set",
 		     o->p->file, o->node->line, o->node->col, o->ns, o->name,
 		     LABEL_PROXY);
 		return;
@@ -109,6 +109,8 @@ void parse_endpoints(struct obj *o, const struct node *meta)
 		in->n_eps = n0;
 		return;
 	}
-	for (i = n0; i < in->n_eps; i++)
+	for (i = n0; i < in->n_eps; i++) {
 		in->eps[i]->seq = in->seq++;
+		in->eps[i]->doc = in->doc;
+	}
 }

@@ -38,13 +38,23 @@ void ks_errors_add(struct ks_errors *e, const char *fmt, ...)
 	e->msgs[e->n_msgs++] = xstrdup(buf);
 }
 
-/* Forget the errors after the first n (of a document that was dropped). */
-void errors_truncate(struct ks_errors *e, size_t n)
+/* Append from's errors to to's (within its cap); from is left empty. */
+void errors_move(struct ks_errors *to, struct ks_errors *from)
 {
-	while (e->n_msgs > n)
-		free(e->msgs[--e->n_msgs]);
-	if (e->n > n)
-		e->n = n;
+	size_t i;
+
+	for (i = 0; i < from->n_msgs; i++) {
+		if (to->n_msgs < KS_ERRORS_KEEP) {
+			grow(&to->msgs, &to->cap, to->n_msgs + 1,
+			     sizeof(*to->msgs));
+			to->msgs[to->n_msgs++] = from->msgs[i];
+		} else {
+			free(from->msgs[i]);
+		}
+	}
+	to->n += from->n;
+	from->n_msgs = 0;
+	ks_errors_free(from);
 }
 
 void ks_errors_print(const struct ks_errors *e, FILE *f)

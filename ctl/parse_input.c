@@ -18,10 +18,11 @@ void ks_input_defer_kernel_rules(struct ks_input *in)
 	in->defer_kernel_rules = 1;
 }
 
-void notes_truncate(struct ks_input *in, size_t n)
+/* Drop the notes that document doc added (the last ones). */
+void notes_drop(struct ks_input *in, uint32_t doc)
 {
-	while (in->n_notes > n)
-		free(in->notes[--in->n_notes]);
+	while (in->n_notes && in->notes[in->n_notes - 1].doc == doc)
+		free(in->notes[--in->n_notes].text);
 }
 
 void ks_input_free(struct ks_input *in)
@@ -37,7 +38,8 @@ void ks_input_free(struct ks_input *in)
 	free(in->slices);
 	free(in->eps);
 	free(in->pods);
-	notes_truncate(in, 0);
+	for (i = 0; i < in->n_notes; i++)
+		free(in->notes[i].text);
 	free(in->notes);
 	arena_free(&in->rec);
 	free(in);

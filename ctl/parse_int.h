@@ -17,8 +17,9 @@
  *     is complete, and their nodes released at once, so managedFields and
  *     annotations of 100,000 objects are never held together.
  * Since "kind: List" comes after "items" in kubectl's output, items are
- * processed tentatively and their records dropped again if the document
- * turns out not to be a List.
+ * processed tentatively: every record carries the number of the document
+ * that added it, and a document that turns out not to be a List drops its
+ * records by that number (parse_reader.c, doc_end).
  *
  * ks_input_build() then joins Services and EndpointSlices through sorted
  * arrays (never a scan per service), and checks what needs every object
@@ -107,6 +108,7 @@ struct in_kv {
 
 
 struct in_svc {
+	uint32_t doc;		/* the document that added it (ks_input.doc) */
 	struct ks_service s;	/* ports and fes live in the input's arena */
 	uint32_t file, seq;
 	struct in_pos pos, name_pos;
@@ -140,6 +142,7 @@ struct in_sep {
  * ports times addresses).
  */
 struct in_slice {
+	uint32_t doc;		/* the document that added it */
 	const char *ns, *svc, *name;
 	struct in_sport *ports;
 	size_t n_ports;
@@ -159,6 +162,7 @@ struct in_cport {
 
 /* A Pod with an IP: what the EndpointSlice controller looks at. */
 struct in_pod {
+	uint32_t doc;		/* the document that added it */
 	const char *ns, *name, *node;
 	struct in_kv *labels;
 	size_t n_labels;
@@ -167,6 +171,14 @@ struct in_pod {
 	struct in_cport *ports;	/* every container's ports */
 	size_t n_ports;
 	uint8_t ready, terminating;
+};
+
+
+/* An object skipped, for -v. */
+struct in_note {
+	uint32_t doc;		/* the document that added it */
+	int foreign;		/* a Service of another proxy */
+	char *text;
 };
 
 
@@ -182,9 +194,9 @@ struct ks_input {
 	size_t n_eps, cap_eps;
 	struct in_pod **pods;
 	size_t n_pods, cap_pods;
-	char **notes;			/* objects skipped, for -v */
+	struct in_note *notes;
 	size_t n_notes, cap_notes;
-	size_t n_foreign;		/* Services of another proxy, skipped */
+	uint32_t doc;			/* the document being read, from 1 */
 	uint32_t seq;
 	size_t n_errors;		/* errors of every add call */
 	int defer_kernel_rules;		/* ks_input_defer_kernel_rules */
@@ -202,7 +214,8 @@ struct frame {
 
 struct pctx {
 	struct ks_input *in;
-	struct ks_errors *errs;
+	struct ks_errors *errs;	/* the caller's */
+	struct ks_errors held;	/* the document's errors, until it ends */
 	const char *file;
 	uint32_t file_idx;
 	struct arena doc;	/* the current document's nodes */
@@ -213,8 +226,6 @@ struct pctx {
 	struct node *root;
 	int bad;		/* the document is broken: ignore the rest */
 	int stop;		/* ... or even stop reading the file */
-	/* What the document had added when it began, to undo it. */
-	size_t errs0, svcs0, slices0, eps0, pods0, notes0, foreign0;
 	size_t streamed;	/* items of the root List processed already */
 	const struct ks_jsonseq *js;	/* maps libyaml's marks to the input */
 	/* The input, to quote a line in a syntax error. */
@@ -256,7 +267,7 @@ const char *pathf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #define PATH(buf, ...) pathf(buf, sizeof(buf), __VA_ARGS__)
 
-void errors_truncate(struct ks_errors *e, size_t n);
+void errors_move(struct ks_errors *to, struct ks_errors *from);
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_zalloc(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t len);
@@ -267,11 +278,11 @@ int scalar_is(const struct node *n, const char *s);
 int is_null(const struct node *n);
 const struct node *get(const struct node *map, const char *key);
 const struct node *item(const struct node *seq, size_t i);
-void notes_truncate(struct ks_input *in, size_t n);
+void notes_drop(struct ks_input *in, uint32_t doc);
 void perr(struct pctx *p, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-void note(struct ks_input *in, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void note(struct ks_input *in, int foreign, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void oerr(struct obj *o, const struct node *at, const char *path,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*

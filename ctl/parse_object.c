@@ -153,7 +153,7 @@ typed:
 	if (get(meta, "namespace") && get(meta, "namespace")->type == N_SCALAR)
 		o.ns = get(meta, "namespace")->u.s;
 	/* No namespace: cluster-scoped (a Node), or the default one. */
-	note(p->in, "%s:%d:%d: %.*s %.*s%s%.*s: skipped: not a Service, EndpointSlice, Endpoints or Pod",
+	note(p->in, 0, "%s:%d:%d: %.*s %.*s%s%.*s: skipped: not a Service, EndpointSlice, Endpoints or Pod",
 	     p->file, n->line, n->col, SHOW, o.kind,
 	     SHOW, get(meta, "namespace") ? o.ns : "",
 	     get(meta, "namespace") ? "/" : "", SHOW, o.name);

@@ -6,7 +6,7 @@
 
 static void pod_skip(struct obj *o, const char *why)
 {
-	note(o->p->in, "%s:%d:%d: Pod %s/%s: skipped: %s", o->p->file,
+	note(o->p->in, 0, "%s:%d:%d: Pod %s/%s: skipped: %s", o->p->file,
 	     o->node->line, o->node->col, o->ns, o->name, why);
 }
 
@@ -166,6 +166,7 @@ void parse_pod(struct obj *o, const struct node *meta)
 		pod_skip(o, "no IP");
 		return;
 	}
+	pod->doc = in->doc;
 	grow(&in->pods, &in->cap_pods, in->n_pods + 1, sizeof(*in->pods));
 	in->pods[in->n_pods++] = pod;
 }

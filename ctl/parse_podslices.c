@@ -304,14 +304,20 @@ void join(struct ks_input *in, struct in_svc **svcs,
 
 size_t ks_input_foreign(const struct ks_input *in)
 {
-	return in->n_foreign;
+	size_t i, n = 0;
+
+	for (i = 0; i < in->n_notes; i++)
+		n += in->notes[i].foreign;
+	return n;
 }
 
 void ks_input_why_empty(const struct ks_input *in, char *buf, size_t len)
 {
-	if (in->n_foreign)
+	size_t foreign = ks_input_foreign(in);
+
+	if (foreign)
 		snprintf(buf, len, "every Service of the input (%zu) belongs to another proxy (label %s), none to ksvc",
-			 in->n_foreign, LABEL_PROXY);
+			 foreign, LABEL_PROXY);
 	else
 		snprintf(buf, len, "the input holds no Service");
 }
@@ -327,7 +333,7 @@ int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,
 	if (!o)
 		o = &defaults;
 	for (i = 0; o->verbose && i < in->n_notes; i++)
-		fprintf(o->log ? o->log : stderr, "%s\n", in->notes[i]);
+		fprintf(o->log ? o->log : stderr, "%s\n", in->notes[i].text);
 	svcs = memdup(in->svcs, in->n_svcs * sizeof(*svcs));
 	if (in->n_svcs > 1)
 		qsort(svcs, in->n_svcs, sizeof(*svcs), svc_key_cmp);

@@ -60,14 +60,15 @@ void perr(struct pctx *p, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	ks_errors_add(p->errs, "%s:%d:%d: %s", p->file, line, col, msg);
+	ks_errors_add(&p->held, "%s:%d:%d: %s", p->file, line, col, msg);
 }
 
-void note(struct ks_input *in, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void note(struct ks_input *in, int foreign, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-void note(struct ks_input *in, const char *fmt, ...)
+void note(struct ks_input *in, int foreign, const char *fmt, ...)
 {
+	struct in_note *n;
 	char buf[512];
 	va_list ap;
 
@@ -75,50 +76,62 @@ void note(struct ks_input *in, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	grow(&in->notes, &in->cap_notes, in->n_notes + 1, sizeof(*in->notes));
-	in->notes[in->n_notes++] = xstrdup(buf);
+	n = &in->notes[in->n_notes++];
+	n->doc = in->doc;
+	n->foreign = foreign;
+	n->text = xstrdup(buf);
 }
 
+/*
+ * Documents.  Each has a number (in->doc) that every record it adds
+ * carries, and its errors wait in p->held until it ends.  A broken
+ * document drops its records (its errors stand); one whose items were
+ * read as a List's but that turns out to be no List drops its records and
+ * errors, and is read again as one object.  What a document adds is the
+ * tail of each array, so it drops by cutting the tails that carry its
+ * number.
+ */
 static void doc_begin(struct pctx *p)
 {
 	p->root = NULL;
 	p->bad = 0;
 	p->depth = 0;
 	p->n_pend = 0;
-	p->errs0 = p->errs->n;
-	p->svcs0 = p->in->n_svcs;
-	p->slices0 = p->in->n_slices;
-	p->eps0 = p->in->n_eps;
-	p->pods0 = p->in->n_pods;
-	p->notes0 = p->in->n_notes;
-	p->foreign0 = p->in->n_foreign;
 	p->streamed = 0;
+	p->in->doc++;
 }
 
-/* Undo what the document's streamed items added (errors optional). */
-static void doc_undo(struct pctx *p, int errors)
+#define DROP_TAIL(arr, n, d)						\
+	do {								\
+		while ((n) && (arr)[(n) - 1]->doc == (d))		\
+			(n)--;						\
+	} while (0)
+
+static void doc_drop(struct pctx *p)
 {
-	p->in->n_svcs = p->svcs0;
-	p->in->n_slices = p->slices0;
-	p->in->n_eps = p->eps0;
-	p->in->n_pods = p->pods0;
-	notes_truncate(p->in, p->notes0);
-	p->in->n_foreign = p->foreign0;
-	if (errors)
-		errors_truncate(p->errs, p->errs0);
+	struct ks_input *in = p->in;
+
+	DROP_TAIL(in->svcs, in->n_svcs, in->doc);
+	DROP_TAIL(in->slices, in->n_slices, in->doc);
+	DROP_TAIL(in->eps, in->n_eps, in->doc);
+	DROP_TAIL(in->pods, in->n_pods, in->doc);
+	notes_drop(in, in->doc);
 }
 
 static void doc_end(struct pctx *p)
 {
 	if (p->bad) {
-		doc_undo(p, 0);
+		doc_drop(p);
 	} else if (p->root && !is_list_kind(get(p->root, "kind"))) {
 		/* Items streamed from a document that is no List. */
-		doc_undo(p, 1);
+		doc_drop(p);
+		ks_errors_free(&p->held);
 		p->streamed = 0;
 		process_object(p, p->root, "", NULL);
 	} else if (p->root) {
 		process_object(p, p->root, "", NULL);
 	}
+	errors_move(p->errs, &p->held);
 	arena_free(&p->doc);
 	/* A syntax error between documents must not undo this one. */
 	doc_begin(p);
@@ -329,9 +342,7 @@ static void on_scalar(struct pctx *p, const yaml_event_t *ev)
 
 static void on_event(struct pctx *p, const yaml_event_t *ev)
 {
-	if (ev->type == YAML_DOCUMENT_START_EVENT)
-		doc_begin(p);
-	else if (ev->type == YAML_DOCUMENT_END_EVENT)
+	if (ev->type == YAML_DOCUMENT_END_EVENT)
 		doc_end(p);
 	if (p->bad)
 		return;
@@ -479,7 +490,7 @@ static void syntax_error(struct pctx *p, const yaml_parser_t *yp)
 	char text[80], *own;
 
 	if (yp->error == YAML_READER_ERROR) {
-		ks_errors_add(p->errs, "%s: byte %zu: %s", p->file,
+		ks_errors_add(&p->held, "%s: byte %zu: %s", p->file,
 			      yp->problem_offset, problem);
 		return;
 	}
@@ -540,17 +551,18 @@ static int parse_stream(struct ks_input *in, yaml_parser_t *yp,
 		if (!yaml_parser_parse(yp, &ev)) {
 			syntax_error(&p, yp);
 			/* A broken document's objects are not trusted. */
-			doc_undo(&p, 0);
+			doc_drop(&p);
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;
 		on_event(&p, &ev);
 		yaml_event_delete(&ev);
 		if (p.stop)
-			doc_undo(&p, 0);
+			doc_drop(&p);
 		if (done || p.stop)
 			break;
 	}
+	errors_move(errs, &p.held);
 	arena_free(&p.doc);
 	free(p.pend);
 	in->n_errors += errs->n - n0;

@@ -465,6 +465,7 @@ static void svc_keep(struct obj *o, struct svc_tmp *t)
 	sv->targets = arena_alloc(&in->rec, t->n_ports * sizeof(*t->targets));
 	memcpy(sv->targets, t->targets, t->n_ports * sizeof(*t->targets));
 	sv->seq = in->seq++;
+	sv->doc = in->doc;
 	grow(&in->svcs, &in->cap_svcs, in->n_svcs + 1, sizeof(*in->svcs));
 	in->svcs[in->n_svcs++] = sv;
 }
@@ -539,10 +540,9 @@ void parse_service(struct obj *o, const struct node *meta,
 	int type, headless = 0;
 
 	if (label(meta, LABEL_PROXY)) {
-		note(o->p->in, "%s:%d:%d: Service %s/%s: skipped: label %s is set",
+		note(o->p->in, 1, "%s:%d:%d: Service %s/%s: skipped: label %s is set",
 		     o->p->file, o->node->line, o->node->col, o->ns, o->name,
 		     LABEL_PROXY);
-		o->p->in->n_foreign++;
 		return;
 	}
 	/* Large: keep it off the stack. */

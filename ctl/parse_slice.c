@@ -99,7 +99,7 @@ static int slice_family(struct obj *o)
 
 static void slice_skip(struct obj *o, const char *why)
 {
-	note(o->p->in, "%s:%d:%d: EndpointSlice %s/%s: skipped: %s",
+	note(o->p->in, 0, "%s:%d:%d: EndpointSlice %s/%s: skipped: %s",
 	     o->p->file, o->node->line, o->node->col, o->ns, o->name, why);
 }
 
@@ -152,6 +152,7 @@ void parse_slice(struct obj *o, const struct node *meta)
 	if (o->errors)
 		return;
 	sl->seq = in->seq++;
+	sl->doc = in->doc;
 	grow(&in->slices, &in->cap_slices, in->n_slices + 1,
 	     sizeof(*in->slices));
 	in->slices[in->n_slices++] = sl;

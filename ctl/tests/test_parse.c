@@ -825,6 +825,63 @@ static void test_items_not_list(void)
 	result_free(&r);
 }
 
+/*
+ * Items read as a List's while the document's kind is not known yet, then
+ * dropped by their document's number: every kind of record (Services,
+ * Pods, a Service of another proxy, an error) when the document is no
+ * List; the records but not the errors when the document breaks after
+ * them; the documents around it untouched.
+ */
+#define SVC_ITEM(name, extra, port)					\
+	"- {apiVersion: v1, kind: Service, metadata: {name: " name extra "},"	\
+	" spec: {clusterIP: 10.0.0.1, ports: [{port: " port "}]}}\n"
+static const char keep_doc[] =
+	"apiVersion: v1\nkind: Service\nmetadata: {name: keep}\n"
+	"spec: {clusterIP: 10.0.0.9, ports: [{port: 80}]}\n";
+
+static void test_items_dropped_by_document(void)
+{
+	struct ks_parse_opts o = { .verbose = 1, .skip_invalid = 1 };
+	struct result r;
+	char *log;
+
+	o.log = tmpfile();
+	parse_bufs(&r, &o, "t.yaml",
+		   "apiVersion: v1\nitems:\n"
+		   SVC_ITEM("a", "", "80")
+		   SVC_ITEM("b", "", "99999")
+		   SVC_ITEM("c", ", labels: {service.kubernetes.io/service-proxy-name: x}", "80")
+		   "- {apiVersion: v1, kind: Pod, metadata: {name: p}, status: {podIP: 10.1.0.1}}\n"
+		   "kind: ConfigMap\nmetadata: {name: not-a-list}\n"
+		   "---\n", "u.yaml", keep_doc, NULL);
+	log = read_all(o.log);
+	CHECK(r.ret == 0 && r.errs.n == 0);
+	CHECK(r.st.n_svcs == 1 && !strcmp(r.st.svcs[0].name, "keep"));
+	CHECK(strstr(log, "t.yaml:1:1: ConfigMap not-a-list: skipped") != NULL);
+	CHECK(!strstr(log, "Service default/c"));
+	if (failed)
+		printf("# log:\n%s", log);
+	show_errors(&r);
+	fclose(o.log);
+	result_free(&r);
+
+	/* Broken after its items: their errors stand, their records go. */
+	o.verbose = 0;
+	o.log = NULL;
+	parse_bufs(&r, &o, "u.yaml", keep_doc, "t.yaml",
+		   "apiVersion: v1\nitems:\n"
+		   SVC_ITEM("d", "", "80")
+		   SVC_ITEM("e", "", "0")
+		   "kind: List\nmetadata: {a: 1, a: 2}\n", NULL);
+	CHECK(r.errs.n == 2 && r.errs.n_msgs == 2);
+	CHECK(r.errs.n_msgs == 2 && strstr(r.errs.msgs[0], "t.yaml:4:") &&
+	      strstr(r.errs.msgs[0], "Service default/e: spec.ports[0].port") &&
+	      strstr(r.errs.msgs[1], "t.yaml:6:18: duplicate key \"a\""));
+	CHECK(r.st.n_svcs == 1 && !strcmp(r.st.svcs[0].name, "keep"));
+	show_errors(&r);
+	result_free(&r);
+}
+
 static void test_empty_inputs(void)
 {
 	struct result r;
@@ -2101,6 +2158,7 @@ static const struct ks_test tests[] = {
 	{ "a stream of JSON objects", test_json_stream },
 	{ "a load-balancer IP that is the cluster IP", test_lb_ip_is_cluster_ip },
 	{ "items in a document that is no List", test_items_not_list },
+	{ "items dropped by their document", test_items_dropped_by_document },
 	{ "empty inputs", test_empty_inputs },
 	{ "missing file", test_missing_file },
 	{ "directory input", test_directory },
