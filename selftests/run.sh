@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run ksvc's selftests (every selftests/*.sh but lib.sh, or the ones named)
+# Run ksvc's selftests (every selftests/*.sh but lib*.sh, or the ones named)
 # and print KTAP.  Each test runs with the timeout from `settings`.  Exit 0
 # when none failed.
 set -u
@@ -10,7 +10,7 @@ timeout=${KSVC_TEST_TIMEOUT:-$timeout}
 tests=("$@")
 if [ ${#tests[@]} = 0 ]; then
 	for t in *.sh; do
-		[ "$t" = lib.sh ] || [ "$t" = run.sh ] || tests+=("$t")
+		case $t in lib*.sh | run.sh) ;; *) tests+=("$t") ;; esac
 	done
 fi
 echo "TAP version 13"

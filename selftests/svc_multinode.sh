@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Three nodes (namespaces, each with its own ksvc tables) on one underlay,
+# a router in front spreading load-balancer traffic over them with ECMP
+# (lib_nodes.sh).  What only shows across nodes:
+# - a NodePort on a node without a local endpoint reaches a pod on another
+#   node, masqueraded to the node it came in by, and the answer returns
+#   through that node;
+# - externalTrafficPolicy Local: the client's own address on the nodes
+#   with endpoints, dropped on the others;
+# - internalTrafficPolicy Local: each node's pods reach their own node's
+#   endpoints only, and a node with none drops;
+# - a load-balancer address behind the router's ECMP: every flow answered,
+#   whichever node the router picked;
+# - a node lost while traffic flows: the others stop sending to its pods
+#   once the slices say so.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_nodes.sh"
+require socat
+require_module
+
+ktap_header
+setup_nodes 3
+for i in 1 2 3; do
+	add_pod_on "$i" "p$i" "$(node_pod_ip "$i" 1)"
+	serve "$(pod_ns_named "p$i")" tcp 80 "p$i"
+	add_pod_on "$i" "c$i" "$(node_pod_ip "$i" 9)"
+done
+
+# NAME@NODE endpoints, on every node's tables.
+ep() { echo "ep=$(node_pod_ip "$1" 1)@node-$1"; }
+{
+	service np ip=10.96.40.1 type=NodePort port=80@30080 "$(ep 2)"
+	service etp ip=10.96.40.2 type=NodePort port=80@30081 etp=Local "$(ep 2)" "$(ep 3)"
+	service itp ip=10.96.40.3 port=80 itp=Local "$(ep 1)" "$(ep 2)"
+	service lb ip=10.96.40.4 type=LoadBalancer port=80 lb=203.0.113.10 "$(ep 1)" "$(ep 2)"
+	service all ip=10.96.40.5 port=80 "$(ep 1)" "$(ep 2)" "$(ep 3)"
+} > /tmp/mn-services.yaml
+at_exit "rm -f /tmp/mn-services.yaml"
+apply_nodes < /tmp/mn-services.yaml >/dev/null || bail "apply on every node"
+
+# --- NodePort, the endpoint on node-2 only ---
+ok=0
+for i in 1 2 3; do
+	r=$(mn_try "$client" "$(node_ip "$i")" 30080)
+	diag "node-$i:30080: $r"
+	[ "$r" = "p2 $(node_ip "$i")" ] && ok=$((ok + 1))
+done
+check "NodePort on every node reaches node-2's pod, masqueraded to the node it came in by" \
+	test "$ok" = 3
+
+# --- externalTrafficPolicy Local, endpoints on node-2 and node-3 ---
+r2=$(mn_try "$client" "$(node_ip 2)" 30081)
+r3=$(mn_try "$client" "$(node_ip 3)" 30081)
+r1=$(mn_try "$client" "$(node_ip 1)" 30081)
+diag "ETP Local: node-1 '$r1', node-2 '$r2', node-3 '$r3'"
+check "ETP Local: each node with an endpoint sends to its own, the client's address kept" \
+	test "$r2" = "p2 $MN_CLIENT_IP" -a "$r3" = "p3 $MN_CLIENT_IP"
+check "ETP Local: a node without one drops (timeout, not refused)" test "$r1" = timeout
+
+# --- internalTrafficPolicy Local, endpoints on node-1 and node-2 ---
+itp_from() {	# itp_from I: what 8 connections from node I's client pod met
+	local k
+	for k in 1 2 3 4 5 6 7 8; do
+		mn_try "$(pod_ns_named "c$1")" 10.96.40.3 80 | cut -d' ' -f1
+	done | sort | uniq -c | awk '{ printf "%s%s:%s", NR > 1 ? " " : "", $2, $1 }'
+}
+o1=$(itp_from 1)
+o2=$(itp_from 2)
+r3=$(mn_try "$(pod_ns_named c3)" 10.96.40.3 80)
+diag "ITP Local: from node-1 $o1; node-2 $o2; node-3 '$r3'"
+check "ITP Local: node-1's pods reach node-1's endpoint only" test "$o1" = "p1:8"
+check "ITP Local: node-2's pods reach node-2's endpoint only" test "$o2" = "p2:8"
+check "ITP Local: node-3, no local endpoint, drops" test "$r3" = timeout
+
+# --- the load-balancer address, spread over the nodes by the router ---
+out=$(tcp_many "$client" 203.0.113.10 80 30)
+nodes_seen=$(awk '{ print $2 }' <<<"$out" | sort -u | tr '\n' ' ')
+diag "LB 203.0.113.10, 30 flows: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';') masqueraded to: $nodes_seen"
+check "LB address behind ECMP: every flow answered" \
+	test "$(grep -c '^p[12] 172\.30\.0\.1[123]$' <<<"$out")" = 30
+check "... through more than one node (each masquerading to itself)" \
+	test "$(wc -w <<<"$nodes_seen")" -ge 2
+
+# --- node-3 lost while traffic flows ---
+out=$(tcp_many "$(pod_ns_named c1)" 10.96.40.5 80 12)
+check "before: a Service on three nodes answers from all three" \
+	test "$(count p1 <<<"$out")" -gt 0 -a "$(count p2 <<<"$out")" -gt 0 -a "$(count p3 <<<"$out")" -gt 0
+lose_node 3
+lost=0
+for k in $(seq 9); do
+	[[ $(mn_try "$(pod_ns_named c1)" 10.96.40.5 80) == p* ]] || lost=$((lost + 1))
+done
+diag "node-3 gone, its endpoint still in the slices: $lost of 9 connections unanswered"
+check "node-3 gone: connections sent to its pod are lost until the slices change" test "$lost" -gt 0
+service all ip=10.96.40.5 port=80 "$(ep 1)" "$(ep 2)" | apply_nodes --prune=false >/dev/null ||
+	fail "apply without node-3"
+out=$(tcp_many "$(pod_ns_named c1)" 10.96.40.5 80 20)
+diag "after the slices drop node-3: $(cut -d' ' -f1 <<<"$out" | sort | uniq -c | tr '\n' ';')"
+check "after: the others stop using node-3's endpoint, every connection answered" \
+	test "$(count p1 <<<"$out")" -gt 0 -a "$(count p2 <<<"$out")" -gt 0 -a \
+	"$(( $(count p1 <<<"$out") + $(count p2 <<<"$out") ))" = 20
+ksft_exit
