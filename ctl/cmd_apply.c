@@ -163,15 +163,20 @@ static int apply_or_diff(int argc, char **argv, int diff)
 	ret = open_nl(&nl, a.cmd);
 	if (ret)
 		goto out_input;
-	if (!ci.po.node_name) {
-		/* Without it, Local endpoints would be planned as remote. */
+	if (!ci.po.node_name || !ci.po.zone) {
+		/*
+		 * Without them, Local endpoints would be planned as remote,
+		 * and topology hints for this node's zone ignored.
+		 */
 		ret = ks_nl_config_get(nl, &cfg);
 		if (ret) {
 			ret = ks_nl_report(nl, diff ? "diff: config" : "apply: config", ret);
 			goto out;
 		}
-		if (cfg.node_name[0])
+		if (!ci.po.node_name && cfg.node_name[0])
 			ci.po.node_name = cfg.node_name;
+		if (!ci.po.zone && cfg.zone[0])
+			ci.po.zone = cfg.zone;
 	}
 	ret = ks_input_check(ci.in, &ci.po, &want, &ci.errs, stderr, a.cmd,
 			     diff ? "nothing was compared" : "nothing was applied",

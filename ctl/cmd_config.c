@@ -117,6 +117,12 @@ static int config_options(int argc, char **argv, struct ks_config *cfg, int *set
 			snprintf(cfg->node_name, sizeof(cfg->node_name), "%s", optarg);
 			cfg->set_node_name = 1;
 			break;
+		case 'z':	/* a label value: checked by the parser's rule */
+			if (strlen(optarg) > KSVC_NAME_MAX)
+				return usage_error("zone '%s' is too long", optarg);
+			snprintf(cfg->zone, sizeof(cfg->zone), "%s", optarg);
+			cfg->set_zone = 1;
+			break;
 		case 'a':
 			if (parse_np_list(optarg, cfg))
 				return usage_error("--nodeport-addresses: bad address or prefix list '%s'",
@@ -219,6 +225,7 @@ static void config_print(const struct ks_config *cfg)
 	size_t i;
 
 	printf("node-name: %s\n", cfg->node_name[0] ? cfg->node_name : "<none>");
+	printf("zone: %s\n", cfg->zone[0] ? cfg->zone : "<none>");
 	printf("node-ips:");
 	if (!cfg->n_node_ips)
 		printf(" <none>");
@@ -292,6 +299,7 @@ static int cmd_config(int argc, char **argv)
 
 static const struct ks_opt config_opts[] = {
 	OPT_NODE,
+	{ "zone", 'z', 0, "ZONE", NULL },
 	{ "node-ips", 'I', 0, "ADDR[,ADDR]", NULL },
 	{ "nodeport-addresses", 'a', 0, "CIDR|ADDR,...|primary", NULL },
 	{ "local-cidrs", 'L', 0, "CIDR,...", NULL },
@@ -313,7 +321,7 @@ const struct ks_cmd ks_cmd_config = {
 	.args = "",
 	.opts = config_opts,
 	.help = "Show or set the node configuration of this network namespace: the node\n"
-		"name, its primary IPs (one a family: kube-proxy's node IPs, for\n"
+		"name and zone (topology-aware routing), its primary IPs (one a family: kube-proxy's node IPs, for\n"
 		"allowFromNode and node ports on \"primary\"), the node-port addresses\n"
 		"(prefixes, or primary), what traffic is from a pod (one local-\n"
 		"traffic detector: the pod CIDRs, an interface name prefix, or the pods'\n"

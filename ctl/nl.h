@@ -36,6 +36,8 @@ const char *ks_nl_errmsg(const struct ks_nl *nl);
 int ks_nl_info(struct ks_nl *nl, struct ks_info *info);
 struct ks_config {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
+	char zone[KSVC_NAME_MAX + 1];	/* topology.kubernetes.io/zone */
+	int set_zone;
 	/* Node-port address prefixes (an address: full length). */
 	struct ks_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	size_t n_np_cidrs;

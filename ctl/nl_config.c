@@ -28,6 +28,9 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 	if (ctb[KSVC_CFG_A_NODE_NAME])
 		snprintf(cfg->node_name, sizeof(cfg->node_name), "%s",
 			 nla_get_string(ctb[KSVC_CFG_A_NODE_NAME]));
+	if (ctb[KSVC_CFG_A_ZONE])
+		snprintf(cfg->zone, sizeof(cfg->zone), "%s",
+			 nla_get_string(ctb[KSVC_CFG_A_ZONE]));
 	if (ctb[KSVC_CFG_A_DROP_INVALID])
 		cfg->drop_invalid = nla_get_u8(ctb[KSVC_CFG_A_DROP_INVALID]);
 	if (ctb[KSVC_CFG_A_MAX_SERVICES])
@@ -105,6 +108,7 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	if (!nest ||
 	    (cfg->set_node_name &&
 	     nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name)) ||
+	    (cfg->set_zone && nla_put_string(msg, KSVC_CFG_A_ZONE, cfg->zone)) ||
 	    (cfg->drop_invalid >= 0 &&
 	     nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid)) ||
 	    (cfg->max_services &&

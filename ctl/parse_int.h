@@ -130,10 +130,17 @@ struct in_sport {
 };
 
 
+/* An endpoint's hints.forZones[].name, then hints.forNodes[].name. */
+struct in_hints {
+	size_t n_zones, n_nodes;
+	const char **names;
+};
+
 struct in_sep {
 	struct ks_addr addr;
 	uint32_t flags;
 	const char *node;	/* nodeName or NULL */
+	const struct in_hints *hints;	/* NULL: none */
 };
 
 
@@ -338,7 +345,7 @@ void finish_endpoints(struct ks_service *out, struct ks_endpoint *v,
 			     size_t n);
 int is_local(const char *node, const char *node_name);
 void join_endpoints(struct ks_service *out, struct in_slice **sl,
-			   size_t n_sl, const char *node_name);
+			   size_t n_sl, const struct ks_parse_opts *o);
 void join(struct ks_input *in, struct in_svc **svcs,
 		 struct in_slice **sl, struct in_slice **eps,
 		 const struct ks_parse_opts *o, struct ks_state *out);

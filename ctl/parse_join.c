@@ -271,14 +271,94 @@ int is_local(const char *node, const char *node_name)
 	return node_name && *node_name && node && !strcmp(node, node_name);
 }
 
+/* Marks of the topology pass, above the uapi's flags, gone after it. */
+#define EP_T_NODE_HINTS	(1U << 28)	/* hinted to some nodes */
+#define EP_T_FOR_NODE	(1U << 29)	/* ... to this one among them */
+#define EP_T_ZONE_HINTS	(1U << 30)	/* hinted to some zones */
+#define EP_T_FOR_ZONE	(1U << 31)	/* ... to this node's among them */
+#define EP_T_ALL	(EP_T_NODE_HINTS | EP_T_FOR_NODE | EP_T_ZONE_HINTS | \
+			 EP_T_FOR_ZONE)
+
+static uint32_t hint_marks(const struct in_hints *h, const struct ks_parse_opts *o)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	if (!h)
+		return 0;
+	for (i = 0; i < h->n_zones; i++)
+		if (o->zone && *o->zone && !strcmp(h->names[i], o->zone))
+			m |= EP_T_FOR_ZONE;
+	for (; i < h->n_zones + h->n_nodes; i++)
+		if (is_local(h->names[i], o->node_name))
+			m |= EP_T_FOR_NODE;
+	return m | (h->n_zones ? EP_T_ZONE_HINTS : 0) |
+	       (h->n_nodes ? EP_T_NODE_HINTS : 0);
+}
+
+/*
+ * Topology-aware routing for one port in one family, as kube-proxy's
+ * topology.go decides it: when every ready endpoint has node hints and
+ * some name this node, the Cluster policy's set is the ready endpoints
+ * hinted to this node; else the same with zone hints and this node's
+ * zone; else every ready endpoint.  The ready endpoints left out get
+ * KSVC_EP_F_ELSEWHERE, which the kernel's Cluster set skips.
+ */
+static void topology_port(struct ks_service *s, uint8_t pi, int family)
+{
+	int ready = 0, all_node = 1, for_node = 0, all_zone = 1, for_zone = 0;
+	uint32_t want;
+	size_t i;
+
+	for (i = 0; i < s->n_eps; i++) {
+		uint32_t f = s->eps[i].flags;
+
+		if (s->eps[i].port_index != pi ||
+		    s->eps[i].addr.family != family || !(f & KSVC_EP_F_READY))
+			continue;
+		ready = 1;
+		all_node &= !!(f & EP_T_NODE_HINTS);
+		for_node |= !!(f & EP_T_FOR_NODE);
+		all_zone &= !!(f & EP_T_ZONE_HINTS);
+		for_zone |= !!(f & EP_T_FOR_ZONE);
+	}
+	if (!ready)
+		return;
+	if (all_node && for_node)
+		want = EP_T_FOR_NODE;
+	else if (all_zone && for_zone)
+		want = EP_T_FOR_ZONE;
+	else
+		return;
+	for (i = 0; i < s->n_eps; i++)
+		if (s->eps[i].port_index == pi &&
+		    s->eps[i].addr.family == family &&
+		    (s->eps[i].flags & KSVC_EP_F_READY) &&
+		    !(s->eps[i].flags & want))
+			s->eps[i].flags |= KSVC_EP_F_ELSEWHERE;
+}
+
+static void topology(struct ks_service *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_ports; i++) {
+		topology_port(s, (uint8_t)i, AF_INET);
+		topology_port(s, (uint8_t)i, AF_INET6);
+	}
+	for (i = 0; i < s->n_eps; i++)
+		s->eps[i].flags &= ~EP_T_ALL;
+}
+
 /*
  * Every (endpoint, slice port) of the slices whose port name and protocol
  * match a Service port; the same endpoint from two slices (a handover
  * between slices) is kept once, with its best conditions.  Subsets of
- * Endpoints objects are joined the same way.
+ * Endpoints objects are joined the same way.  Then the slices' topology
+ * hints, for this node.
  */
 void join_endpoints(struct ks_service *out, struct in_slice **sl,
-			   size_t n_sl, const char *node_name)
+			   size_t n_sl, const struct ks_parse_opts *o)
 {
 	size_t i, j, k, n = 0, cap = 0;
 	struct ks_endpoint *v = NULL;
@@ -298,12 +378,13 @@ void join_endpoints(struct ks_service *out, struct in_slice **sl,
 				v[n].addr = e->addr;
 				v[n].port_index = pi;
 				v[n].port = sp->port;
-				v[n].flags = e->flags;
-				if (is_local(e->node, node_name))
+				v[n].flags = e->flags | hint_marks(e->hints, o);
+				if (is_local(e->node, o->node_name))
 					v[n].flags |= KSVC_EP_F_LOCAL;
 				n++;
 			}
 		}
 	}
 	finish_endpoints(out, v, n);
+	topology(out);
 }

@@ -193,7 +193,7 @@ struct ep_sources {
 
 static void emit(struct ks_state *out, const char *const *files,
 		 const struct in_svc *sv, const struct ep_sources *src,
-		 const char *node_name)
+		 const struct ks_parse_opts *o)
 {
 	struct ks_service *s = ks_state_add(out);
 
@@ -215,11 +215,11 @@ static void emit(struct ks_state *out, const char *const *files,
 	if (s->type == KSVC_SVC_HEADLESS || s->type == KSVC_SVC_EXTERNAL_NAME)
 		return;
 	if (src->n_sl)
-		join_endpoints(s, src->sl, src->n_sl, node_name);
+		join_endpoints(s, src->sl, src->n_sl, o);
 	else if (src->n_eps)
-		join_endpoints(s, src->eps, src->n_eps, node_name);
+		join_endpoints(s, src->eps, src->n_eps, o);
 	else
-		pod_endpoints(s, sv, src->idx, src->n_idx, node_name);
+		pod_endpoints(s, sv, src->idx, src->n_idx, o->node_name);
 }
 
 static void log_unmatched(FILE *log, struct ks_input *in,
@@ -285,7 +285,7 @@ void join(struct ks_input *in, struct in_svc **svcs,
 		src.n_sl = k - j;
 		src.eps = ke > je ? eps + je : NULL;
 		src.n_eps = ke - je;
-		emit(out, files, sv, &src, o->node_name);
+		emit(out, files, sv, &src, o);
 		if (k > j)
 			for (m = je; vlog && m < ke; m++)
 				log_unmatched(vlog, in, eps[m], "Endpoints",

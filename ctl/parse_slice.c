@@ -23,6 +23,63 @@ static void slice_port(struct obj *o, const struct node *n, size_t i,
 	sp->port = want_port(o, n, "port", PATH(path, "ports[%zu].port", i), 0);
 }
 
+/* KEY[].name of endpoints[i].hints into names[*n...]; how many there are. */
+static size_t hint_names(struct obj *o, const struct node *h, const char *key,
+			 size_t i, const char **names, size_t *n)
+{
+	const struct node *l;
+	char path[96];
+	size_t j;
+
+	l = want(o, get(h, key), N_SEQ,
+		 PATH(path, "endpoints[%zu].hints.%s", i, key));
+	if (!l)
+		return 0;
+	for (j = 0; j < l->n; j++) {
+		const struct node *m, *name;
+
+		PATH(path, "endpoints[%zu].hints.%s[%zu]", i, key, j);
+		m = want(o, item(l, j), N_MAP, path);
+		if (!m)
+			continue;
+		name = get(m, "name");
+		PATH(path, "endpoints[%zu].hints.%s[%zu].name", i, key, j);
+		if (!name)
+			oerr(o, m, path, "missing");
+		else if (want_str(o, name, path, KSVC_NODE_NAME_MAX) && names)
+			names[(*n)++] = arena_strndup(&o->p->in->rec, name->u.s,
+						      name->n);
+	}
+	return l->n;
+}
+
+/*
+ * endpoints[i].hints (topology-aware routing: the zones or nodes whose
+ * traffic this endpoint is for); NULL when absent or empty.
+ */
+static const struct in_hints *slice_hints(struct obj *o, const struct node *h,
+					  size_t i)
+{
+	char path[64];
+	struct in_hints *hs;
+	size_t n, k = 0;
+
+	if (!want(o, h, N_MAP, PATH(path, "endpoints[%zu].hints", i)))
+		return NULL;
+	/* Count (and check) first, then keep. */
+	n = hint_names(o, h, "forZones", i, NULL, NULL) +
+	    hint_names(o, h, "forNodes", i, NULL, NULL);
+	if (!n || o->errors)
+		return NULL;
+	hs = arena_zalloc(&o->p->in->rec, sizeof(*hs));
+	hs->names = arena_zalloc(&o->p->in->rec, n * sizeof(*hs->names));
+	hint_names(o, h, "forZones", i, hs->names, &k);
+	hs->n_zones = k;
+	hint_names(o, h, "forNodes", i, hs->names, &k);
+	hs->n_nodes = k - hs->n_zones;
+	return hs;
+}
+
 /* The first address is the endpoint's (the API lets clients use only it). */
 static void slice_endpoint(struct obj *o, const struct node *n, size_t i,
 			   int family, struct in_sep *ep)
@@ -82,6 +139,7 @@ static void slice_endpoint(struct obj *o, const struct node *n, size_t i,
 	if (v && want_str(o, v, PATH(path, "endpoints[%zu].nodeName", i),
 			  KSVC_NODE_NAME_MAX))
 		ep->node = arena_strndup(&in->rec, v->u.s, v->n);
+	ep->hints = slice_hints(o, get(n, "hints"), i);
 }
 
 /* addressType: AF_INET, AF_INET6, 0 for FQDN, -1 when wrong. */

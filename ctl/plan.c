@@ -132,12 +132,13 @@ static void ep_line(FILE *f, char sign, const struct ks_service *svc,
 {
 	char a[KS_ADDR_PORT_LEN];
 
-	fprintf(f, "    %c endpoint %s port[%u]%s%s%s%s\n", sign,
+	fprintf(f, "    %c endpoint %s port[%u]%s%s%s%s%s\n", sign,
 		ks_addr_port(a, sizeof(a), &ep->addr, ep->port), ep->port_index,
 		ep->flags & KSVC_EP_F_READY ? " ready" : " not-ready",
 		ep->flags & KSVC_EP_F_SERVING ? " serving" : "",
 		ep->flags & KSVC_EP_F_TERMINATING ? " terminating" : "",
-		ep->flags & KSVC_EP_F_LOCAL ? " local" : "");
+		ep->flags & KSVC_EP_F_LOCAL ? " local" : "",
+		ep->flags & KSVC_EP_F_ELSEWHERE ? " hinted-elsewhere" : "");
 	(void)svc;
 }
 

@@ -101,13 +101,18 @@ struct ksvc_ep {
 
 /*
  * The endpoints of one service port in one address family: a slice of the
- * service's sorted endpoint array.  [start, start + n_ready) are ready,
- * this node's first; then n_fallback serving-and-terminating ones (used
- * only when none is ready), this node's first; then the rest.
+ * service's sorted endpoint array.  [start, start + n_ready) are ready:
+ * this node's first (n_ready_local; of them, the n_ready_away ones hinted
+ * elsewhere first), then the others (those hinted elsewhere last), so that
+ * both the Local set and the Cluster set under topology hints
+ * (n_ready_here, from start + n_ready_away) are one slice each; then
+ * n_fallback serving-and-terminating ones (used only when none is ready),
+ * this node's first; then the rest.
  */
 struct ksvc_range {
 	u32 start;
 	u32 n_ready, n_ready_local;
+	u32 n_ready_away, n_ready_here;
 	u32 n_fallback, n_fallback_local;
 };
 
@@ -171,6 +176,7 @@ struct ksvc_table {
 /* Node configuration; replaced whole, read under RCU. */
 struct ksvc_cfg {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
+	char zone[KSVC_NAME_MAX + 1];	/* for the sender; unused here */
 	u32 n_np_cidrs;			/* node-port address prefixes */
 	struct ksvc_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	u8 np_cidr_fams;		/* BIT(ksvc_fam()) of np_cidrs' families */

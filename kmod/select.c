@@ -21,7 +21,22 @@ static int ksvc_ep_class(const struct ksvc_ep *ep)
 	return 2;
 }
 
-/* The endpoints' order: by port, family, class, this node's first, address. */
+/*
+ * Where an endpoint goes in its class: this node's first; among the ready
+ * ones, this node's hinted elsewhere before its others, and the other
+ * nodes' hinted elsewhere last (see struct ksvc_range).
+ */
+static int ksvc_ep_place(const struct ksvc_ep *ep)
+{
+	bool local = ep->flags & KSVC_EP_F_LOCAL;
+	bool away = ep->flags & KSVC_EP_F_ELSEWHERE;
+
+	if (ksvc_ep_class(ep))
+		return !local;
+	return local ? !away : 2 + away;
+}
+
+/* The endpoints' order: by port, family, class, place, address. */
 int ksvc_ep_cmp(const void *a, const void *b)
 {
 	const struct ksvc_ep *x = a, *y = b;
@@ -34,8 +49,7 @@ int ksvc_ep_cmp(const void *a, const void *b)
 	r = ksvc_ep_class(x) - ksvc_ep_class(y);
 	if (r)
 		return r;
-	/* This node's endpoints first in each class. */
-	r = !(x->flags & KSVC_EP_F_LOCAL) - !(y->flags & KSVC_EP_F_LOCAL);
+	r = ksvc_ep_place(x) - ksvc_ep_place(y);
 	if (r)
 		return r;
 	r = memcmp(&x->addr, &y->addr, sizeof(x->addr));
@@ -63,6 +77,10 @@ void ksvc_eps_index(struct ksvc_svc *svc)
 		case 0:
 			r->n_ready++;
 			r->n_ready_local += local;
+			if (!(ep->flags & KSVC_EP_F_ELSEWHERE))
+				r->n_ready_here++;
+			else if (local)
+				r->n_ready_away++;
 			break;
 		case 1:
 			r->n_fallback++;
@@ -73,7 +91,8 @@ void ksvc_eps_index(struct ksvc_svc *svc)
 }
 
 /*
- * The usable endpoints of a port in one family: the ready ones, or when
+ * The usable endpoints of a port in one family: the ready ones (for the
+ * Cluster policy, those the topology hints leave to this node), or when
  * none is ready the serving and terminating ones (kube-proxy's rule); with
  * local_only (traffic policy Local), only this node's.
  */
@@ -81,12 +100,20 @@ u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
 		bool local_only, u32 *first)
 {
 	const struct ksvc_range *r = &svc->ports[port_index].fam[ksvc_fam(family)];
-	u32 ready = local_only ? r->n_ready_local : r->n_ready;
 	u32 fallback = local_only ? r->n_fallback_local : r->n_fallback;
 
-	if (ready) {
+	if (local_only && r->n_ready_local) {
 		*first = r->start;
-		return ready;
+		return r->n_ready_local;
+	}
+	if (!local_only && r->n_ready_here) {
+		*first = r->start + r->n_ready_away;
+		return r->n_ready_here;
+	}
+	/* Hints that leave this node nothing ready are no hints. */
+	if (!local_only && r->n_ready) {
+		*first = r->start;
+		return r->n_ready;
 	}
 	*first = r->start + r->n_ready;
 	return fallback;
@@ -138,6 +165,8 @@ bool ksvc_same_usable(const struct ksvc_svc *new, u32 pi,
 	u32 k, n = a->n_ready + a->n_fallback;
 
 	if (a->n_ready != b->n_ready || a->n_ready_local != b->n_ready_local ||
+	    a->n_ready_away != b->n_ready_away ||
+	    a->n_ready_here != b->n_ready_here ||
 	    a->n_fallback != b->n_fallback ||
 	    a->n_fallback_local != b->n_fallback_local)
 		return false;

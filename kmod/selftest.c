@@ -4,7 +4,8 @@
  * (the debug kernel's VM runs set it on the kernel command line), as
  * WireGuard tests its allowed-IPs trie at load: the order of a Service's
  * endpoints and its per-port, per-family ranges; the usable set with its
- * fallback to serving-and-terminating endpoints and the local subset; the
+ * fallback to serving-and-terminating endpoints, the local subset and
+ * topology hints; the
  * picks of both algorithms; CIDR matching; the per-CPU counter chunks; the
  * masquerade hint DNAT leaves for POSTROUTING.  A
  * failure says which check, and refuses the load.
@@ -150,6 +151,62 @@ static bool ksvc_test_order(void)
 	return ok;
 }
 
+/*
+ * Topology hints: the Cluster set skips the ready endpoints hinted
+ * elsewhere, the Local set and the fallback do not, and hints on every
+ * ready endpoint are ignored.
+ */
+static bool ksvc_test_topology(void)
+{
+	struct ksvc_svc *svc = ksvc_svc_alloc(1, 1, 5);
+	const struct ksvc_ep *ep;
+	struct ksvc_ep *e;
+	bool ok = true;
+	u32 first, n, i;
+
+	if (!svc)
+		return false;
+	e = svc->eps;
+	ep4(&e[0], "10.0.0.5", 0, RDY | KSVC_EP_F_ELSEWHERE);
+	ep4(&e[1], "10.0.0.4", 0, RDY);
+	ep4(&e[2], "10.0.0.3", 0, RDY | LOC);
+	ep4(&e[3], "10.0.0.2", 0, RDY | LOC | KSVC_EP_F_ELSEWHERE);
+	ep4(&e[4], "10.0.0.1", 0, TRM | KSVC_EP_F_ELSEWHERE);
+	svc->n_eps = 5;
+	svc->ports[0].proto = IPPROTO_TCP;
+	svc->ports[0].port = htons(80);
+	ksvc_svc_finalize(svc);
+	CHECK(ep_is(&svc->eps[0], "10.0.0.2") && ep_is(&svc->eps[1], "10.0.0.3") &&
+	      ep_is(&svc->eps[2], "10.0.0.4") && ep_is(&svc->eps[3], "10.0.0.5") &&
+	      ep_is(&svc->eps[4], "10.0.0.1"));
+	n = ksvc_usable(svc, 0, AF_INET, false, &first);
+	CHECK(n == 2 && first == 1);
+	n = ksvc_usable(svc, 0, AF_INET, true, &first);
+	CHECK(n == 2 && first == 0);
+	for (i = 0; i < 64; i++) {
+		ep = ksvc_pick(svc, 0, AF_INET, false);
+		CHECK(ep_is(ep, "10.0.0.3") || ep_is(ep, "10.0.0.4"));
+	}
+	CHECK(!ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[0].addr,
+				htons(8080)));
+	CHECK(ksvc_find_usable(svc, 0, AF_INET, true, &svc->eps[0].addr,
+			       htons(8080)));
+	/* Every ready endpoint hinted elsewhere: all of them. */
+	for (i = 0; i < 4; i++)
+		svc->eps[i].flags |= KSVC_EP_F_ELSEWHERE;
+	ksvc_svc_finalize(svc);
+	n = ksvc_usable(svc, 0, AF_INET, false, &first);
+	CHECK(n == 4 && first == 0);
+	/* None ready: the fallback, hints or not. */
+	for (i = 0; i < 4; i++)
+		svc->eps[i].flags = 0;
+	ksvc_svc_finalize(svc);
+	n = ksvc_usable(svc, 0, AF_INET, false, &first);
+	CHECK(n == 1 && ep_is(&svc->eps[first], "10.0.0.1"));
+	ksvc_svc_free(svc);
+	return ok;
+}
+
 /* Round robin: each usable endpoint in turn, the turn kept per subset. */
 static bool ksvc_test_round_robin(void)
 {
@@ -280,6 +337,7 @@ int ksvc_selftest(void)
 	if (!selftest)
 		return 0;
 	ok = ksvc_test_order();
+	ok &= ksvc_test_topology();
 	ok &= ksvc_test_round_robin();
 	ok &= ksvc_test_cidr();
 	ok &= ksvc_test_ctrs();

@@ -235,10 +235,11 @@ pod_ip() { echo "$POD_CIDR.$((10 + $1))"; }
 #                     or CPORT=N: the container port named CPORT, N;
 #                     none given: 80/tcp (named "") and udp,80/udp
 #                     (an ExternalName Service: no ports)
-#   ep=ADDR[/COND][@NODE]+  an endpoint on every port: COND ready (the
-#                     default), serving (serving and terminating, not
-#                     ready), dying (terminating, not serving) or down
-#                     (not ready); NODE (node-1) its nodeName
+#   ep=ADDR[/COND][@NODE][%ZONE,...]+  an endpoint on every port: COND
+#                     ready (the default), serving (serving and
+#                     terminating, not ready), dying (terminating, not
+#                     serving) or down (not ready); NODE (node-1) its
+#                     nodeName; ZONEs its hints.forZones
 #   type=NodePort|LoadBalancer|ExternalName  etp=Local  itp=Local
 #   affinity=SECONDS  algo=round-robin  ns=NAMESPACE (default)
 #   ext=ADDR+ (externalIPs)  range=CIDR+
@@ -333,13 +334,13 @@ _svc_port() {
 # _svc_slice NAME NS FAMILY N PORT... -- EP...: the family's slice, if it
 # has endpoints.
 _svc_slice() {
-	local name=$1 ns=$2 fam=$3 n=$4 v a cond node
+	local name=$1 ns=$2 fam=$3 n=$4 v a cond node zones z
 	local -a ports=() eps=()
 	shift 4
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do ports+=("$1"); shift; done
 	shift
 	for v in "$@"; do
-		a=${v%%[/@]*}
+		a=${v%%[/@%]*}
 		if [[ $a == *:* ]]; then [ "$fam" = IPv6 ] && eps+=("$v")
 		else [ "$fam" = IPv4 ] && eps+=("$v"); fi
 	done
@@ -359,7 +360,8 @@ _svc_slice() {
 	done
 	echo "endpoints:"
 	for v in "${eps[@]}"; do
-		node=node-1 cond=ready
+		node=node-1 cond=ready zones=
+		[[ $v == *%* ]] && zones=${v#*%} && v=${v%%%*}
 		[[ $v == *@* ]] && node=${v#*@} && v=${v%%@*}
 		[[ $v == */* ]] && cond=${v#*/} && v=${v%%/*}
 		echo "- addresses: [\"$v\"]"
@@ -371,6 +373,10 @@ _svc_slice() {
 		*) echo "service: endpoint condition '$cond'?" >&2; return 1 ;;
 		esac
 		echo "  nodeName: $node"
+		[ -n "$zones" ] || continue
+		echo "  hints:"
+		echo "    forZones:"
+		for z in ${zones//,/ }; do echo "    - {name: $z}"; done
 	done
 }
 

@@ -12,6 +12,9 @@
 #   endpoints only, and a node with none drops;
 # - a load-balancer address behind the router's ECMP: every flow answered,
 #   whichever node the router picked;
+# - topology-aware routing (EndpointSlice zone hints, each node's zone from
+#   ksvcctl config --zone): traffic stays in the zone while it has
+#   endpoints there, spills over when it has none;
 # - a node lost while traffic flows: the others stop sending to its pods
 #   once the slices say so.
 . "$(dirname "$0")/lib.sh"
@@ -63,7 +66,7 @@ itp_from() {	# itp_from I: what 8 connections from node I's client pod met
 	local k
 	for k in 1 2 3 4 5 6 7 8; do
 		mn_try "$(pod_ns_named "c$1")" 10.96.40.3 80 | cut -d' ' -f1
-	done | sort | uniq -c | awk '{ printf "%s%s:%s", NR > 1 ? " " : "", $2, $1 }'
+	done | sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
 }
 o1=$(itp_from 1)
 o2=$(itp_from 2)
@@ -81,6 +84,31 @@ check "LB address behind ECMP: every flow answered" \
 	test "$(grep -c '^p[12] 172\.30\.0\.1[123]$' <<<"$out")" = 30
 check "... through more than one node (each masquerading to itself)" \
 	test "$(wc -w <<<"$nodes_seen")" -ge 2
+
+# --- topology-aware routing: node-1 and node-2 in zone a, node-3 in b ---
+for i in 1 2 3; do
+	ksvc_on "$i" config --zone "$([ "$i" = 3 ] && echo b || echo a)" >/dev/null ||
+		fail "zone of node-$i"
+done
+from() {	# from I: the pods 12 connections from node I's client pod met
+	tcp_many "$(pod_ns_named "c$1")" 10.96.40.6 80 12 | cut -d' ' -f1 |
+		sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+hinted() {	# hinted P3-CONDITION
+	service topo ip=10.96.40.6 port=80 "$(ep 1)%a" "$(ep 2)%a" \
+		"ep=$(node_pod_ip 3 1)/$1@node-3%b" | apply_nodes --prune=false >/dev/null
+}
+hinted ready || fail "apply topo"
+t1=$(from 1) t3=$(from 3)
+diag "hints for zones a (p1, p2) and b (p3): from node-1 $t1; from node-3 $t3"
+check "topology: zone a's node keeps its traffic in zone a" \
+	sh -c "echo '$t1' | grep -Eqx '(p1:[0-9]+ ?)?(p2:[0-9]+)?' && ! echo '$t1' | grep -q p3"
+check "topology: zone b's node sends to zone b's endpoint only" test "$t3" = "p3:12"
+hinted down || fail "apply topo, p3 not ready"
+t3=$(from 3)
+diag "zone b without a ready endpoint: from node-3 $t3"
+check "topology: no endpoint hinted for zone b, node-3 spills over to zone a" \
+	sh -c "echo '$t3' | grep -Eqx '(p1:[0-9]+ ?)?(p2:[0-9]+)?' && [ -n '$t3' ]"
 
 # --- node-3 lost while traffic flows ---
 out=$(tcp_many "$(pod_ns_named c1)" 10.96.40.5 80 12)

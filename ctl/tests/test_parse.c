@@ -470,6 +470,85 @@ static void test_node_local(void)
 	result_free(&r);
 }
 
+/*
+ * Topology hints, for node-1 in zone a: the ready endpoints hinted away
+ * from it are marked for the kernel's Cluster set to skip, exactly when
+ * kube-proxy would use the hints.
+ */
+#define ELS	KSVC_EP_F_ELSEWHERE
+#define TOPO_SVC							\
+	"apiVersion: v1\nkind: Service\nmetadata: {name: t}\n"		\
+	"spec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n---\n"		\
+	"apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\n"		\
+	"metadata: {name: t-1, labels: {kubernetes.io/service-name: t}}\n" \
+	"addressType: IPv4\nports: [{port: 80}]\nendpoints:\n"
+#define TOPO_EP(ip, more) "- {addresses: [" ip "]" more "}\n"
+
+static void topo(struct result *r, const char *zone, const char *eps)
+{
+	struct ks_parse_opts o = { .node_name = "node-1", .zone = zone };
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "%s%s", TOPO_SVC, eps);
+	parse_bufs(r, &o, "t.yaml", buf, NULL);
+	show_errors(r);
+}
+
+static long topo_flags(const struct result *r, const char *ip)
+{
+	return ep_flags(ks_state_find(&r->st, "default", "t"), 0, ip, 80);
+}
+
+static void test_topology_hints(void)
+{
+	static const char zones[] =
+		TOPO_EP("10.1.0.1", ", hints: {forZones: [{name: a}]}")
+		TOPO_EP("10.1.0.2", ", hints: {forZones: [{name: b}, {name: c}]}")
+		TOPO_EP("10.1.0.3", ", conditions: {ready: false}");
+	static const char nodes[] =
+		TOPO_EP("10.1.0.1", ", hints: {forZones: [{name: a}], forNodes: [{name: node-2}]}")
+		TOPO_EP("10.1.0.2", ", hints: {forZones: [{name: b}], forNodes: [{name: node-1}]}");
+	static const char partial[] =
+		TOPO_EP("10.1.0.1", ", hints: {forZones: [{name: a}]}")
+		TOPO_EP("10.1.0.2", "");
+	struct result r;
+
+	topo(&r, "a", zones);
+	CHECK(r.ret == 0 && topo_flags(&r, "10.1.0.1") == (RDY | SRV) &&
+	      topo_flags(&r, "10.1.0.2") == (RDY | SRV | ELS) &&
+	      topo_flags(&r, "10.1.0.3") == 0);
+	result_free(&r);
+	/* Another zone has hints, not this one's: none used. */
+	topo(&r, "c", zones);
+	CHECK(topo_flags(&r, "10.1.0.1") == (RDY | SRV | ELS) &&
+	      topo_flags(&r, "10.1.0.2") == (RDY | SRV));
+	result_free(&r);
+	topo(&r, "d", zones);
+	CHECK(topo_flags(&r, "10.1.0.1") == (RDY | SRV) &&
+	      topo_flags(&r, "10.1.0.2") == (RDY | SRV));
+	result_free(&r);
+	topo(&r, NULL, zones);
+	CHECK(topo_flags(&r, "10.1.0.1") == (RDY | SRV));
+	result_free(&r);
+	/* Node hints first (PreferSameNode), then zones. */
+	topo(&r, "a", nodes);
+	CHECK(topo_flags(&r, "10.1.0.1") == (RDY | SRV | ELS) &&
+	      topo_flags(&r, "10.1.0.2") == (RDY | SRV));
+	result_free(&r);
+	/* A ready endpoint without hints: no hints used. */
+	topo(&r, "a", partial);
+	CHECK(topo_flags(&r, "10.1.0.1") == (RDY | SRV) &&
+	      topo_flags(&r, "10.1.0.2") == (RDY | SRV));
+	result_free(&r);
+	/* Broken hints: an error at the field. */
+	topo(&r, "a", TOPO_EP("10.1.0.1", ", hints: {forZones: [{zone: a}]}")
+		 TOPO_EP("10.1.0.2", ", hints: {forNodes: x}"));
+	CHECK(r.ret == 2 && r.errs.n_msgs == 2 &&
+	      strstr(r.errs.msgs[0], "endpoints[0].hints.forZones[0].name: missing") &&
+	      strstr(r.errs.msgs[1], "endpoints[1].hints.forNodes: expected a list"));
+	result_free(&r);
+}
+
 static void test_headless_external_name(void)
 {
 	static const char *const f[] = { "list.yaml", NULL };
@@ -2147,6 +2226,7 @@ static const struct ks_test tests[] = {
 	{ "conditions from kubectl output", test_fixture_conditions },
 	{ "endpoints deduplicated across slices", test_dedup },
 	{ "node-local endpoints", test_node_local },
+	{ "topology hints", test_topology_hints },
 	{ "headless and ExternalName", test_headless_external_name },
 	{ "ExternalName manifest", test_external_name_manifest },
 	{ "LoadBalancer ingress, ipMode Proxy skipped", test_lb_ingress },

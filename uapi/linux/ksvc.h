@@ -213,8 +213,19 @@ enum ksvc_ep_attr {
 #define KSVC_EP_F_SERVING	(1U << 1)
 #define KSVC_EP_F_TERMINATING	(1U << 2)
 #define KSVC_EP_F_LOCAL		(1U << 3)	/* on this node */
+/*
+ * Topology-aware routing (kube-proxy's topology.go, which the sender
+ * applies): the EndpointSlice's hints give this ready endpoint to other
+ * nodes or zones, so this node's traffic under the Cluster policy skips
+ * it; Local policies and the terminating fallback ignore it.  The sender
+ * sets it only where kube-proxy would use the hints (every ready
+ * endpoint hinted, some of them for this node or its zone); on every
+ * ready endpoint of a port and family, it is ignored.
+ */
+#define KSVC_EP_F_ELSEWHERE	(1U << 4)
 #define KSVC_EP_F_ALL		(KSVC_EP_F_READY | KSVC_EP_F_SERVING | \
-				 KSVC_EP_F_TERMINATING | KSVC_EP_F_LOCAL)
+				 KSVC_EP_F_TERMINATING | KSVC_EP_F_LOCAL | \
+				 KSVC_EP_F_ELSEWHERE)
 
 enum ksvc_stats_attr {
 	KSVC_STATS_A_UNSPEC,
@@ -295,6 +306,12 @@ enum ksvc_cfg_attr {
 	 * the default.  Not with KSVC_CFG_A_NODEPORT_CIDRS non-empty.
 	 */
 	KSVC_CFG_A_NODEPORT_PRIMARY,
+	/*
+	 * string, 0..63: the node's zone (its topology.kubernetes.io/zone
+	 * label), kept for the sender, which decides topology-aware routing
+	 * (KSVC_EP_F_ELSEWHERE) with it; "" none
+	 */
+	KSVC_CFG_A_ZONE,
 
 	__KSVC_CFG_A_MAX
 };
