@@ -102,27 +102,58 @@ static int parse_u32(const char *s, uint32_t *v, int zero_ok)
 	return 0;
 }
 
+/*
+ * A string option (node name, zone, interface prefix, bridge) into cfg:
+ * 0; 1 when c is none of them; or the usage error's code.
+ */
+static int config_string(int c, const char *arg, struct ks_config *cfg)
+{
+	const struct {
+		int c;
+		char *dst;
+		size_t size;
+		int *set;
+		int ifname;
+		const char *bad;
+	} s[] = {
+		{ 'N', cfg->node_name, sizeof(cfg->node_name), &cfg->set_node_name,
+		  0, "--node-name: '%s' is too long" },
+		{ 'z', cfg->zone, sizeof(cfg->zone), &cfg->set_zone,
+		  0, "--zone: '%s' is too long" },
+		{ 'P', cfg->local_prefix, sizeof(cfg->local_prefix), &cfg->set_local_prefix,
+		  1, "--local-interface-prefix: '%s' is not an interface name" },
+		{ 'B', cfg->local_bridge, sizeof(cfg->local_bridge), &cfg->set_local_bridge,
+		  1, "--local-bridge: '%s' is not an interface name" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		if (s[i].c != c)
+			continue;
+		if (strlen(arg) >= s[i].size || (s[i].ifname && strchr(arg, '/')))
+			return usage_error(s[i].bad, arg);
+		strcpy(s[i].dst, arg);
+		*s[i].set = 1;
+		return 0;
+	}
+	return 1;
+}
+
 /* The options into cfg; *set: some were given.  0 or the usage error's code. */
 static int config_options(int argc, char **argv, struct ks_config *cfg, int *set)
 {
 	uint32_t n;
-	int c;
+	int c, r;
 
 	while ((c = ks_getopt(argc, argv)) != -1) {
 		*set = 1;
+		r = config_string(c, optarg, cfg);
+		if (r != 1) {
+			if (r)
+				return r;
+			continue;
+		}
 		switch (c) {
-		case 'N':
-			if (strlen(optarg) > KSVC_NODE_NAME_MAX)
-				return usage_error("node name '%s' is too long", optarg);
-			snprintf(cfg->node_name, sizeof(cfg->node_name), "%s", optarg);
-			cfg->set_node_name = 1;
-			break;
-		case 'z':	/* a label value: checked by the parser's rule */
-			if (strlen(optarg) > KSVC_NAME_MAX)
-				return usage_error("zone '%s' is too long", optarg);
-			snprintf(cfg->zone, sizeof(cfg->zone), "%s", optarg);
-			cfg->set_zone = 1;
-			break;
 		case 'a':
 			if (parse_np_list(optarg, cfg))
 				return usage_error("--nodeport-addresses: bad address or prefix list '%s'",
@@ -143,22 +174,6 @@ static int config_options(int argc, char **argv, struct ks_config *cfg, int *set
 			if (cfg->masquerade_all < 0)
 				return usage_error("--masquerade-all takes yes or no, not '%s'", optarg);
 			break;
-		case 'P':
-		case 'B': {
-			char *dst = c == 'P' ? cfg->local_prefix : cfg->local_bridge;
-
-			if (strlen(optarg) >= sizeof(cfg->local_prefix) || strchr(optarg, '/'))
-				return usage_error(c == 'P' ?
-						   "--local-interface-prefix: '%s' is not an interface name" :
-						   "--local-bridge: '%s' is not an interface name",
-						   optarg);
-			strcpy(dst, optarg);
-			if (c == 'P')
-				cfg->set_local_prefix = 1;
-			else
-				cfg->set_local_bridge = 1;
-			break;
-		}
 		case 's':
 			if (parse_u32(optarg, &cfg->max_services, 0))
 				return usage_error("--max-services: '%s' is not a count", optarg);

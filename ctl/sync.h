@@ -66,6 +66,7 @@ struct sync {
 	struct ks_parse_opts po;
 	char node_name[KSVC_NODE_NAME_MAX + 1];
 	char node_facts[1024];		/* what the Node said last, applied */
+	char zone[KSVC_NAME_MAX + 1];	/* its topology.kubernetes.io/zone */
 	int detect_node_cidr;
 	uint64_t gen;			/* the table generation after our last write */
 	int need_full;

@@ -5,7 +5,8 @@
 # forward, and the datapath follows what the API server says, with no
 # ksvcctl apply: the first sync programs every Service; a pod added, a pod
 # turning not ready, a Service created and deleted are followed; the
-# Node's InternalIP and podCIDRs become the node IPs and pod CIDRs; a
+# Node's InternalIP, podCIDRs and zone become the node IPs, pod CIDRs and
+# zone, and trafficDistribution's zone hints keep traffic in it; a
 # Service of another proxy is left alone; another writer's change is
 # repaired at the next sync; a change ksvc refuses is skipped, the last
 # good version kept; a restarted agent finds nothing to change.
@@ -103,6 +104,37 @@ kubectl patch pod sync-api-1 --subresource=status --type=merge -p \
 not_ready() { ! ep_is sync-api 10.244.0.11 true; }
 check "a pod turning not ready is no longer a ready endpoint" busywait 30000 not_ready
 check "and gets no new connection" test "$(answers "$vip" 8 | grep -c '^sync-api-2 ')" = 8
+
+# Topology-aware routing: trafficDistribution PreferClose has the
+# EndpointSlice controller hint each endpoint to its node's zone; this
+# node (zone-a, its Node's label) then sends only to zone-a's pod.
+k8s_node node-2 192.168.50.9 10.244.1.0/24 zone-b || fail "node-2"
+add_pod tz_a 10.244.0.21
+add_pod tz_b 10.244.0.22
+serve "$tz_a" tcp 80 tz-a
+serve "$tz_b" tcp 80 tz-b
+k8s_pod tz-a node-1 app=tz 10.244.0.21 || fail "pod"
+k8s_pod tz-b node-2 app=tz 10.244.0.22 || fail "pod"
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
+apiVersion: v1
+kind: Service
+metadata: {name: tz}
+spec:
+  selector: {app: tz}
+  ports: [{port: 80}]
+  trafficDistribution: PreferClose
+EOF
+tz_hints() {
+	kubectl get endpointslices -l kubernetes.io/service-name=tz -o json |
+		jq -e '[.items[].endpoints[]? | .hints.forZones[0].name] | sort == ["zone-a", "zone-b"]' >/dev/null
+}
+check "PreferClose: the controller hints each endpoint to its zone" busywait 30000 tz_hints
+tvip=$(kubectl get service tz -o jsonpath='{.spec.clusterIP}')
+tz_only_a() { [ "$(answers "$tvip" 6 | grep -c '^tz-a ')" = 6 ]; }
+busywait 30000 tz_only_a
+check "topology: zone-a's node sends only to zone-a's pod" \
+	test "$(answers "$tvip" 12 | grep -c '^tz-a ')" = 12
+check "the Node's zone label became the node's zone" grep -qx "zone: zone-a" <<<"$(ksvc config)"
 
 kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply"
 apiVersion: v1
