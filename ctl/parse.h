@@ -18,14 +18,16 @@
  *   Service (v1): metadata.name/namespace/labels, spec.type, clusterIP(s),
  *     ipFamilies, externalIPs, ports[] (name, protocol, port, targetPort,
  *     nodePort), externalName, external/internalTrafficPolicy,
- *     sessionAffinity, selector, publishNotReadyAddresses;
+ *     sessionAffinity, selector, publishNotReadyAddresses,
+ *     trafficDistribution;
  *     status.loadBalancer.ingress[].ip (type LoadBalancer,
  *     not ipMode Proxy).  Label service.kubernetes.io/service-proxy-name:
  *     not ours, skipped (as kube-proxy does).
  *   EndpointSlice (discovery.k8s.io/v1): the kubernetes.io/service-name
  *     label, addressType (FQDN slices skipped), ports[], endpoints[]
  *     (addresses[0], as kube-proxy, all of them checked; conditions;
- *     nodeName).
+ *     nodeName; hints.forZones/forNodes[].name, for topology-aware
+ *     routing as kube-proxy's topology.go, with node_name and zone).
  *   Endpoints (v1): subsets[] (addresses[] ready and serving,
  *     notReadyAddresses[] neither; ip, nodeName; ports[]), used for a
  *     Service that has no EndpointSlice.
@@ -36,7 +38,10 @@
  *     controller would: equality selector, named targetPorts resolved per
  *     Pod, serving = Ready, terminating = deletionTimestamp set, ready =
  *     publishNotReadyAddresses or (serving and not terminating); Pods
- *     without IP, Succeeded or Failed are skipped.
+ *     without IP, Succeeded or Failed are skipped; with trafficDistribution,
+ *     the hints the controller would write (the zone of the Pod's Node,
+ *     its node too for PreferSameNode).
+ *   Node (v1): name, the topology.kubernetes.io/zone label.
  *   List, ServiceList, EndpointSliceList (any kind ending in List): items.
  *   Other kinds: skipped (a note with verbose).
  * Duplicate mapping keys are refused (the API server does too).

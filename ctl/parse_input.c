@@ -38,6 +38,7 @@ void ks_input_free(struct ks_input *in)
 	free(in->slices);
 	free(in->eps);
 	free(in->pods);
+	free(in->nodes);
 	for (i = 0; i < in->n_notes; i++)
 		free(in->notes[i].text);
 	free(in->notes);

@@ -119,7 +119,19 @@ struct in_svc {
 	size_t n_sel;
 	uint8_t fams;			/* cluster IP families: 1 IPv4, 2 IPv6 */
 	uint8_t publish_not_ready;	/* spec.publishNotReadyAddresses */
+	uint8_t traffic_dist;		/* spec.trafficDistribution: TD_* */
 	int dropped;
+};
+
+
+/* The hints the EndpointSlice controller writes for trafficDistribution. */
+enum { TD_NONE, TD_ZONE, TD_NODE };
+
+/* A Node: its zone, for the hints of endpoints derived from Pods. */
+struct in_node {
+	uint32_t doc;		/* the document that added it */
+	const char *name;
+	const char *zone;	/* topology.kubernetes.io/zone, or NULL */
 };
 
 
@@ -201,6 +213,8 @@ struct ks_input {
 	size_t n_eps, cap_eps;
 	struct in_pod **pods;
 	size_t n_pods, cap_pods;
+	struct in_node **nodes;
+	size_t n_nodes, cap_nodes;
 	struct in_note *notes;
 	size_t n_notes, cap_notes;
 	uint32_t doc;			/* the document being read, from 1 */
@@ -326,6 +340,7 @@ void parse_service(struct obj *o, const struct node *meta,
 void parse_slice(struct obj *o, const struct node *meta);
 void parse_endpoints(struct obj *o, const struct node *meta);
 void parse_pod(struct obj *o, const struct node *meta);
+void parse_node(struct obj *o, const struct node *meta);
 void process_object(struct pctx *p, const struct node *n,
 			   const char *where, const struct list_ctx *lc);
 void list_ctx_of(struct list_ctx *lc, const struct node *kind,
@@ -346,6 +361,14 @@ void finish_endpoints(struct ks_service *out, struct ks_endpoint *v,
 int is_local(const char *node, const char *node_name);
 void join_endpoints(struct ks_service *out, struct in_slice **sl,
 			   size_t n_sl, const struct ks_parse_opts *o);
+/* Marks of the topology pass, above the uapi's flags, gone after it. */
+#define EP_T_NODE_HINTS	(1U << 28)	/* hinted to some nodes */
+#define EP_T_FOR_NODE	(1U << 29)	/* ... to this one among them */
+#define EP_T_ZONE_HINTS	(1U << 30)	/* hinted to some zones */
+#define EP_T_FOR_ZONE	(1U << 31)	/* ... to this node's among them */
+#define EP_T_ALL	(EP_T_NODE_HINTS | EP_T_FOR_NODE | EP_T_ZONE_HINTS | \
+			 EP_T_FOR_ZONE)
+void topology(struct ks_service *s);
 void join(struct ks_input *in, struct in_svc **svcs,
 		 struct in_slice **sl, struct in_slice **eps,
 		 const struct ks_parse_opts *o, struct ks_state *out);

@@ -271,14 +271,6 @@ int is_local(const char *node, const char *node_name)
 	return node_name && *node_name && node && !strcmp(node, node_name);
 }
 
-/* Marks of the topology pass, above the uapi's flags, gone after it. */
-#define EP_T_NODE_HINTS	(1U << 28)	/* hinted to some nodes */
-#define EP_T_FOR_NODE	(1U << 29)	/* ... to this one among them */
-#define EP_T_ZONE_HINTS	(1U << 30)	/* hinted to some zones */
-#define EP_T_FOR_ZONE	(1U << 31)	/* ... to this node's among them */
-#define EP_T_ALL	(EP_T_NODE_HINTS | EP_T_FOR_NODE | EP_T_ZONE_HINTS | \
-			 EP_T_FOR_ZONE)
-
 static uint32_t hint_marks(const struct in_hints *h, const struct ks_parse_opts *o)
 {
 	uint32_t m = 0;
@@ -338,7 +330,8 @@ static void topology_port(struct ks_service *s, uint8_t pi, int family)
 			s->eps[i].flags |= KSVC_EP_F_ELSEWHERE;
 }
 
-static void topology(struct ks_service *s)
+/* The topology pass over a Service's endpoints, marked EP_T_*. */
+void topology(struct ks_service *s)
 {
 	size_t i;
 

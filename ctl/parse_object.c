@@ -79,7 +79,8 @@ static void process_typed(struct obj *o, const char *api_version)
 		 strcmp(av->u.s, api_version))
 		oerr(o, av, "apiVersion", "%s is not supported (use %s)",
 		     av->u.s, api_version);
-	if (!strcmp(o->kind, "EndpointSlice") || !strcmp(o->kind, "Pod")) {
+	if (!strcmp(o->kind, "EndpointSlice") || !strcmp(o->kind, "Pod") ||
+	    !strcmp(o->kind, "Node")) {
 		/* A DNS subdomain, only used in messages. */
 		want_str(o, name, "metadata.name", KSVC_NODE_NAME_MAX);
 	} else {
@@ -95,6 +96,8 @@ static void process_typed(struct obj *o, const char *api_version)
 		parse_endpoints(o, meta);
 	else if (!strcmp(o->kind, "Pod"))
 		parse_pod(o, meta);
+	else if (!strcmp(o->kind, "Node"))
+		parse_node(o, meta);
 	else
 		parse_slice(o, meta);
 }
@@ -143,7 +146,8 @@ typed:
 		process_typed(&o, "discovery.k8s.io/v1");
 		return;
 	}
-	if (!strcmp(o.kind, "Endpoints") || !strcmp(o.kind, "Pod")) {
+	if (!strcmp(o.kind, "Endpoints") || !strcmp(o.kind, "Pod") ||
+	    !strcmp(o.kind, "Node")) {
 		process_typed(&o, "v1");
 		return;
 	}
@@ -152,8 +156,8 @@ typed:
 		o.name = get(meta, "name")->u.s;
 	if (get(meta, "namespace") && get(meta, "namespace")->type == N_SCALAR)
 		o.ns = get(meta, "namespace")->u.s;
-	/* No namespace: cluster-scoped (a Node), or the default one. */
-	note(p->in, 0, "%s:%d:%d: %.*s %.*s%s%.*s: skipped: not a Service, EndpointSlice, Endpoints or Pod",
+	/* No namespace: cluster-scoped, or the default one. */
+	note(p->in, 0, "%s:%d:%d: %.*s %.*s%s%.*s: skipped: not a Service, EndpointSlice, Endpoints, Pod or Node",
 	     p->file, n->line, n->col, SHOW, o.kind,
 	     SHOW, get(meta, "namespace") ? o.ns : "",
 	     get(meta, "namespace") ? "/" : "", SHOW, o.name);

@@ -105,6 +105,70 @@ static uint16_t pod_target(const struct in_pod *pod, const struct ks_port *p,
 	return 0;
 }
 
+/* Where a Service's endpoints come from, in order of preference. */
+struct ep_sources {
+	struct in_slice **sl;		/* its EndpointSlices */
+	size_t n_sl;
+	struct in_slice **eps;		/* else its Endpoints' subsets */
+	size_t n_eps;
+	const struct pod_label *idx;	/* else the Pods its selector picks */
+	size_t n_idx;
+	struct in_node **nodes;		/* ... on these Nodes, by name */
+	size_t n_nodes;
+};
+
+static int node_qsort_cmp(const void *a, const void *b)
+{
+	const struct in_node *x = *(struct in_node *const *)a;
+	const struct in_node *y = *(struct in_node *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* The zone of the Node named name, or NULL. */
+static const char *node_zone(const struct ep_sources *src, const char *name)
+{
+	size_t lo = 0, hi = src->n_nodes;
+
+	while (name && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(src->nodes[mid]->name, name);
+
+		if (!r)
+			return src->nodes[mid]->zone;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * The hints the EndpointSlice controller writes on a Pod's ready
+ * endpoints for the Service's trafficDistribution (trafficdist.go: its
+ * Node's zone; its node too for PreferSameNode), as the marks of the
+ * topology pass for this node.
+ */
+static uint32_t pod_hints(const struct in_svc *sv, const struct in_pod *pod,
+			  const struct ep_sources *src,
+			  const struct ks_parse_opts *o)
+{
+	const char *zone;
+	uint32_t m = 0;
+
+	if (sv->traffic_dist == TD_NONE)
+		return 0;
+	zone = node_zone(src, pod->node);
+	if (zone)
+		m |= EP_T_ZONE_HINTS |
+		     (o->zone && !strcmp(zone, o->zone) ? EP_T_FOR_ZONE : 0);
+	if (sv->traffic_dist == TD_NODE && pod->node)
+		m |= EP_T_NODE_HINTS |
+		     (is_local(pod->node, o->node_name) ? EP_T_FOR_NODE : 0);
+	return m;
+}
+
 /*
  * The Pods in the Service's namespace whose labels hold every pair of its
  * selector.  Candidates come from the index range of the rarest pair, so
@@ -113,10 +177,11 @@ static uint16_t pod_target(const struct in_pod *pod, const struct ks_port *p,
  * publishNotReadyAddresses or (serving and not terminating).
  */
 static void pod_endpoints(struct ks_service *out, const struct in_svc *sv,
-			  const struct pod_label *idx, size_t n_idx,
-			  const char *node_name)
+			  const struct ep_sources *src,
+			  const struct ks_parse_opts *o)
 {
-	size_t i, j, k, a, lo = 0, hi = 0, n = 0, cap = 0;
+	const struct pod_label *idx = src->idx;
+	size_t i, j, k, a, lo = 0, hi = 0, n = 0, cap = 0, n_idx = src->n_idx;
 	struct ks_endpoint *v = NULL;
 
 	if (!sv->n_sel || !n_idx)
@@ -149,8 +214,9 @@ static void pod_endpoints(struct ks_service *out, const struct in_svc *sv,
 			flags |= KSVC_EP_F_TERMINATING;
 		if (sv->publish_not_ready || (pod->ready && !pod->terminating))
 			flags |= KSVC_EP_F_READY;
-		if (is_local(pod->node, node_name))
+		if (is_local(pod->node, o->node_name))
 			flags |= KSVC_EP_F_LOCAL;
+		flags |= pod_hints(sv, pod, src, o);
 		for (a = 0; a < pod->n_addrs; a++) {
 			int fam = pod->addrs[a].family == AF_INET ? 1 : 2;
 
@@ -174,22 +240,13 @@ static void pod_endpoints(struct ks_service *out, const struct in_svc *sv,
 		}
 	}
 	finish_endpoints(out, v, n);
+	topology(out);
 }
 
 static void *memdup(const void *p, size_t size)
 {
 	return size ? memcpy(xmalloc(size), p, size) : NULL;
 }
-
-/* Where a Service's endpoints come from, in order of preference. */
-struct ep_sources {
-	struct in_slice **sl;		/* its EndpointSlices */
-	size_t n_sl;
-	struct in_slice **eps;		/* else its Endpoints' subsets */
-	size_t n_eps;
-	const struct pod_label *idx;	/* else the Pods its selector picks */
-	size_t n_idx;
-};
 
 static void emit(struct ks_state *out, const char *const *files,
 		 const struct in_svc *sv, const struct ep_sources *src,
@@ -219,7 +276,7 @@ static void emit(struct ks_state *out, const char *const *files,
 	else if (src->n_eps)
 		join_endpoints(s, src->eps, src->n_eps, o);
 	else
-		pod_endpoints(s, sv, src->idx, src->n_idx, o->node_name);
+		pod_endpoints(s, sv, src, o);
 }
 
 static void log_unmatched(FILE *log, struct ks_input *in,
@@ -264,6 +321,10 @@ void join(struct ks_input *in, struct in_svc **svcs,
 
 	memset(&src, 0, sizeof(src));
 	src.idx = pod_index(in, &src.n_idx);
+	src.nodes = in->n_nodes ? memdup(in->nodes, in->n_nodes * sizeof(*in->nodes)) : NULL;
+	src.n_nodes = in->n_nodes;
+	if (src.n_nodes > 1)
+		qsort(src.nodes, src.n_nodes, sizeof(*src.nodes), node_qsort_cmp);
 	for (i = 0; i < in->n_files; i++) {
 		files[i] = ks_state_strdup(out, in->files[i]);
 		if (!files[i]) {
@@ -299,6 +360,7 @@ void join(struct ks_input *in, struct in_svc **svcs,
 	for (; vlog && je < in->n_eps; je++)
 		log_unmatched(vlog, in, eps[je], "Endpoints", NULL);
 	free((void *)src.idx);
+	free(src.nodes);
 	free(files);
 }
 

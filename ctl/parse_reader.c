@@ -115,6 +115,7 @@ static void doc_drop(struct pctx *p)
 	DROP_TAIL(in->slices, in->n_slices, in->doc);
 	DROP_TAIL(in->eps, in->n_eps, in->doc);
 	DROP_TAIL(in->pods, in->n_pods, in->doc);
+	DROP_TAIL(in->nodes, in->n_nodes, in->doc);
 	notes_drop(in, in->doc);
 }
 

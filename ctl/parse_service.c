@@ -422,19 +422,27 @@ struct in_kv *want_kv(struct obj *o, const struct node *map,
 }
 
 /*
- * spec.selector (equality only, as the EndpointSlice controller) and
- * spec.publishNotReadyAddresses: used only when endpoints come from Pods.
+ * spec.selector (equality only, as the EndpointSlice controller),
+ * spec.publishNotReadyAddresses and spec.trafficDistribution: used only
+ * when endpoints come from Pods.
  */
 static void svc_selector(struct obj *o, const struct node *spec,
 			 struct in_svc *sv)
 {
+	static const char *const dists[] = {
+		"PreferClose", "PreferSameZone", "PreferSameNode", NULL
+	};
 	const struct node *n = get(spec, "publishNotReadyAddresses");
-	int b = 0;
+	int b = 0, d;
 
 	sv->sel = want_kv(o, get(spec, "selector"), "spec.selector",
 			  &sv->n_sel);
 	if (n && !want_bool(o, n, "spec.publishNotReadyAddresses", &b))
 		sv->publish_not_ready = b;
+	/* What hints the controller writes: zones, and nodes for SameNode. */
+	d = want_enum(o, spec, "trafficDistribution", "spec.trafficDistribution",
+		      dists, "PreferClose, PreferSameZone or PreferSameNode");
+	sv->traffic_dist = d < 0 ? TD_NONE : d == 2 ? TD_NODE : TD_ZONE;
 }
 
 /* Copy a valid Service into the input's records. */

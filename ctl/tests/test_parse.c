@@ -671,8 +671,9 @@ static void test_skips_verbose(void)
 	CHECK(strstr(log, "list.yaml:279:3: Service default/not-mine: skipped: label service.kubernetes.io/service-proxy-name is set\n") != NULL);
 	CHECK(strstr(log, "list.yaml:575:3: EndpointSlice default/gone-abcde: skipped: no Service default/gone\n") != NULL);
 	CHECK(strstr(log, "list.yaml:590:3: EndpointSlice default/external-db-fqdn: skipped: addressType FQDN\n") != NULL);
-	CHECK(strstr(log, "multi.yaml:51:1: ConfigMap demo/settings: skipped: not a Service, EndpointSlice, Endpoints or Pod\n") != NULL);
-	CHECK(strstr(log, " Node node-1: skipped: not a Service, EndpointSlice, Endpoints or Pod\n") != NULL);
+	CHECK(strstr(log, "multi.yaml:51:1: ConfigMap demo/settings: skipped: not a Service, EndpointSlice, Endpoints, Pod or Node\n") != NULL);
+	/* Nodes are read, for the zones of endpoints made from Pods. */
+	CHECK(!strstr(log, "Node node-1"));
 	if (failed)
 		printf("# log:\n%s", log);
 	fclose(o.log);
@@ -1393,6 +1394,13 @@ static const struct err_case err_cases[] = {
 	{ "Pod deletionTimestamp",
 	  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  deletionTimestamp: {}\n",
 	  "svc.yaml:5:22: Pod default/web-0: metadata.deletionTimestamp: expected a string, got a mapping" },
+	{ "Node zone label",
+	  "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  labels: {topology.kubernetes.io/zone: [a]}\n",
+	  "svc.yaml:5:41: Node default/n1: metadata.labels[topology.kubernetes.io/zone]: expected a string, got a list" },
+	{ "Service trafficDistribution",
+	  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+	  "spec: {clusterIP: 10.0.0.1, ports: [{port: 80}], trafficDistribution: 1}\n",
+	  "svc.yaml:4:71: Service default/a: spec.trafficDistribution: 1 is not PreferClose, PreferSameZone or PreferSameNode" },
 	{ "Pod namespace",
 	  "apiVersion: v1\nkind: Pod\nmetadata: {name: web-0, namespace: Shop}\n",
 	  "svc.yaml:3:36: Pod Shop/web-0: metadata.namespace: Shop is not a DNS label (a-z, 0-9 and '-' inside)" },
@@ -1804,6 +1812,70 @@ static void test_endpoints_precedence(void)
 #define READY(ip) "status:\n  podIP: " ip "\n  conditions:\n  - {type: Ready, status: \"True\"}\n"
 #define HTTP_PORT "spec:\n  nodeName: node-a\n  containers:\n  - name: c\n    ports:\n" \
 	"    - {name: http, containerPort: 8080}\n    - {name: dns, containerPort: 53, protocol: UDP}\n"
+
+/*
+ * trafficDistribution on endpoints made from Pods: the hints the
+ * EndpointSlice controller would write (the Pod's Node's zone; its node
+ * too for PreferSameNode), then topology as for slices.
+ */
+#define TD_NODE_OBJ(name, zone) "---\napiVersion: v1\nkind: Node\nmetadata:\n" \
+	"  name: " name "\n  labels: {topology.kubernetes.io/zone: " zone "}\n"
+#define TD_POD(name, node, ip) POD(name, "default", "{app: td}",		\
+	"spec: {nodeName: " node "}\n" READY(ip))
+
+static void td(struct result *r, const char *node, const char *zone,
+	       const char *dist, int stray)
+{
+	struct ks_parse_opts o = { .node_name = node, .zone = zone };
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf),
+		 "apiVersion: v1\nkind: Service\nmetadata: {name: td}\n"
+		 "spec: {clusterIP: 10.0.0.1, selector: {app: td}, ports: [{port: 80}]%s%s}\n"
+		 TD_NODE_OBJ("n1", "a") TD_NODE_OBJ("n2", "b")
+		 TD_POD("p1", "n1", "10.1.0.1") TD_POD("p2", "n2", "10.1.0.2") "%s",
+		 dist ? ", trafficDistribution: " : "", dist ? dist : "",
+		 stray ? TD_POD("p3", "n3", "10.1.0.3") : "");
+	parse_bufs(r, &o, "td.yaml", buf, NULL);
+	show_errors(r);
+}
+
+static long td_flags(const struct result *r, const char *ip)
+{
+	return ep_flags(ks_state_find(&r->st, "default", "td"), 0, ip, 80) &
+	       ~(long)(RDY | SRV | LOC);
+}
+
+static void test_pods_traffic_distribution(void)
+{
+	struct result r;
+
+	/* Zone a keeps to its pod. */
+	td(&r, "n1", "a", "PreferSameZone", 0);
+	CHECK(r.ret == 0 && td_flags(&r, "10.1.0.1") == 0 &&
+	      td_flags(&r, "10.1.0.2") == ELS);
+	result_free(&r);
+	td(&r, "n1", "a", "PreferClose", 0);
+	CHECK(td_flags(&r, "10.1.0.1") == 0 && td_flags(&r, "10.1.0.2") == ELS);
+	result_free(&r);
+	/* A Pod on a Node the input lacks has no zone: no hints used. */
+	td(&r, "n1", "a", "PreferClose", 1);
+	CHECK(td_flags(&r, "10.1.0.1") == 0 && td_flags(&r, "10.1.0.2") == 0 &&
+	      td_flags(&r, "10.1.0.3") == 0);
+	result_free(&r);
+	/* PreferSameNode: node hints before zones (n2 is in zone a here). */
+	td(&r, "n2", "a", "PreferSameNode", 0);
+	CHECK(td_flags(&r, "10.1.0.1") == ELS && td_flags(&r, "10.1.0.2") == 0);
+	result_free(&r);
+	/* None: no hints. */
+	td(&r, "n1", "a", NULL, 0);
+	CHECK(td_flags(&r, "10.1.0.1") == 0 && td_flags(&r, "10.1.0.2") == 0);
+	result_free(&r);
+	td(&r, "n1", "a", "PreferFar", 0);
+	CHECK(r.ret == 1 && r.errs.n_msgs == 1 &&
+	      strstr(r.errs.msgs[0], "spec.trafficDistribution: PreferFar is not PreferClose, PreferSameZone or PreferSameNode"));
+	result_free(&r);
+}
 
 static void test_pods(void)
 {
@@ -2227,6 +2299,7 @@ static const struct ks_test tests[] = {
 	{ "endpoints deduplicated across slices", test_dedup },
 	{ "node-local endpoints", test_node_local },
 	{ "topology hints", test_topology_hints },
+	{ "Pods: trafficDistribution hints", test_pods_traffic_distribution },
 	{ "headless and ExternalName", test_headless_external_name },
 	{ "ExternalName manifest", test_external_name_manifest },
 	{ "LoadBalancer ingress, ipMode Proxy skipped", test_lb_ingress },
