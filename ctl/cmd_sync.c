@@ -318,7 +318,10 @@ out:
 	return ret;
 }
 
-/* What is listed and watched: Services, EndpointSlices, this node's Node. */
+/*
+ * What is listed and watched: Services, EndpointSlices, this node's Node,
+ * the ServiceCIDRs.
+ */
 static void sync_resources(struct sync *sy)
 {
 	int r;
@@ -327,6 +330,8 @@ static void sync_resources(struct sync *sy)
 	sy->res[R_SLICES] = (struct res){ .name = "endpointslices",
 					  .path = "/apis/discovery.k8s.io/v1/endpointslices" };
 	sy->res[R_NODE] = (struct res){ .name = "node", .path = "/api/v1/nodes" };
+	sy->res[R_SVC_CIDRS] = (struct res){ .name = "servicecidrs",
+					     .path = "/apis/networking.k8s.io/v1/servicecidrs" };
 	snprintf(sy->res[R_SERVICES].query, sizeof(sy->res[0].query), "%s", PROXY_SELECTOR);
 	snprintf(sy->res[R_SLICES].query, sizeof(sy->res[0].query), "%s", PROXY_SELECTOR);
 	snprintf(sy->res[R_NODE].query, sizeof(sy->res[0].query),
@@ -440,6 +445,7 @@ static int cmd_sync(int argc, char **argv)
 out:
 	sync_http_stop(&sy);
 	json_object_put(sy.programmed);
+	json_object_put(sy.svc_cidrs);
 	json_object_put(sy.triggers);
 	json_object_put(sy.nolocal);
 	ks_store_free(&sy.store);

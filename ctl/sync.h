@@ -15,7 +15,7 @@
 #include "nl.h"
 #include "store.h"
 
-enum { R_SERVICES, R_SLICES, R_NODE, R_N };
+enum { R_SERVICES, R_SLICES, R_NODE, R_SVC_CIDRS, R_N };
 
 struct sync;
 
@@ -31,6 +31,7 @@ struct res {
 	double backoff;
 	int relist;		/* at start, after 410 Gone: list, then watch */
 	unsigned int lists;	/* lists completed */
+	int absent;		/* the server has none (404): listed empty, not watched */
 	struct sync *sy;
 };
 
@@ -67,6 +68,9 @@ struct sync {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
 	char node_facts[1024];		/* what the Node said last, applied */
 	char zone[KSVC_NAME_MAX + 1];	/* its topology.kubernetes.io/zone */
+	json_object *svc_cidrs;		/* ServiceCIDR name -> its spec.cidrs */
+	char svc_cidrs_applied[1024];	/* what was set last */
+	int svc_cidrs_set;
 	int detect_node_cidr;
 	uint64_t gen;			/* the table generation after our last write */
 	int need_full;
@@ -103,6 +107,9 @@ void log_errors(const struct ks_errors *e, const char *what);
 /* sync_node.c: the Node's facts applied (node IPs, pod CIDRs, eligibility). */
 void sync_node_apply(struct sync *sy, json_object *node);
 void sync_node_event(struct sync *sy, const char *type, json_object *obj);
+/* sync_cidrs.c: the ServiceCIDR objects, into the Service CIDRs. */
+void sync_cidrs_list(struct sync *sy, json_object *items);
+void sync_cidrs_event(struct sync *sy, const char *type, json_object *obj);
 
 /* sync_program.c: a full convergence (0 or -1), or the dirty Services. */
 int sync_full(struct sync *sy);

@@ -99,6 +99,11 @@ static void on_line(void *arg, char *line, size_t len)
 		json_object_put(ev);
 		return;
 	}
+	if (r - sy->res == R_SVC_CIDRS) {
+		sync_cidrs_event(sy, type, obj);
+		json_object_put(ev);
+		return;
+	}
 	if (r - sy->res == R_SERVICES)
 		sy->svc_changes++;
 	else
@@ -141,6 +146,11 @@ static void list_done(struct sync *sy, struct res *r)
 		else
 			slog("node %s: no such Node (yet)", sy->node_name);
 		json_object_put(items);
+	} else if (r - sy->res == R_SVC_CIDRS) {
+		/* None served: the Service CIDRs stay as configured. */
+		if (!r->absent)
+			sync_cidrs_list(sy, items);
+		json_object_put(items);
 	} else {
 		ks_store_replace(&sy->store, res_kind((int)(r - sy->res)), items);
 		slog("%s: listed %zu at resourceVersion %s", r->name,
@@ -151,10 +161,11 @@ static void list_done(struct sync *sy, struct res *r)
 	if (r->lists++) {
 		sy->relists++;
 		/* What happened while away is only in a full comparison. */
-		if (r - sy->res != R_NODE)
+		if (r - sy->res == R_SERVICES || r - sy->res == R_SLICES)
 			sy->need_full = 1;
 	}
-	sync_watch(sy, r);
+	if (!r->absent)
+		sync_watch(sy, r);
 }
 
 /* A page of r's list has come (or not): keep it, ask for the next. */
@@ -170,6 +181,18 @@ static void list_page(struct sync *sy, struct res *r)
 	body = ks_req_body(r->w);
 	ks_req_stop(r->w);
 	r->w = NULL;
+	if ((status == 404 || status == 403) && r - sy->res == R_SVC_CIDRS) {
+		/*
+		 * A cluster without ServiceCIDRs (before 1.33), or a role
+		 * without them: the Service CIDRs stay as configured.
+		 */
+		slog("%s: %s (HTTP %ld); not watched", r->name,
+		     status == 404 ? "the API server has none" : "not allowed", status);
+		free(body);
+		r->absent = 1;
+		list_done(sy, r);
+		return;
+	}
 	if (msg || status != 200) {
 		page = status ? json_tokener_parse(body) : NULL;
 		slog("%s: list: %s%s%ld%s%s; again in %.0f s", r->name, msg ? msg : "",
@@ -267,7 +290,7 @@ void sync_run_res(struct sync *sy, struct res *r)
 			watch_ended(sy, r);
 		return;
 	}
-	if (r->retry_at > now())
+	if (r->retry_at > now() || r->absent)
 		return;
 	if (r->relist) {
 		r->items = json_object_new_array();

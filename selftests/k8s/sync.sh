@@ -6,7 +6,8 @@
 # ksvcctl apply: the first sync programs every Service; a pod added, a pod
 # turning not ready, a Service created and deleted are followed; the
 # Node's InternalIP, podCIDRs and zone become the node IPs, pod CIDRs and
-# zone, and trafficDistribution's zone hints keep traffic in it; a
+# zone, and trafficDistribution's zone hints keep traffic in it; the
+# ServiceCIDR objects become the Service CIDRs; a
 # Service of another proxy is left alone; another writer's change is
 # repaired at the next sync; a change ksvc refuses is skipped, the last
 # good version kept; a restarted agent finds nothing to change.
@@ -85,6 +86,20 @@ check "and close-wait 1h" test "$(ct tcp_timeout_close_wait)" = 3600
 cfg=$(ksvc config)
 check "the Node's InternalIP became the node IP" grep -qx "node-ips: $NODE_EXT" <<<"$cfg"
 check "the Node's podCIDRs became the pod CIDRs" grep -qx "local-cidrs: 10.244.0.0/24" <<<"$cfg"
+check "the cluster's ServiceCIDR became the Service CIDRs" \
+	grep -qx "service-cidrs: 10.96.0.0/16" <<<"$cfg"
+kubectl apply -f - >/dev/null <<EOF || fail "kubectl apply ServiceCIDR"
+apiVersion: networking.k8s.io/v1
+kind: ServiceCIDR
+metadata: {name: extra}
+spec: {cidrs: [10.97.0.0/24]}
+EOF
+svc_cidrs_both() {
+	local l
+	l=$(ksvc config | grep '^service-cidrs:')
+	grep -q ' 10\.96\.0\.0/16\b' <<<"$l" && grep -q ' 10\.97\.0\.0/24\b' <<<"$l"
+}
+check "a ServiceCIDR added is followed" busywait 30000 svc_cidrs_both
 
 # A second pod: the API write, then the kernel, timed in the guest.
 t0=$(date +%s%3N)
