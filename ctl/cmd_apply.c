@@ -159,25 +159,24 @@ static int apply_or_diff(int argc, char **argv, int diff)
 	ret = apply_options(argc, argv, &ci, &a);
 	if (ret)
 		goto out_input;
-	/* The node name marks this node's endpoints: ask the module. */
+	/*
+	 * The module's node settings: without them, Local endpoints would be
+	 * planned as remote, topology hints for this node's zone ignored,
+	 * and disabled externalIPs programmed.
+	 */
 	ret = open_nl(&nl, a.cmd);
 	if (ret)
 		goto out_input;
-	if (!ci.po.node_name || !ci.po.zone) {
-		/*
-		 * Without them, Local endpoints would be planned as remote,
-		 * and topology hints for this node's zone ignored.
-		 */
-		ret = ks_nl_config_get(nl, &cfg);
-		if (ret) {
-			ret = ks_nl_report(nl, diff ? "diff: config" : "apply: config", ret);
-			goto out;
-		}
-		if (!ci.po.node_name && cfg.node_name[0])
-			ci.po.node_name = cfg.node_name;
-		if (!ci.po.zone && cfg.zone[0])
-			ci.po.zone = cfg.zone;
+	ret = ks_nl_config_get(nl, &cfg);
+	if (ret) {
+		ret = ks_nl_report(nl, diff ? "diff: config" : "apply: config", ret);
+		goto out;
 	}
+	if (!ci.po.node_name && cfg.node_name[0])
+		ci.po.node_name = cfg.node_name;
+	if (cfg.zone[0])
+		ci.po.zone = cfg.zone;
+	ci.po.no_external_ips = !cfg.external_ips;
 	ret = ks_input_check(ci.in, &ci.po, &want, &ci.errs, stderr, a.cmd,
 			     diff ? "nothing was compared" : "nothing was applied",
 			     diff ? KS_EXIT_USAGE : KS_EXIT_ERROR,

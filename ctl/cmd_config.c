@@ -169,6 +169,12 @@ static int config_options(int argc, char **argv, struct ks_config *cfg, int *set
 			if (cfg->drop_invalid < 0)
 				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
 			break;
+		case 'X':
+			cfg->external_ips = parse_yes_no(optarg);
+			if (cfg->external_ips < 0)
+				return usage_error("--external-ips takes yes or no, not '%s'", optarg);
+			cfg->set_external_ips = 1;
+			break;
 		case 'M':
 			cfg->masquerade_all = parse_yes_no(optarg);
 			if (cfg->masquerade_all < 0)
@@ -262,6 +268,7 @@ static void config_print(const struct ks_config *cfg)
 	/* An older module does not report it. */
 	if (cfg->masquerade_all >= 0)
 		printf("masquerade-all: %s\n", cfg->masquerade_all ? "yes" : "no");
+	printf("external-ips: %s\n", cfg->external_ips ? "yes" : "no");
 	printf("drop-invalid: %s\n", cfg->drop_invalid ? "yes" : "no");
 	printf("max-services: %u\nmax-endpoints: %u\n", cfg->max_services,
 	       cfg->max_endpoints);
@@ -322,6 +329,7 @@ static const struct ks_opt config_opts[] = {
 	{ "local-interface-prefix", 'P', 0, "PREFIX", NULL },
 	{ "local-bridge", 'B', 0, "BRIDGE", NULL },
 	{ "masquerade-all", 'M', 0, "yes|no", "yes no" },
+	{ "external-ips", 'X', 0, "yes|no", "yes no" },
 	{ "drop-invalid", 'd', 0, "yes|no", "yes no" },
 	{ "max-services", 's', 0, "N", NULL },
 	{ "max-endpoints", 'e', 0, "N", NULL },
@@ -341,7 +349,8 @@ const struct ks_cmd ks_cmd_config = {
 		"(prefixes, or primary), what traffic is from a pod (one local-\n"
 		"traffic detector: the pod CIDRs, an interface name prefix, or the pods'\n"
 		"bridge; traffic to a cluster IP from anything else is masqueraded), the\n"
-		"masquerade of all cluster IP traffic, the Service CIDRs (a new connection\n"
+		"masquerade of all cluster IP traffic, whether Services' externalIPs are\n"
+		"programmed, the Service CIDRs (a new connection\n"
 		"to an address in them that no Service holds is dropped; one to a live\n"
 		"cluster IP on a port it does not serve is refused in any case), the drop of\n"
 		"forwarded INVALID packets, limits:\n"

@@ -38,6 +38,8 @@ struct ks_config {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
 	char zone[KSVC_NAME_MAX + 1];	/* topology.kubernetes.io/zone */
 	int set_zone;
+	int external_ips;		/* get: 1 unless the module says 0 */
+	int set_external_ips;		/* set: send external_ips */
 	/* Node-port address prefixes (an address: full length). */
 	struct ks_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	size_t n_np_cidrs;

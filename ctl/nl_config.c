@@ -31,6 +31,8 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 	if (ctb[KSVC_CFG_A_ZONE])
 		snprintf(cfg->zone, sizeof(cfg->zone), "%s",
 			 nla_get_string(ctb[KSVC_CFG_A_ZONE]));
+	cfg->external_ips = !ctb[KSVC_CFG_A_EXTERNAL_IPS] ||
+			    nla_get_u8(ctb[KSVC_CFG_A_EXTERNAL_IPS]);
 	if (ctb[KSVC_CFG_A_DROP_INVALID])
 		cfg->drop_invalid = nla_get_u8(ctb[KSVC_CFG_A_DROP_INVALID]);
 	if (ctb[KSVC_CFG_A_MAX_SERVICES])
@@ -92,6 +94,7 @@ int ks_nl_config_get(struct ks_nl *nl, struct ks_config *cfg)
 	cfg->affinity_entries = -1;
 	cfg->masquerade_all = -1;
 	cfg->np_primary = -1;
+	cfg->external_ips = 1;
 	if (!msg)
 		return -ENOMEM;
 	return ks_nl_send(nl, msg, ks_nl_config_parse, cfg);
@@ -109,6 +112,8 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	    (cfg->set_node_name &&
 	     nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name)) ||
 	    (cfg->set_zone && nla_put_string(msg, KSVC_CFG_A_ZONE, cfg->zone)) ||
+	    (cfg->set_external_ips &&
+	     nla_put_u8(msg, KSVC_CFG_A_EXTERNAL_IPS, !!cfg->external_ips)) ||
 	    (cfg->drop_invalid >= 0 &&
 	     nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid)) ||
 	    (cfg->max_services &&

@@ -75,6 +75,7 @@ void ks_errors_print(const struct ks_errors *e, FILE *f);
 struct ks_parse_opts {
 	const char *node_name;	/* endpoints on this node get KSVC_EP_F_LOCAL */
 	const char *zone;	/* this node's, for topology hints; NULL: none */
+	int no_external_ips;	/* program no externalIPs (config --external-ips no) */
 	int skip_invalid;	/* build every valid object despite errors */
 	int verbose;		/* say which objects were skipped, and why */
 	FILE *log;		/* where verbose notes go; NULL: stderr */

@@ -221,6 +221,7 @@ struct ks_input {
 	uint32_t seq;
 	size_t n_errors;		/* errors of every add call */
 	int defer_kernel_rules;		/* ks_input_defer_kernel_rules */
+	int no_external_ips;		/* of the build's options, for claims */
 };
 
 

@@ -111,6 +111,9 @@ static struct claim *collect_claims(struct ks_input *in, size_t *np)
 			c.proto = p->proto;
 			c.port = p->port;
 			for (k = 0; k < sv->s.n_fes; k++) {
+				if (in->no_external_ips &&
+				    sv->s.fes[k].kind == KSVC_FE_EXTERNAL_IP)
+					continue;
 				c.addr = sv->s.fes[k].addr;
 				c.fe_idx = k;
 				grow(&v, &cap, n + 1, sizeof(*v));

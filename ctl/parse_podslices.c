@@ -248,6 +248,20 @@ static void *memdup(const void *p, size_t size)
 	return size ? memcpy(xmalloc(size), p, size) : NULL;
 }
 
+/* config --external-ips no: the Service's externalIPs are not its own. */
+static void drop_external_ips(struct ks_service *s)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < s->n_fes; i++) {
+		if (s->fes[i].kind == KSVC_FE_EXTERNAL_IP)
+			continue;
+		s->fes[i].also &= ~(1U << KSVC_FE_EXTERNAL_IP);
+		s->fes[j++] = s->fes[i];
+	}
+	s->n_fes = j;
+}
+
 static void emit(struct ks_state *out, const char *const *files,
 		 const struct in_svc *sv, const struct ep_sources *src,
 		 const struct ks_parse_opts *o)
@@ -261,6 +275,8 @@ static void emit(struct ks_state *out, const char *const *files,
 	*s = sv->s;
 	s->ports = memdup(sv->s.ports, sv->s.n_ports * sizeof(*s->ports));
 	s->fes = memdup(sv->s.fes, sv->s.n_fes * sizeof(*s->fes));
+	if (o->no_external_ips)
+		drop_external_ips(s);
 	s->ranges = sv->s.n_ranges ?
 		memdup(sv->s.ranges, sv->s.n_ranges * sizeof(*s->ranges)) : NULL;
 	s->pos.file = files[sv->file];
@@ -401,6 +417,7 @@ int ks_input_build(struct ks_input *in, const struct ks_parse_opts *o,
 		qsort(svcs, in->n_svcs, sizeof(*svcs), svc_key_cmp);
 	check_duplicates(in, svcs, in->n_svcs, errs);
 	/* One owner per address and port: the kernel's rule at commit. */
+	in->no_external_ips = o->no_external_ips;
 	if (!in->defer_kernel_rules)
 		check_claims(in, errs);
 	total = in->n_errors + (errs->n - n0);

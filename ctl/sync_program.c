@@ -105,6 +105,7 @@ static void keep_refused(const struct sync *sy, struct ks_plan *plan,
 int sync_full(struct sync *sy)
 {
 	struct ks_state want, have;
+	struct ks_config cfg;
 	struct ks_errors errs;
 	struct ks_plan plan;
 	double t0 = now();
@@ -113,6 +114,9 @@ int sync_full(struct sync *sy)
 	int n, ret = -1, tries;
 	size_t i;
 
+	/* Whether externalIPs are programmed: ksvcctl config's to say. */
+	if (!ks_nl_config_get(sy->nl, &cfg))
+		sy->po.no_external_ips = !cfg.external_ips;
 	/* All of it is read below. */
 	json_object_put(ks_store_take_dirty(&sy->store));
 	sy->dirty_since = 0;

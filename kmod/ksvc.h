@@ -177,6 +177,7 @@ struct ksvc_table {
 struct ksvc_cfg {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
 	char zone[KSVC_NAME_MAX + 1];	/* for the sender; unused here */
+	bool external_ips;		/* for the sender; unused here */
 	u32 n_np_cidrs;			/* node-port address prefixes */
 	struct ksvc_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	u8 np_cidr_fams;		/* BIT(ksvc_fam()) of np_cidrs' families */

@@ -25,6 +25,7 @@ unsigned int ksvc_net_id __read_mostly;
 
 const struct ksvc_cfg ksvc_cfg_defaults = {
 	.drop_invalid = true,
+	.external_ips = true,
 	.max_services = KSVC_DEFAULT_MAX_SERVICES,
 	.max_endpoints = KSVC_DEFAULT_MAX_ENDPOINTS,
 	.max_affinity = KSVC_DEFAULT_MAX_AFFINITY,

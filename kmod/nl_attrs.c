@@ -103,6 +103,7 @@ const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 	[KSVC_CFG_A_NODE_NAME] = { .type = NLA_NUL_STRING,
 				   .len = KSVC_NODE_NAME_MAX },
 	[KSVC_CFG_A_ZONE] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
+	[KSVC_CFG_A_EXTERNAL_IPS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KSVC_CFG_A_NODEPORT_ADDRS] = NLA_POLICY_NESTED(ksvc_addrs_policy),
 	[KSVC_CFG_A_ADDR4] = { .type = NLA_REJECT },
 	[KSVC_CFG_A_ADDR6] = { .type = NLA_REJECT },

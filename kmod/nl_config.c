@@ -69,6 +69,8 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			    sizeof(cfg->node_name));
 	if (tb[KSVC_CFG_A_ZONE])
 		nla_strscpy(cfg->zone, tb[KSVC_CFG_A_ZONE], sizeof(cfg->zone));
+	if (tb[KSVC_CFG_A_EXTERNAL_IPS])
+		cfg->external_ips = nla_get_u8(tb[KSVC_CFG_A_EXTERNAL_IPS]);
 	if (tb[KSVC_CFG_A_NODEPORT_ADDRS] && tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSVC_CFG_A_NODEPORT_ADDRS],
 				    "node port addresses or prefixes, not both");
@@ -208,6 +210,7 @@ int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	if (!nest ||
 	    nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name) ||
 	    nla_put_string(msg, KSVC_CFG_A_ZONE, cfg->zone) ||
+	    nla_put_u8(msg, KSVC_CFG_A_EXTERNAL_IPS, cfg->external_ips) ||
 	    nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints) ||

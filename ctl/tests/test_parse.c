@@ -549,6 +549,34 @@ static void test_topology_hints(void)
 	result_free(&r);
 }
 
+/* config --external-ips no: externalIPs neither programmed nor claimed. */
+static void test_no_external_ips(void)
+{
+	static const char two[] =
+		"apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		"spec: {clusterIP: 10.0.0.1, externalIPs: [192.0.2.1], ports: [{port: 80}]}\n---\n"
+		"apiVersion: v1\nkind: Service\nmetadata: {name: b}\n"
+		"spec: {clusterIP: 10.0.0.2, externalIPs: [192.0.2.1, 10.0.0.2], ports: [{port: 80}]}\n";
+	struct ks_parse_opts o = { .no_external_ips = 1 };
+	const struct ks_service *s;
+	struct result r;
+
+	parse_bufs(&r, NULL, "e.yaml", two, NULL);
+	CHECK(r.ret == 1 && r.errs.n_msgs == 1 &&
+	      strstr(r.errs.msgs[0], "192.0.2.1"));
+	result_free(&r);
+	parse_bufs(&r, &o, "e.yaml", two, NULL);
+	show_errors(&r);
+	CHECK(r.ret == 0);
+	s = svc(&r, "default", "a");
+	CHECK(s && s->n_fes == 1 && !has_fe(s, KSVC_FE_EXTERNAL_IP, "192.0.2.1"));
+	/* The cluster IP listed as an external IP too stays, as itself. */
+	s = svc(&r, "default", "b");
+	CHECK(s && s->n_fes == 1 && has_fe(s, KSVC_FE_CLUSTER_IP, "10.0.0.2") &&
+	      !(s->fes[0].also & (1U << KSVC_FE_EXTERNAL_IP)));
+	result_free(&r);
+}
+
 static void test_headless_external_name(void)
 {
 	static const char *const f[] = { "list.yaml", NULL };
@@ -2299,6 +2327,7 @@ static const struct ks_test tests[] = {
 	{ "endpoints deduplicated across slices", test_dedup },
 	{ "node-local endpoints", test_node_local },
 	{ "topology hints", test_topology_hints },
+	{ "externalIPs switched off", test_no_external_ips },
 	{ "Pods: trafficDistribution hints", test_pods_traffic_distribution },
 	{ "headless and ExternalName", test_headless_external_name },
 	{ "ExternalName manifest", test_external_name_manifest },

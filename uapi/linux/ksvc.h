@@ -312,6 +312,12 @@ enum ksvc_cfg_attr {
 	 * (KSVC_EP_F_ELSEWHERE) with it; "" none
 	 */
 	KSVC_CFG_A_ZONE,
+	/*
+	 * u8: Services' externalIPs are proxied (1, the default) or not (0:
+	 * the field is deprecated, a tenant's way to capture others'
+	 * traffic); kept for the sender, which then programs none
+	 */
+	KSVC_CFG_A_EXTERNAL_IPS,
 
 	__KSVC_CFG_A_MAX
 };
