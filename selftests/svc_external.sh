@@ -40,7 +40,7 @@ ksvc config --external-ips no >/dev/null || fail "config --external-ips no"
 } | apply >/dev/null
 check "--external-ips no: the same external IP in two Services is applied" test $? = 0
 check "... and programmed in neither" sh -c "! ip netns exec $node $KSVCCTL get services | grep -q 192.168.60.20"
-r=$(ask "$client" tcp 192.168.60.20 80 2>/dev/null)
+r=$(echo hi | ip netns exec "$client" socat -T3 - TCP:192.168.60.20:80,connect-timeout=3 2>/dev/null)
 check "... and it answers no more ('$r')" test -z "$r"
 check "the load-balancer IP still answers" \
 	grep -q '^pod[12] ' <<<"$(ask "$client" tcp 192.168.60.10 80)"
