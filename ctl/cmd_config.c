@@ -192,6 +192,15 @@ static int config_options(int argc, char **argv, struct ks_config *cfg, int *set
 			if (parse_u32(optarg, &cfg->max_affinity, 0))
 				return usage_error("--max-affinity: '%s' is not a count", optarg);
 			break;
+		case 'T':	/* primality: the module's to check */
+			if (parse_u32(optarg, &cfg->maglev_size, 0))
+				return usage_error("--maglev-table-size: '%s' is not a size", optarg);
+			break;
+		case 'K':
+			if (parse_u32(optarg, &cfg->maglev_seed, 1))
+				return usage_error("--maglev-seed: '%s' is not a 32-bit number", optarg);
+			cfg->set_maglev_seed = 1;
+			break;
 		case 'r':
 			if (parse_u32(optarg, &n, 1))
 				return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
@@ -269,6 +278,10 @@ static void config_print(const struct ks_config *cfg)
 	if (cfg->masquerade_all >= 0)
 		printf("masquerade-all: %s\n", cfg->masquerade_all ? "yes" : "no");
 	printf("external-ips: %s\n", cfg->external_ips ? "yes" : "no");
+	if (cfg->maglev_size)
+		printf("maglev-table-size: %u\n", cfg->maglev_size);
+	if (cfg->set_maglev_seed)
+		printf("maglev-seed: %u\n", cfg->maglev_seed);
 	printf("drop-invalid: %s\n", cfg->drop_invalid ? "yes" : "no");
 	printf("max-services: %u\nmax-endpoints: %u\n", cfg->max_services,
 	       cfg->max_endpoints);
@@ -335,6 +348,8 @@ static const struct ks_opt config_opts[] = {
 	{ "max-endpoints", 'e', 0, "N", NULL },
 	{ "max-affinity", 'F', 0, "N", NULL },
 	{ "max-resets-per-sec", 'r', 0, "N", NULL },
+	{ "maglev-table-size", 'T', 0, "PRIME", NULL },
+	{ "maglev-seed", 'K', 0, "N", NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -356,5 +371,7 @@ const struct ks_cmd ks_cmd_config = {
 		"forwarded INVALID packets, limits:\n"
 		"services, endpoints, sessionAffinity entries (the least recently used go\n"
 		"when full; affinity-entries: those in use), TCP resets a second for\n"
-		"services without endpoints (0: no limit).",
+		"services without endpoints (0: no limit); the Maglev table size (a prime)\n"
+		"and seed (the same on every node; neither changes while a Maglev Service\n"
+		"exists).",
 };

@@ -40,6 +40,9 @@ struct ks_config {
 	int set_zone;
 	int external_ips;		/* get: 1 unless the module says 0 */
 	int set_external_ips;		/* set: send external_ips */
+	uint32_t maglev_size;		/* 0: leave as is (get: not reported) */
+	uint32_t maglev_seed;
+	int set_maglev_seed;		/* set: send maglev_seed; get: reported */
 	/* Node-port address prefixes (an address: full length). */
 	struct ks_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	size_t n_np_cidrs;

@@ -33,6 +33,12 @@ static int ks_nl_config_parse(struct nl_msg *msg, void *arg)
 			 nla_get_string(ctb[KSVC_CFG_A_ZONE]));
 	cfg->external_ips = !ctb[KSVC_CFG_A_EXTERNAL_IPS] ||
 			    nla_get_u8(ctb[KSVC_CFG_A_EXTERNAL_IPS]);
+	if (ctb[KSVC_CFG_A_MAGLEV_SIZE])
+		cfg->maglev_size = nla_get_u32(ctb[KSVC_CFG_A_MAGLEV_SIZE]);
+	if (ctb[KSVC_CFG_A_MAGLEV_SEED]) {
+		cfg->maglev_seed = nla_get_u32(ctb[KSVC_CFG_A_MAGLEV_SEED]);
+		cfg->set_maglev_seed = 1;
+	}
 	if (ctb[KSVC_CFG_A_DROP_INVALID])
 		cfg->drop_invalid = nla_get_u8(ctb[KSVC_CFG_A_DROP_INVALID]);
 	if (ctb[KSVC_CFG_A_MAX_SERVICES])
@@ -114,6 +120,10 @@ int ks_nl_config_set(struct ks_nl *nl, const struct ks_config *cfg)
 	    (cfg->set_zone && nla_put_string(msg, KSVC_CFG_A_ZONE, cfg->zone)) ||
 	    (cfg->set_external_ips &&
 	     nla_put_u8(msg, KSVC_CFG_A_EXTERNAL_IPS, !!cfg->external_ips)) ||
+	    (cfg->maglev_size &&
+	     nla_put_u32(msg, KSVC_CFG_A_MAGLEV_SIZE, cfg->maglev_size)) ||
+	    (cfg->set_maglev_seed &&
+	     nla_put_u32(msg, KSVC_CFG_A_MAGLEV_SEED, cfg->maglev_seed)) ||
 	    (cfg->drop_invalid >= 0 &&
 	     nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid)) ||
 	    (cfg->max_services &&

@@ -377,9 +377,10 @@ static struct onode *service_obj(const struct ks_service *svc)
 	ostr(obj, "apiVersion", "v1");
 	ostr(obj, "kind", "Service");
 	meta(obj, svc->name, svc->ns);
-	if (svc->algo == KSVC_ALGO_ROUND_ROBIN)
+	if (svc->algo == KSVC_ALGO_ROUND_ROBIN || svc->algo == KSVC_ALGO_MAGLEV)
 		ostr(omap(obj->kids[obj->n - 1], "annotations"),
-		     "ksvc.io/algorithm", "round-robin");
+		     "ksvc.io/algorithm",
+		     svc->algo == KSVC_ALGO_MAGLEV ? "maglev" : "round-robin");
 	spec = omap(obj, "spec");
 	ostr(spec, "type", ks_svc_type_name(svc->type));
 	spec_addrs(spec, svc);

@@ -320,12 +320,19 @@ static void svc_flags(struct obj *o, const struct node *spec,
  * What ksvc adds to kube-proxy's feature list, and the settings of some
  * features: sessionAffinityConfig's timeout, loadBalancerSourceRanges
  * (LoadBalancer only), and the endpoint-choice algorithm, chosen per
- * Service with the annotation ksvc.io/algorithm (random, round-robin).
+ * Service with the annotation ksvc.io/algorithm (random, round-robin,
+ * maglev).
  */
 static void svc_extras(struct obj *o, const struct node *spec,
 		       struct ks_service *s)
 {
-	static const char *const algos[] = { "random", "round-robin", NULL };
+	static const char *const algos[] = {
+		"random", "round-robin", "maglev", NULL
+	};
+	static const uint8_t algo_map[] = {
+		KSVC_ALGO_RANDOM, KSVC_ALGO_ROUND_ROBIN, KSVC_ALGO_MAGLEV
+	};
+	int a;
 	static const char *const tpath =
 		"spec.sessionAffinityConfig.clientIP.timeoutSeconds";
 	const struct node *meta = get(o->node, "metadata");
@@ -346,10 +353,11 @@ static void svc_extras(struct obj *o, const struct node *spec,
 				s->affinity_timeout = (uint32_t)v;
 		}
 	}
-	if (want_enum(o, get(meta, "annotations"), "ksvc.io/algorithm",
+	a = want_enum(o, get(meta, "annotations"), "ksvc.io/algorithm",
 		      "metadata.annotations[ksvc.io/algorithm]", algos,
-		      "random or round-robin") == 1)
-		s->algo = KSVC_ALGO_ROUND_ROBIN;
+		      "random, round-robin or maglev");
+	if (a >= 0)
+		s->algo = algo_map[a];
 	l = get(spec, "loadBalancerSourceRanges");
 	if (!l || s->type != KSVC_SVC_LOAD_BALANCER ||
 	    !want(o, l, N_SEQ, "spec.loadBalancerSourceRanges") || !l->n)

@@ -158,7 +158,7 @@ const struct ksvc_ep *ksvc_aff_pick(struct ksvc_net *kn, struct ksvc_svc *svc,
 			return ep;
 		}
 	}
-	ep = ksvc_pick(svc, port_index, family, local_only);
+	ep = ksvc_pick(svc, port_index, family, local_only, NULL);
 	if (!ep)
 		return NULL;
 	/* Remember the choice; without memory, the connection still goes. */

@@ -14,6 +14,7 @@
 #include "commit.h"
 #include "addr.h"
 #include "ct.h"
+#include "maglev.h"
 #include "select.h"
 #include "stats.h"
 #include "table.h"
@@ -274,6 +275,7 @@ static int ksvc_batch_limits(struct ksvc_batch *b, const struct ksvc_cfg *cfg,
 			     struct netlink_ext_ack *extack)
 {
 	s64 svcs, eps;
+	int err;
 	u32 i;
 
 	for (i = 0; i < b->n_fin; i++) {
@@ -281,6 +283,10 @@ static int ksvc_batch_limits(struct ksvc_batch *b, const struct ksvc_cfg *cfg,
 
 		if (c->svc) {
 			ksvc_svc_finalize(c->svc);
+			err = ksvc_maglev_build(c->svc, cfg->maglev_size,
+						cfg->maglev_seed);
+			if (err)
+				return err;
 			b->d_eps += c->svc->n_eps;
 			b->d_svcs += !c->old;
 		}

@@ -21,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/rhashtable.h>
+#include <linux/siphash.h>
 #include <linux/workqueue.h>
 #include <linux/netfilter.h>
 #include <net/net_namespace.h>
@@ -123,6 +124,7 @@ struct ksvc_port {
 	__be16 node_port;	/* 0: none */
 	struct ksvc_range fam[2];	/* [0] IPv4, [1] IPv6 */
 	atomic_t rr[2][2];	/* round-robin cursors: [family][local only] */
+	u16 *mag[2];		/* Maglev tables per family (in svc->mag) or NULL */
 };
 
 static inline int ksvc_fam(u8 family)
@@ -158,6 +160,9 @@ struct ksvc_svc {
 	u32 n_cips;
 	struct ksvc_ep *eps;
 	struct ksvc_ctrs *ctrs;		/* KSVC_CTR_EP(cap_eps) of them */
+	u16 *mag;			/* Maglev: the ports' tables (maglev.c) */
+	u32 mag_m;			/* ... of mag_m slots each */
+	siphash_key_t mag_key;		/* the flows' hash key, from the seed */
 	bool published;			/* entries are in a table */
 	struct rcu_head rcu;
 };
@@ -178,6 +183,7 @@ struct ksvc_cfg {
 	char node_name[KSVC_NODE_NAME_MAX + 1];
 	char zone[KSVC_NAME_MAX + 1];	/* for the sender; unused here */
 	bool external_ips;		/* for the sender; unused here */
+	u32 maglev_size, maglev_seed;
 	u32 n_np_cidrs;			/* node-port address prefixes */
 	struct ksvc_cidr np_cidrs[KSVC_MAX_NODEPORT_ADDRS];
 	u8 np_cidr_fams;		/* BIT(ksvc_fam()) of np_cidrs' families */

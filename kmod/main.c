@@ -16,6 +16,7 @@
 #include "affinity.h"
 #include "commit.h"
 #include "ct.h"
+#include "maglev.h"
 #include "nat.h"
 #include "netlink.h"
 #include "selftest.h"
@@ -26,6 +27,7 @@ unsigned int ksvc_net_id __read_mostly;
 const struct ksvc_cfg ksvc_cfg_defaults = {
 	.drop_invalid = true,
 	.external_ips = true,
+	.maglev_size = KSVC_MAGLEV_DEFAULT,
 	.max_services = KSVC_DEFAULT_MAX_SERVICES,
 	.max_endpoints = KSVC_DEFAULT_MAX_ENDPOINTS,
 	.max_affinity = KSVC_DEFAULT_MAX_AFFINITY,

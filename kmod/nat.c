@@ -481,7 +481,7 @@ static unsigned int ksvc_nat_dst(void *priv, struct sk_buff *skb,
 		ep = ksvc_aff_pick(kn, m.svc, m.port_index, t->src.l3num,
 				   local_only, &t->src.u3);
 	else
-		ep = ksvc_pick(m.svc, m.port_index, t->src.l3num, local_only);
+		ep = ksvc_pick(m.svc, m.port_index, t->src.l3num, local_only, t);
 	if (!ep) {
 		u32 first;
 

@@ -6,6 +6,7 @@
 #include <net/ipv6.h>
 
 #include "affinity.h"
+#include "maglev.h"
 #include "netlink.h"
 
 /* The node IPs: at most one address of each family. */
@@ -38,6 +39,42 @@ static int ksvc_parse_node_ips(struct nlattr *list, struct ksvc_cfg *cfg,
 		cfg->node_ip_fams |= BIT(ksvc_fam(family));
 		cfg->node_ip[ksvc_fam(family)] = addr;
 	}
+	return 0;
+}
+
+/*
+ * The Maglev settings: a prime table size; neither may change while a
+ * Maglev service exists (its tables were built with them, and every node
+ * must agree).  Under kn->lock.
+ */
+static int ksvc_cfg_maglev(struct ksvc_net *kn, struct ksvc_cfg *cfg,
+			   struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	struct ksvc_table *tbl = rcu_dereference_protected(kn->tbl,
+							   lockdep_is_held(&kn->lock));
+	const struct ksvc_cfg *old = ksvc_cfg(kn);
+	struct ksvc_svc *svc;
+
+	if (tb[KSVC_CFG_A_MAGLEV_SIZE]) {
+		cfg->maglev_size = nla_get_u32(tb[KSVC_CFG_A_MAGLEV_SIZE]);
+		if (!ksvc_maglev_size_ok(cfg->maglev_size)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_CFG_A_MAGLEV_SIZE],
+					    "the Maglev table size must be a prime in 251..65521");
+			return -EINVAL;
+		}
+	}
+	if (tb[KSVC_CFG_A_MAGLEV_SEED])
+		cfg->maglev_seed = nla_get_u32(tb[KSVC_CFG_A_MAGLEV_SEED]);
+	if (cfg->maglev_size == old->maglev_size &&
+	    cfg->maglev_seed == old->maglev_seed)
+		return 0;
+	if (tbl)
+		list_for_each_entry(svc, &tbl->list, list)
+			if (svc->algo == KSVC_ALGO_MAGLEV) {
+				NL_SET_ERR_MSG_MOD(extack,
+						   "the Maglev settings cannot change while a Maglev service exists");
+				return -EBUSY;
+			}
 	return 0;
 }
 
@@ -157,6 +194,9 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
 	if (tb[KSVC_CFG_A_MAX_RESETS])
 		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
+	err = ksvc_cfg_maglev(kn, cfg, tb, info->extack);
+	if (err)
+		goto out_free;
 	err = ksvc_net_activate(kn);
 	if (err)
 		goto out_free;
@@ -211,6 +251,8 @@ int ksvc_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, KSVC_CFG_A_NODE_NAME, cfg->node_name) ||
 	    nla_put_string(msg, KSVC_CFG_A_ZONE, cfg->zone) ||
 	    nla_put_u8(msg, KSVC_CFG_A_EXTERNAL_IPS, cfg->external_ips) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAGLEV_SIZE, cfg->maglev_size) ||
+	    nla_put_u32(msg, KSVC_CFG_A_MAGLEV_SEED, cfg->maglev_seed) ||
 	    nla_put_u8(msg, KSVC_CFG_A_DROP_INVALID, cfg->drop_invalid) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_SERVICES, cfg->max_services) ||
 	    nla_put_u32(msg, KSVC_CFG_A_MAX_ENDPOINTS, cfg->max_endpoints) ||

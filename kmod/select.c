@@ -9,6 +9,7 @@
 #include <linux/random.h>
 #include <linux/sort.h>
 #include "select.h"
+#include "maglev.h"
 
 /* Ready first, then serving-and-terminating (the fallback), then the rest. */
 static int ksvc_ep_class(const struct ksvc_ep *ep)
@@ -120,17 +121,24 @@ u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
 }
 
 /*
- * The endpoint for a new connection, by the service's algorithm.  NULL:
- * none usable.  Called under RCU.
+ * The endpoint for a new connection, by the service's algorithm (Maglev
+ * hashes t, the connection's original tuple; without one, or for a Local
+ * set, it picks at random).  NULL: none usable.  Called under RCU.
  */
 const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
-				bool local_only)
+				bool local_only, const struct nf_conntrack_tuple *t)
 {
+	const struct ksvc_ep *ep;
 	u32 first, n, i;
 
 	n = ksvc_usable(svc, port_index, family, local_only, &first);
 	if (!n)
 		return NULL;
+	if (svc->algo == KSVC_ALGO_MAGLEV && !local_only && t) {
+		ep = ksvc_maglev_pick(svc, port_index, family, t);
+		if (ep)
+			return ep;
+	}
 	if (svc->algo == KSVC_ALGO_ROUND_ROBIN) {
 		atomic_t *rr = &svc->ports[port_index].rr[ksvc_fam(family)][local_only];
 

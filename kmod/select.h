@@ -6,6 +6,7 @@
 #ifndef _KSVC_SELECT_H
 #define _KSVC_SELECT_H
 
+#include <net/netfilter/nf_conntrack_tuple.h>
 #include "ksvc.h"
 
 int ksvc_ep_cmp(const void *a, const void *b);
@@ -15,7 +16,8 @@ bool ksvc_same_usable(const struct ksvc_svc *new, u32 pi,
 u32 ksvc_usable(const struct ksvc_svc *svc, u8 port_index, u8 family,
 		bool local_only, u32 *first);
 const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index,
-				u8 family, bool local_only);
+				u8 family, bool local_only,
+				const struct nf_conntrack_tuple *t);
 const struct ksvc_ep *ksvc_find_usable(const struct ksvc_svc *svc, u8 port_index,
 				       u8 family, bool local_only,
 				       const union nf_inet_addr *addr, __be16 port);

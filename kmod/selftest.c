@@ -5,7 +5,7 @@
  * WireGuard tests its allowed-IPs trie at load: the order of a Service's
  * endpoints and its per-port, per-family ranges; the usable set with its
  * fallback to serving-and-terminating endpoints, the local subset and
- * topology hints; the
+ * topology hints; Maglev's tables and picks; the
  * picks of both algorithms; CIDR matching; the per-CPU counter chunks; the
  * masquerade hint DNAT leaves for POSTROUTING.  A
  * failure says which check, and refuses the load.
@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include "selftest.h"
 #include "addr.h"
+#include "maglev.h"
 #include "nat.h"
 #include "select.h"
 #include "stats.h"
@@ -123,11 +124,11 @@ static bool ksvc_test_order(void)
 	n = ksvc_usable(svc, 1, AF_INET6, false, &first);
 	CHECK(n == 0);
 	for (i = 0; i < 64; i++) {
-		ep = ksvc_pick(svc, 0, AF_INET, false);
+		ep = ksvc_pick(svc, 0, AF_INET, false, NULL);
 		CHECK(ep_is(ep, "10.0.0.3") || ep_is(ep, "10.0.0.5"));
-		CHECK(ep_is(ksvc_pick(svc, 0, AF_INET, true), "10.0.0.3"));
+		CHECK(ep_is(ksvc_pick(svc, 0, AF_INET, true, NULL), "10.0.0.3"));
 	}
-	CHECK(!ksvc_pick(svc, 1, AF_INET6, false));
+	CHECK(!ksvc_pick(svc, 1, AF_INET6, false, NULL));
 	CHECK(ep_is(ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[1].addr,
 				     htons(8080)), "10.0.0.5"));
 	CHECK(!ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[2].addr,
@@ -144,7 +145,7 @@ static bool ksvc_test_order(void)
 	n = ksvc_usable(svc, 0, AF_INET, true, &first);
 	CHECK(n == 2);
 	for (i = 0; i < 64; i++) {
-		ep = ksvc_pick(svc, 0, AF_INET, true);
+		ep = ksvc_pick(svc, 0, AF_INET, true, NULL);
 		CHECK(ep_is(ep, "10.0.0.3") || ep_is(ep, "10.0.0.4"));
 	}
 	ksvc_svc_free(svc);
@@ -184,7 +185,7 @@ static bool ksvc_test_topology(void)
 	n = ksvc_usable(svc, 0, AF_INET, true, &first);
 	CHECK(n == 2 && first == 0);
 	for (i = 0; i < 64; i++) {
-		ep = ksvc_pick(svc, 0, AF_INET, false);
+		ep = ksvc_pick(svc, 0, AF_INET, false, NULL);
 		CHECK(ep_is(ep, "10.0.0.3") || ep_is(ep, "10.0.0.4"));
 	}
 	CHECK(!ksvc_find_usable(svc, 0, AF_INET, false, &svc->eps[0].addr,
@@ -207,6 +208,100 @@ static bool ksvc_test_topology(void)
 	return ok;
 }
 
+/* A Maglev service of n endpoints 10.0.0.1.., skipping address skip. */
+static struct ksvc_svc *ksvc_test_mag(u32 n, u32 skip, u32 local, u32 m)
+{
+	struct ksvc_svc *svc = ksvc_svc_alloc(1, 1, n);
+	char a[16];
+	u32 i, k = 0;
+
+	if (!svc)
+		return NULL;
+	for (i = 1; i <= n; i++) {
+		if (i == skip)
+			continue;
+		snprintf(a, sizeof(a), "10.0.0.%u", i);
+		ep4(&svc->eps[k++], a, 0, RDY | (i == local ? LOC : 0));
+	}
+	svc->n_eps = k;
+	svc->algo = KSVC_ALGO_MAGLEV;
+	svc->ports[0].proto = IPPROTO_TCP;
+	svc->ports[0].port = htons(80);
+	ksvc_svc_finalize(svc);
+	if (ksvc_maglev_build(svc, m, 7)) {
+		ksvc_svc_free(svc);
+		return NULL;
+	}
+	return svc;
+}
+
+static __be32 ksvc_test_slot(const struct ksvc_svc *svc, u32 slot)
+{
+	return svc->eps[svc->ports[0].mag[0][slot]].addr.ip;
+}
+
+/*
+ * Maglev: every slot taken, the endpoints' shares within one slot of each
+ * other; the same table whatever the node-local order of the endpoints;
+ * one endpoint of ten gone moves at most 1/10 + 2% of the slots; a pick
+ * is the slot of the flow's hash, the same for the same flow.
+ */
+static bool ksvc_test_maglev(void)
+{
+	const u32 m = 16381;
+	struct ksvc_svc *a = ksvc_test_mag(10, 0, 0, m);
+	struct ksvc_svc *b = ksvc_test_mag(10, 0, 7, m);
+	struct ksvc_svc *c = ksvc_test_mag(10, 5, 0, m);
+	struct nf_conntrack_tuple t;
+	u32 share[10] = {}, i, lo = m, hi = 0, moved = 0, same = 0;
+	bool ok = true;
+
+	CHECK(ksvc_maglev_size_ok(4093) && ksvc_maglev_size_ok(65521) &&
+	      !ksvc_maglev_size_ok(4095) && !ksvc_maglev_size_ok(241));
+	if (!a || !b || !c) {
+		ok = false;
+		goto out;
+	}
+	for (i = 0; i < m; i++) {
+		u16 e = a->ports[0].mag[0][i];
+
+		CHECK(e < 10);
+		if (e < 10)
+			share[e]++;
+		same += ksvc_test_slot(a, i) == ksvc_test_slot(b, i);
+		moved += ksvc_test_slot(a, i) != ksvc_test_slot(c, i);
+	}
+	for (i = 0; i < 10; i++) {
+		lo = min(lo, share[i]);
+		hi = max(hi, share[i]);
+	}
+	CHECK(hi - lo <= 1);
+	CHECK(same == m);
+	CHECK(moved * 100 <= m * 12);
+	if (moved * 100 > m * 12 || hi - lo > 1)
+		pr_err("maglev: shares %u..%u, %u of %u slots moved\n", lo, hi, moved, m);
+	memset(&t, 0, sizeof(t));
+	t.src.l3num = AF_INET;
+	t.src.u3.ip = in_aton("192.0.2.1");
+	t.dst.u3.ip = in_aton("10.96.0.1");
+	t.dst.protonum = IPPROTO_TCP;
+	t.dst.u.all = htons(80);
+	for (i = 0; i < 64; i++) {
+		const struct ksvc_ep *x, *y;
+
+		t.src.u.all = htons(40000 + i);
+		x = ksvc_pick(a, 0, AF_INET, false, &t);
+		y = ksvc_pick(b, 0, AF_INET, false, &t);
+		CHECK(x && y && x == ksvc_pick(a, 0, AF_INET, false, &t) &&
+		      x->addr.ip == y->addr.ip);
+	}
+out:
+	ksvc_svc_free(a);
+	ksvc_svc_free(b);
+	ksvc_svc_free(c);
+	return ok;
+}
+
 /* Round robin: each usable endpoint in turn, the turn kept per subset. */
 static bool ksvc_test_round_robin(void)
 {
@@ -218,10 +313,10 @@ static bool ksvc_test_round_robin(void)
 	if (!svc)
 		return false;
 	for (i = 0; i < 8; i++) {
-		a = ksvc_pick(svc, 0, AF_INET, false);
-		b = ksvc_pick(svc, 0, AF_INET, false);
+		a = ksvc_pick(svc, 0, AF_INET, false, NULL);
+		b = ksvc_pick(svc, 0, AF_INET, false, NULL);
 		CHECK(a && b && a != b);
-		CHECK(ep_is(ksvc_pick(svc, 0, AF_INET, true), "10.0.0.3"));
+		CHECK(ep_is(ksvc_pick(svc, 0, AF_INET, true, NULL), "10.0.0.3"));
 	}
 	ksvc_svc_free(svc);
 	return ok;
@@ -339,6 +434,7 @@ int ksvc_selftest(void)
 	ok = ksvc_test_order();
 	ok &= ksvc_test_topology();
 	ok &= ksvc_test_round_robin();
+	ok &= ksvc_test_maglev();
 	ok &= ksvc_test_cidr();
 	ok &= ksvc_test_ctrs();
 	ok &= ksvc_test_hint();

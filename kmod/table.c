@@ -88,6 +88,7 @@ err_fes:
 static void ksvc_svc_free_now(struct ksvc_svc *svc)
 {
 	ksvc_ctrs_free(svc->ctrs);
+	kvfree(svc->mag);
 	kvfree(svc->eps);
 	kvfree(svc->fes);
 	kfree(svc->nps);

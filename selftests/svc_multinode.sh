@@ -15,6 +15,8 @@
 # - topology-aware routing (EndpointSlice zone hints, each node's zone from
 #   ksvcctl config --zone): traffic stays in the zone while it has
 #   endpoints there, spills over when it has none;
+# - Maglev (ksvc.io/algorithm: maglev): a flow meets the same endpoint
+#   through every node; an endpoint gone moves its own flows only;
 # - a node lost while traffic flows: the others stop sending to its pods
 #   once the slices say so.
 . "$(dirname "$0")/lib.sh"
@@ -109,6 +111,43 @@ t3=$(from 3)
 diag "zone b without a ready endpoint: from node-3 $t3"
 check "topology: no endpoint hinted for zone b, node-3 spills over to zone a" \
 	sh -c "echo '$t3' | grep -Eqx '(p1:[0-9]+ ?)?(p2:[0-9]+)?' && [ -n '$t3' ]"
+
+# --- Maglev: the same flow picks the same endpoint on every node ---
+# The router sends the load-balancer address to one node at a time; the
+# client sends the same 5-tuples (fixed source ports) through each.
+maglev() {	# maglev EP...: the Service on every node
+	service mag ip=10.96.40.7 type=LoadBalancer lb=203.0.113.20 algo=maglev \
+		port=80 "$@" | apply_nodes --prune=false >/dev/null
+}
+via() {	# via I SPORT: the pod that answers the flow from SPORT through node I
+	ip -n "$router" route replace 203.0.113.20/32 via "$(node_ip "$1")"
+	echo hi | ip netns exec "$client" socat -T3 - \
+		"TCP:203.0.113.20:80,sourceport=$2,reuseaddr,connect-timeout=3" 2>/dev/null | cut -d' ' -f1
+}
+maglev "$(ep 1)" "$(ep 2)" "$(ep 3)" || fail "apply mag"
+same=0 spread=
+declare -A first
+for sp in $(seq 41000 41029); do
+	a=$(via 1 "$sp") b=$(via 2 "$sp") c=$(via 3 "$sp")
+	first[$sp]=$a
+	spread+="$a "
+	[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] && same=$((same + 1))
+done
+diag "Maglev, 30 flows through each node: $same the same on all three; picks: $(tr ' ' '\n' <<<"$spread" | sort | uniq -c | tr -s ' \n' ' ')"
+check "Maglev: each flow meets the same endpoint through every node" test "$same" = 30
+# One endpoint of three goes: its flows move, the others stay.
+maglev "$(ep 1)" "$(ep 2)" || fail "apply mag without p3"
+moved=0 kept=0 others=0
+for sp in $(seq 41000 41029); do
+	a=$(via 1 "$sp")
+	[ "${first[$sp]}" = p3 ] && { [ -n "$a" ] && [ "$a" != p3 ] && moved=$((moved + 1)); continue; }
+	others=$((others + 1))
+	[ "$a" = "${first[$sp]}" ] && kept=$((kept + 1))
+done
+diag "p3 gone: $moved of its $((30 - others)) flows moved to p1/p2; $kept of the other $others flows kept their endpoint"
+check "Maglev: an endpoint gone moves its own flows, and (but one at most) no other" \
+	test "$moved" = $((30 - others)) -a "$kept" -ge $((others - 1))
+ip -n "$router" route del 203.0.113.20/32
 
 # --- node-3 lost while traffic flows ---
 out=$(tcp_many "$(pod_ns_named c1)" 10.96.40.5 80 12)

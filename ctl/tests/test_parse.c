@@ -2302,9 +2302,13 @@ static void test_round_trip(void)
 		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: x}\n"
 		  "spec: {type: ExternalName, externalName: db.example.com}\n"
 		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: none, namespace: \"true\"}\n"
-		  "spec: {clusterIP: 10.0.0.9}\n");
+		  "spec: {clusterIP: 10.0.0.9}\n"
+		  "---\napiVersion: v1\nkind: Service\nmetadata: {name: mag, namespace: x, annotations: {ksvc.io/algorithm: maglev}}\n"
+		  "spec: {clusterIP: 10.0.0.8, ports: [{port: 80}]}\n");
 	CHECK(r.ret == 0);
 	show_errors(&r);
+	CHECK(svc(&r, "x", "mag") && svc(&r, "x", "mag")->algo == KSVC_ALGO_MAGLEV &&
+	      svc(&r, "x", "lb")->algo == KSVC_ALGO_ROUND_ROBIN);
 	round_trip(&r.st, 0, "n1");
 	round_trip(&r.st, 1, "n1");
 	result_free(&r);

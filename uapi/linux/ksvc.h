@@ -141,6 +141,12 @@ enum ksvc_svc_attr {
 enum ksvc_algo {
 	KSVC_ALGO_RANDOM,
 	KSVC_ALGO_ROUND_ROBIN,
+	/*
+	 * Maglev consistent hashing of the 5-tuple (the Cluster set; Local
+	 * policies pick at random): the same choice on every node with the
+	 * same endpoints and KSVC_CFG_A_MAGLEV_SEED
+	 */
+	KSVC_ALGO_MAGLEV,
 	__KSVC_ALGO_MAX
 };
 #define KSVC_ALGO_MAX (__KSVC_ALGO_MAX - 1)
@@ -318,6 +324,14 @@ enum ksvc_cfg_attr {
 	 * traffic); kept for the sender, which then programs none
 	 */
 	KSVC_CFG_A_EXTERNAL_IPS,
+	/*
+	 * u32: the Maglev lookup table's size, a prime in 251..65521
+	 * (default 16381: two bytes a slot, a table per service port and
+	 * family); and u32: the seed of its hashes, the same on every node
+	 * (default 0).  Neither changes while a Maglev service exists.
+	 */
+	KSVC_CFG_A_MAGLEV_SIZE,
+	KSVC_CFG_A_MAGLEV_SEED,
 
 	__KSVC_CFG_A_MAX
 };
