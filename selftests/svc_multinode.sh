@@ -124,7 +124,16 @@ via() {	# via I SPORT: the pod that answers the flow from SPORT through node I
 	echo hi | ip netns exec "$client" socat -T3 - \
 		"TCP:203.0.113.20:80,sourceport=$2,reuseaddr,connect-timeout=3" 2>/dev/null | cut -d' ' -f1
 }
+# One seed and table size on every node (a cluster-wide setting).
+for i in 1 2 3; do
+	ksvc_on "$i" config --maglev-seed 1234567 --maglev-table-size 4093 >/dev/null ||
+		fail "maglev settings on node-$i"
+done
 maglev "$(ep 1)" "$(ep 2)" "$(ep 3)" || fail "apply mag"
+err=$(ksvc_on 1 config --maglev-seed 7 2>&1)
+check "Maglev: the seed does not change under a Maglev Service ($err)" \
+	sh -c "! ip netns exec $(node_ns 1) $KSVCCTL config --maglev-seed 7 >/dev/null 2>&1 &&
+		ip netns exec $(node_ns 1) $KSVCCTL config | grep -qx 'maglev-seed: 1234567'"
 same=0 spread=
 declare -A first
 for sp in $(seq 41000 41029); do
