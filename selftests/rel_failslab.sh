@@ -6,14 +6,14 @@
 # allocation made under ksvc's code fails in turn (failslab with fail-nth,
 # confined to the module's text by the stack-trace filter), until one run
 # reaches no further allocation.  KSVC_FAILSLAB_STEP=1 takes every one
-# (make stress); by default every sixth.  Each failed run must end in an
+# (make stress); by default every tenth.  Each failed run must end in an
 # error to the caller, with the tables exactly as before and still routing;
 # a run that absorbs the failure (kvmalloc falling back to vmalloc, a dump
 # retried) must leave exactly the new state.  The same for a change the
 # endpoint limit refuses, and for pairs of faults in one request: the
 # first by fail-nth, the second by failslab's own attributes after a
 # seeded number of bytes, so that it lands on the way out of the first
-# (KSVC_FAILSLAB_PAIRS per kind of request, 3 by default; make stress
+# (KSVC_FAILSLAB_PAIRS per kind of request, 2 by default; make stress
 # takes more).  The VM runner's kmemleak scan after the suite finds
 # anything leaked on the error paths.
 # Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (the
@@ -28,11 +28,11 @@ FS=/sys/kernel/debug/failslab
 	ksft_skip "no failslab with a stack-trace filter in this kernel"
 MAX_N=${KSVC_FAILSLAB_MAX:-400}
 # Fault pairs per kind of request (make stress takes more), from SEED.
-PAIRS=${KSVC_FAILSLAB_PAIRS:-3}
+PAIRS=${KSVC_FAILSLAB_PAIRS:-2}
 SEED=${KSVC_FAILSLAB_SEED:-15}
-# Every STEP-th allocation (1, 1 + STEP, ...): make check takes every 6th
-# (about 70 faults, 6-8 minutes on the debug kernel), make stress every one.
-STEP=${KSVC_FAILSLAB_STEP:-6}
+# Every STEP-th allocation (1, 1 + STEP, ...): make check takes every 10th
+# (about 45 faults, 4 minutes on the debug kernel), make stress every one.
+STEP=${KSVC_FAILSLAB_STEP:-10}
 
 ktap_header
 
