@@ -105,7 +105,8 @@ const struct nla_policy ksvc_cfg_policy[KSVC_CFG_A_MAX + 1] = {
 				   .len = KSVC_NODE_NAME_MAX },
 	[KSVC_CFG_A_ZONE] = { .type = NLA_NUL_STRING, .len = KSVC_NAME_MAX },
 	[KSVC_CFG_A_EXTERNAL_IPS] = NLA_POLICY_MAX(NLA_U8, 1),
-	[KSVC_CFG_A_MAGLEV_SIZE] = NLA_POLICY_RANGE(NLA_U32, KSVC_MAGLEV_MIN, KSVC_MAGLEV_MAX),
+	/* u32 range beyond a policy's s16 bounds: checked by the handler */
+	[KSVC_CFG_A_MAGLEV_SIZE] = { .type = NLA_U32 },
 	[KSVC_CFG_A_MAGLEV_SEED] = { .type = NLA_U32 },
 	[KSVC_CFG_A_NODEPORT_ADDRS] = NLA_POLICY_NESTED(ksvc_addrs_policy),
 	[KSVC_CFG_A_ADDR4] = { .type = NLA_REJECT },
