@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Three nodes in one VM (selftests/lib_nodes.sh), each running its own
-# agent (ksvcctl sync --node-name node-I) against the real control plane,
+# agent (ksvcctl sync --node-name mn-I) against the real control plane,
 # reached through the router that also fronts the external client.  What
 # kube-proxy users rely on across nodes, from the API server's objects:
 # - a LoadBalancer Service with externalTrafficPolicy Local gets a
@@ -27,12 +27,12 @@ node=$router
 k8s_uplink || bail "the uplink to the API server"
 
 for i in 1 2 3; do
-	k8s_node "node-$i" "$(node_ip "$i")" "10.244.$i.0/24" || bail "Node node-$i"
+	k8s_node "mn-$i" "$(node_ip "$i")" "10.244.$i.0/24" || bail "Node node-$i"
 done
 for i in 1 2; do
 	add_pod_on "$i" "web$i" "$(node_pod_ip "$i" 1)"
 	serve "$(pod_ns_named "web$i")" tcp 80 "web-$i"
-	k8s_pod "web-$i" "node-$i" app=web "$(node_pod_ip "$i" 1)" || bail "pod web-$i"
+	k8s_pod "web-$i" "mn-$i" app=web "$(node_pod_ip "$i" 1)" || bail "pod web-$i"
 done
 kubectl apply -f - >/dev/null <<EOF || bail "kubectl apply"
 apiVersion: v1
@@ -49,7 +49,7 @@ k8s_slice_ready web 2 || bail "web's slice"
 agent_pids=()
 for i in 1 2 3; do
 	ip netns exec "$(node_ns "$i")" "$KSVCCTL" sync --kubeconfig "$KSVC_K8S/admin.conf" \
-		--node-name "node-$i" --min-sync-period 100ms >"/tmp/ksvc-mn-agent-$i.log" 2>&1 &
+		--node-name "mn-$i" --min-sync-period 100ms >"/tmp/ksvc-mn-agent-$i.log" 2>&1 &
 	agent_pids+=($!)
 done
 at_exit "kill ${agent_pids[*]}; rm -f /tmp/ksvc-mn-agent-*.log"
@@ -93,11 +93,15 @@ kubectl patch pod web-2 --subresource=status --type=merge -p \
 	'{"status":{"conditions":[{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"False"}]}}' >/dev/null
 add_pod_on 3 web3 "$(node_pod_ip 3 1)"
 serve "$web3" tcp 80 web-3
-k8s_pod web-3 node-3 app=web "$(node_pod_ip 3 1)" || fail "pod web-3"
+k8s_pod web-3 mn-3 app=web "$(node_pod_ip 3 1)" || fail "pod web-3"
 busywait 30000 codes_are "200 503 200"
 c=$(codes)
 diag "after: $c"
 check "a pod not ready: its node answers 503; a new pod: its node 200" test "$c" = "200 503 200"
 r3=$(mn_try "$client" "$(node_ip 3)" "$np")
 check "and node-3's NodePort now answers from its own pod ($r3)" test "$r3" = "web-3 $MN_CLIENT_IP"
+# The control plane serves the next tests: leave it as found.
+kubectl delete service web --wait=false >/dev/null 2>&1
+kubectl delete pod web-1 web-2 web-3 --force --grace-period=0 >/dev/null 2>&1
+kubectl delete node mn-1 mn-2 mn-3 >/dev/null 2>&1
 ksft_exit

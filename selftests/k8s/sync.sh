@@ -279,6 +279,8 @@ check "a restarted agent's first sync changes nothing" \
 diag "$(tail -n 5 "$agent_log")"
 cleanup_agent
 kubectl delete service sync-api not-ours sync-nudge sync-lb sync-lb2 --wait=false >/dev/null 2>&1
-kubectl delete pod sync-api-1 sync-api-2 --force --grace-period=0 >/dev/null 2>&1
-kubectl delete node node-1 >/dev/null 2>&1
+kubectl delete service tz --wait=false >/dev/null 2>&1
+kubectl delete pod sync-api-1 sync-api-2 tz-a tz-b --force --grace-period=0 >/dev/null 2>&1
+kubectl delete servicecidr extra --wait=false >/dev/null 2>&1
+kubectl delete node node-1 node-2 >/dev/null 2>&1
 ksft_exit
