@@ -40,10 +40,12 @@ check: deps
 demo: deps
 	scripts/demo
 
-# The long reliability runs, on the debug kernel (STRESS_KERNEL= to change,
-# STRESS_TESTS= to run some of them), then every control-plane test there
-# (make check runs them on 6.1 and 6.12), the API server's outage longer.
-STRESS_TESTS ?= rel_fuzz.sh rel_churn.sh svc_replace_load.sh rel_failslab.sh
+# The whole suite on the debug kernel with the long versions of the
+# reliability tests (STRESS_KERNEL= to change, STRESS_TESTS= to run some of
+# them; make check runs part of the suite there), then every control-plane
+# test there (make check runs them on 6.1 and 6.12), the API server's
+# outage longer.
+STRESS_TESTS ?=
 stress: deps
 	$(MAKE) -s -C ctl
 	$(MAKE) -s -C selftests
