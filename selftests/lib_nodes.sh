@@ -32,11 +32,11 @@ node_ns() { echo "${NODE_NS[$1]}"; }
 node_ip() { echo "172.30.0.$((10 + $1))"; }
 node_pod_ip() { echo "10.244.$1.$((10 + $2))"; }
 
-# setup_nodes N: the router, the client and N nodes (ends the test on a
+# setup_nodes [N]: the router, the client and N nodes, 3 by default (ends the test on a
 # failed step).
 setup_nodes() {
 	local i
-	NODES=$1
+	NODES=${1:-3}
 	_setup_fabric || bail "the router and the client"
 	for ((i = 1; i <= NODES; i++)); do
 		_setup_one_node "$i" || bail "node-$i"
