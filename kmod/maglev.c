@@ -147,9 +147,13 @@ int ksvc_maglev_build(struct ksvc_svc *svc, u32 m, u32 seed)
 	return 0;
 }
 
-/* The endpoint of a new connection of the Cluster set, or NULL: no table. */
+/*
+ * The endpoint of a new connection of the Cluster set, whose usable slice
+ * starts at first (ksvc_usable), or NULL: no table.
+ */
 const struct ksvc_ep *ksvc_maglev_pick(const struct ksvc_svc *svc, u8 port_index,
-				       u8 family, const struct nf_conntrack_tuple *t)
+				       u8 family, u32 first,
+				       const struct nf_conntrack_tuple *t)
 {
 	const u16 *tab = svc->ports[port_index].mag[ksvc_fam(family)];
 	struct {
@@ -157,7 +161,6 @@ const struct ksvc_ep *ksvc_maglev_pick(const struct ksvc_svc *svc, u8 port_index
 		__be16 sport, dport;
 		u8 proto, family;
 	} __packed flow;
-	u32 first;
 
 	if (!svc->mag || !tab)
 		return NULL;
@@ -168,7 +171,6 @@ const struct ksvc_ep *ksvc_maglev_pick(const struct ksvc_svc *svc, u8 port_index
 	flow.dport = t->dst.u.all;
 	flow.proto = t->dst.protonum;
 	flow.family = family;
-	ksvc_usable(svc, port_index, family, false, &first);
 	return &svc->eps[first + tab[reciprocal_scale((u32)siphash(&flow, sizeof(flow),
 								  &svc->mag_key),
 						    svc->mag_m)]];

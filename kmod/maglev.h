@@ -16,6 +16,7 @@
 bool ksvc_maglev_size_ok(u32 m);
 int ksvc_maglev_build(struct ksvc_svc *svc, u32 m, u32 seed);
 const struct ksvc_ep *ksvc_maglev_pick(const struct ksvc_svc *svc, u8 port_index,
-				       u8 family, const struct nf_conntrack_tuple *t);
+				       u8 family, u32 first,
+				       const struct nf_conntrack_tuple *t);
 
 #endif /* _KSVC_MAGLEV_H */

@@ -135,7 +135,7 @@ const struct ksvc_ep *ksvc_pick(struct ksvc_svc *svc, u8 port_index, u8 family,
 	if (!n)
 		return NULL;
 	if (svc->algo == KSVC_ALGO_MAGLEV && !local_only && t) {
-		ep = ksvc_maglev_pick(svc, port_index, family, t);
+		ep = ksvc_maglev_pick(svc, port_index, family, first, t);
 		if (ep)
 			return ep;
 	}
