@@ -78,14 +78,137 @@ static int ksvc_cfg_maglev(struct ksvc_net *kn, struct ksvc_cfg *cfg,
 	return 0;
 }
 
+/* The node port addresses: a list of addresses, prefixes, or primary. */
+static int ksvc_cfg_nodeport(struct ksvc_cfg *cfg, struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+	int rem, err;
+	u32 i;
+
+	if (tb[KSVC_CFG_A_NODEPORT_ADDRS] && tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSVC_CFG_A_NODEPORT_ADDRS],
+				    "node port addresses or prefixes, not both");
+		return -EINVAL;
+	}
+	if (tb[KSVC_CFG_A_NODEPORT_ADDRS]) {
+		struct ksvc_cidr *c;
+
+		cfg->n_np_cidrs = 0;
+		nla_for_each_nested(a, tb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
+			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "too many node port addresses");
+				return -E2BIG;
+			}
+			c = &cfg->np_cidrs[cfg->n_np_cidrs];
+			err = ksvc_parse_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
+					      nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
+					      &c->family, &c->addr, extack, a);
+			if (err)
+				return err;
+			c->prefix = c->family == AF_INET ? 32 : 128;
+			cfg->n_np_cidrs++;
+		}
+	}
+	err = ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
+			       ARRAY_SIZE(cfg->np_cidrs), &cfg->n_np_cidrs,
+			       extack);
+	if (err)
+		return err;
+	cfg->np_cidr_fams = 0;
+	for (i = 0; i < cfg->n_np_cidrs; i++)
+		cfg->np_cidr_fams |= BIT(ksvc_fam(cfg->np_cidrs[i].family));
+	if (tb[KSVC_CFG_A_NODEPORT_PRIMARY])
+		cfg->np_primary = nla_get_u8(tb[KSVC_CFG_A_NODEPORT_PRIMARY]);
+	else if (tb[KSVC_CFG_A_NODEPORT_CIDRS] || tb[KSVC_CFG_A_NODEPORT_ADDRS])
+		cfg->np_primary = false;	/* a new list replaces primary */
+	if (cfg->np_primary && cfg->n_np_cidrs) {
+		/* As kube-proxy's validation: "primary" stands alone. */
+		NL_SET_ERR_MSG_MOD(extack,
+				   "node-port addresses: primary or prefixes, not both");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* How to tell a pod's traffic: pod CIDRs, an interface prefix or a bridge. */
+static int ksvc_cfg_local(struct ksvc_cfg *cfg, struct nlattr **tb,
+			  struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
+			       ARRAY_SIZE(cfg->local_cidrs), &cfg->n_local_cidrs,
+			       extack);
+	if (err)
+		return err;
+	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX]) {
+		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
+			    sizeof(cfg->local_prefix));
+		cfg->local_prefix_len = strlen(cfg->local_prefix);
+	}
+	if (tb[KSVC_CFG_A_LOCAL_BRIDGE])
+		nla_strscpy(cfg->local_bridge, tb[KSVC_CFG_A_LOCAL_BRIDGE],
+			    sizeof(cfg->local_bridge));
+	if (!!cfg->n_local_cidrs + !!cfg->local_prefix[0] +
+	    !!cfg->local_bridge[0] > 1) {
+		/* As kube-proxy's --detect-local-mode: one way to tell. */
+		NL_SET_ERR_MSG_MOD(extack,
+				   "one local-traffic detector at a time: pod CIDRs, an interface prefix or a bridge");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The request's changes onto cfg, a copy of the live configuration. */
+static int ksvc_cfg_parse(struct ksvc_net *kn, struct ksvc_cfg *cfg,
+			  struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (tb[KSVC_CFG_A_NODE_NAME])
+		nla_strscpy(cfg->node_name, tb[KSVC_CFG_A_NODE_NAME],
+			    sizeof(cfg->node_name));
+	if (tb[KSVC_CFG_A_ZONE])
+		nla_strscpy(cfg->zone, tb[KSVC_CFG_A_ZONE], sizeof(cfg->zone));
+	if (tb[KSVC_CFG_A_EXTERNAL_IPS])
+		cfg->external_ips = nla_get_u8(tb[KSVC_CFG_A_EXTERNAL_IPS]);
+	err = ksvc_parse_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], cfg->svc_cidrs,
+			       ARRAY_SIZE(cfg->svc_cidrs), &cfg->n_svc_cidrs,
+			       extack) ?:
+	      ksvc_cfg_nodeport(cfg, tb, extack);
+	if (err)
+		return err;
+	if (tb[KSVC_CFG_A_NODE_IPS]) {
+		err = ksvc_parse_node_ips(tb[KSVC_CFG_A_NODE_IPS], cfg, extack);
+		if (err)
+			return err;
+	}
+	err = ksvc_cfg_local(cfg, tb, extack);
+	if (err)
+		return err;
+	if (tb[KSVC_CFG_A_MASQUERADE_ALL])
+		cfg->masquerade_all = nla_get_u8(tb[KSVC_CFG_A_MASQUERADE_ALL]);
+	if (tb[KSVC_CFG_A_DROP_INVALID])
+		cfg->drop_invalid = nla_get_u8(tb[KSVC_CFG_A_DROP_INVALID]);
+	if (tb[KSVC_CFG_A_MAX_SERVICES])
+		cfg->max_services = nla_get_u32(tb[KSVC_CFG_A_MAX_SERVICES]);
+	if (tb[KSVC_CFG_A_MAX_ENDPOINTS])
+		cfg->max_endpoints = nla_get_u32(tb[KSVC_CFG_A_MAX_ENDPOINTS]);
+	if (tb[KSVC_CFG_A_MAX_AFFINITY])
+		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
+	if (tb[KSVC_CFG_A_MAX_RESETS])
+		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
+	return ksvc_cfg_maglev(kn, cfg, tb, extack);
+}
+
 int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksvc_net *kn = ksvc_pernet(genl_info_net(info));
 	struct nlattr *tb[KSVC_CFG_A_MAX + 1];
 	struct ksvc_cfg *cfg, *old;
-	struct nlattr *a;
-	int rem, err;
-	u32 i;
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KSVC_A_CONFIG))
 		return -EINVAL;
@@ -101,114 +224,18 @@ int ksvc_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (tb[KSVC_CFG_A_NODE_NAME])
-		nla_strscpy(cfg->node_name, tb[KSVC_CFG_A_NODE_NAME],
-			    sizeof(cfg->node_name));
-	if (tb[KSVC_CFG_A_ZONE])
-		nla_strscpy(cfg->zone, tb[KSVC_CFG_A_ZONE], sizeof(cfg->zone));
-	if (tb[KSVC_CFG_A_EXTERNAL_IPS])
-		cfg->external_ips = nla_get_u8(tb[KSVC_CFG_A_EXTERNAL_IPS]);
-	if (tb[KSVC_CFG_A_NODEPORT_ADDRS] && tb[KSVC_CFG_A_NODEPORT_CIDRS]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSVC_CFG_A_NODEPORT_ADDRS],
-				    "node port addresses or prefixes, not both");
-		err = -EINVAL;
-		goto out_free;
+	err = ksvc_cfg_parse(kn, cfg, tb, info->extack) ?:
+	      ksvc_net_activate(kn);
+	if (err) {
+		kfree(cfg);
+		goto out;
 	}
-	if (tb[KSVC_CFG_A_NODEPORT_ADDRS]) {
-		struct ksvc_cidr *c;
-
-		cfg->n_np_cidrs = 0;
-		nla_for_each_nested(a, tb[KSVC_CFG_A_NODEPORT_ADDRS], rem) {
-			if (cfg->n_np_cidrs == KSVC_MAX_NODEPORT_ADDRS) {
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "too many node port addresses");
-				err = -E2BIG;
-				goto out_free;
-			}
-			c = &cfg->np_cidrs[cfg->n_np_cidrs];
-			err = ksvc_parse_addr(nla_type(a) == KSVC_CFG_A_ADDR4 ? a : NULL,
-					      nla_type(a) == KSVC_CFG_A_ADDR6 ? a : NULL,
-					      &c->family, &c->addr, info->extack, a);
-			if (err)
-				goto out_free;
-			c->prefix = c->family == AF_INET ? 32 : 128;
-			cfg->n_np_cidrs++;
-		}
-	}
-	err = ksvc_parse_cidrs(tb[KSVC_CFG_A_SERVICE_CIDRS], cfg->svc_cidrs,
-			       ARRAY_SIZE(cfg->svc_cidrs), &cfg->n_svc_cidrs,
-			       info->extack) ?:
-	      ksvc_parse_cidrs(tb[KSVC_CFG_A_NODEPORT_CIDRS], cfg->np_cidrs,
-			       ARRAY_SIZE(cfg->np_cidrs), &cfg->n_np_cidrs,
-			       info->extack) ?:
-	      ksvc_parse_cidrs(tb[KSVC_CFG_A_LOCAL_CIDRS], cfg->local_cidrs,
-			       ARRAY_SIZE(cfg->local_cidrs), &cfg->n_local_cidrs,
-			       info->extack);
-	if (err)
-		goto out_free;
-	cfg->np_cidr_fams = 0;
-	for (i = 0; i < cfg->n_np_cidrs; i++)
-		cfg->np_cidr_fams |= BIT(ksvc_fam(cfg->np_cidrs[i].family));
-	if (tb[KSVC_CFG_A_NODE_IPS]) {
-		err = ksvc_parse_node_ips(tb[KSVC_CFG_A_NODE_IPS], cfg,
-					  info->extack);
-		if (err)
-			goto out_free;
-	}
-	if (tb[KSVC_CFG_A_NODEPORT_PRIMARY])
-		cfg->np_primary = nla_get_u8(tb[KSVC_CFG_A_NODEPORT_PRIMARY]);
-	else if (tb[KSVC_CFG_A_NODEPORT_CIDRS] || tb[KSVC_CFG_A_NODEPORT_ADDRS])
-		cfg->np_primary = false;	/* a new list replaces primary */
-	if (cfg->np_primary && cfg->n_np_cidrs) {
-		/* As kube-proxy's validation: "primary" stands alone. */
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "node-port addresses: primary or prefixes, not both");
-		err = -EINVAL;
-		goto out_free;
-	}
-	if (tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX]) {
-		nla_strscpy(cfg->local_prefix, tb[KSVC_CFG_A_LOCAL_IFACE_PREFIX],
-			    sizeof(cfg->local_prefix));
-		cfg->local_prefix_len = strlen(cfg->local_prefix);
-	}
-	if (tb[KSVC_CFG_A_LOCAL_BRIDGE])
-		nla_strscpy(cfg->local_bridge, tb[KSVC_CFG_A_LOCAL_BRIDGE],
-			    sizeof(cfg->local_bridge));
-	if (!!cfg->n_local_cidrs + !!cfg->local_prefix[0] +
-	    !!cfg->local_bridge[0] > 1) {
-		/* As kube-proxy's --detect-local-mode: one way to tell. */
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "one local-traffic detector at a time: pod CIDRs, an interface prefix or a bridge");
-		err = -EINVAL;
-		goto out_free;
-	}
-	if (tb[KSVC_CFG_A_MASQUERADE_ALL])
-		cfg->masquerade_all = nla_get_u8(tb[KSVC_CFG_A_MASQUERADE_ALL]);
-	if (tb[KSVC_CFG_A_DROP_INVALID])
-		cfg->drop_invalid = nla_get_u8(tb[KSVC_CFG_A_DROP_INVALID]);
-	if (tb[KSVC_CFG_A_MAX_SERVICES])
-		cfg->max_services = nla_get_u32(tb[KSVC_CFG_A_MAX_SERVICES]);
-	if (tb[KSVC_CFG_A_MAX_ENDPOINTS])
-		cfg->max_endpoints = nla_get_u32(tb[KSVC_CFG_A_MAX_ENDPOINTS]);
-	if (tb[KSVC_CFG_A_MAX_AFFINITY])
-		cfg->max_affinity = nla_get_u32(tb[KSVC_CFG_A_MAX_AFFINITY]);
-	if (tb[KSVC_CFG_A_MAX_RESETS])
-		cfg->max_resets = nla_get_u32(tb[KSVC_CFG_A_MAX_RESETS]);
-	err = ksvc_cfg_maglev(kn, cfg, tb, info->extack);
-	if (err)
-		goto out_free;
-	err = ksvc_net_activate(kn);
-	if (err)
-		goto out_free;
 	rcu_assign_pointer(kn->cfg, cfg);
 	kn->generation++;
 	if (old)
 		kfree_rcu(old, rcu);
 	/* A lowered cap holds from now on, not as entries expire. */
 	ksvc_aff_trim(kn, cfg->max_affinity);
-	goto out;
-out_free:
-	kfree(cfg);
 out:
 	mutex_unlock(&kn->lock);
 	return err;
