@@ -139,15 +139,76 @@ static int config_string(int c, const char *arg, struct ks_config *cfg)
 	return 1;
 }
 
+/*
+ * A yes/no or numeric option into cfg: 0; 1 when c is none of them; or
+ * the usage error's code.  max_resets, the one signed field, goes
+ * through n.
+ */
+static int config_value(int c, const char *arg, struct ks_config *cfg)
+{
+	const struct {
+		int c;
+		int *flag;		/* yes/no */
+		uint32_t *num;		/* a number */
+		int zero_ok;
+		int *set;
+		const char *bad;
+	} v[] = {
+		{ 'd', &cfg->drop_invalid, NULL, 0, NULL,
+		  "--drop-invalid takes yes or no, not '%s'" },
+		{ 'X', &cfg->external_ips, NULL, 0, &cfg->set_external_ips,
+		  "--external-ips takes yes or no, not '%s'" },
+		{ 'M', &cfg->masquerade_all, NULL, 0, NULL,
+		  "--masquerade-all takes yes or no, not '%s'" },
+		{ 's', NULL, &cfg->max_services, 0, NULL,
+		  "--max-services: '%s' is not a count" },
+		{ 'e', NULL, &cfg->max_endpoints, 0, NULL,
+		  "--max-endpoints: '%s' is not a count" },
+		{ 'F', NULL, &cfg->max_affinity, 0, NULL,
+		  "--max-affinity: '%s' is not a count" },
+		/* primality: the module's to check */
+		{ 'T', NULL, &cfg->maglev_size, 0, NULL,
+		  "--maglev-table-size: '%s' is not a size" },
+		{ 'K', NULL, &cfg->maglev_seed, 1, &cfg->set_maglev_seed,
+		  "--maglev-seed: '%s' is not a 32-bit number" },
+	};
+	size_t i;
+	uint32_t n;
+
+	if (c == 'r') {
+		if (parse_u32(arg, &n, 1))
+			return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
+					   arg);
+		cfg->max_resets = n;
+		return 0;
+	}
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (v[i].c != c)
+			continue;
+		if (v[i].flag) {
+			*v[i].flag = parse_yes_no(arg);
+			if (*v[i].flag < 0)
+				return usage_error(v[i].bad, arg);
+		} else if (parse_u32(arg, v[i].num, v[i].zero_ok)) {
+			return usage_error(v[i].bad, arg);
+		}
+		if (v[i].set)
+			*v[i].set = 1;
+		return 0;
+	}
+	return 1;
+}
+
 /* The options into cfg; *set: some were given.  0 or the usage error's code. */
 static int config_options(int argc, char **argv, struct ks_config *cfg, int *set)
 {
-	uint32_t n;
 	int c, r;
 
 	while ((c = ks_getopt(argc, argv)) != -1) {
 		*set = 1;
 		r = config_string(c, optarg, cfg);
+		if (r == 1)
+			r = config_value(c, optarg, cfg);
 		if (r != 1) {
 			if (r)
 				return r;
@@ -163,49 +224,6 @@ static int config_options(int argc, char **argv, struct ks_config *cfg, int *set
 			if (parse_node_ips(optarg, cfg))
 				return usage_error("--node-ips: '%s' is not one address of each family at most",
 						   optarg);
-			break;
-		case 'd':
-			cfg->drop_invalid = parse_yes_no(optarg);
-			if (cfg->drop_invalid < 0)
-				return usage_error("--drop-invalid takes yes or no, not '%s'", optarg);
-			break;
-		case 'X':
-			cfg->external_ips = parse_yes_no(optarg);
-			if (cfg->external_ips < 0)
-				return usage_error("--external-ips takes yes or no, not '%s'", optarg);
-			cfg->set_external_ips = 1;
-			break;
-		case 'M':
-			cfg->masquerade_all = parse_yes_no(optarg);
-			if (cfg->masquerade_all < 0)
-				return usage_error("--masquerade-all takes yes or no, not '%s'", optarg);
-			break;
-		case 's':
-			if (parse_u32(optarg, &cfg->max_services, 0))
-				return usage_error("--max-services: '%s' is not a count", optarg);
-			break;
-		case 'e':
-			if (parse_u32(optarg, &cfg->max_endpoints, 0))
-				return usage_error("--max-endpoints: '%s' is not a count", optarg);
-			break;
-		case 'F':
-			if (parse_u32(optarg, &cfg->max_affinity, 0))
-				return usage_error("--max-affinity: '%s' is not a count", optarg);
-			break;
-		case 'T':	/* primality: the module's to check */
-			if (parse_u32(optarg, &cfg->maglev_size, 0))
-				return usage_error("--maglev-table-size: '%s' is not a size", optarg);
-			break;
-		case 'K':
-			if (parse_u32(optarg, &cfg->maglev_seed, 1))
-				return usage_error("--maglev-seed: '%s' is not a 32-bit number", optarg);
-			cfg->set_maglev_seed = 1;
-			break;
-		case 'r':
-			if (parse_u32(optarg, &n, 1))
-				return usage_error("--max-resets-per-sec: '%s' is not a rate (0: no limit)",
-						   optarg);
-			cfg->max_resets = n;
 			break;
 		case 'L':
 			cfg->set_local_cidrs = 1;
