@@ -144,6 +144,15 @@ new_ns() {
 	printf -v "$var" '%s' "$name"
 }
 
+# link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth between two
+# namespaces, both ends up, each with its address ("-": none).
+link_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || return 1
+	if [ "$3" != - ]; then ip -n "$1" addr add "$3" dev "$2" || return 1; fi
+	if [ "$6" != - ]; then ip -n "$4" addr add "$6" dev "$5" || return 1; fi
+	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
+}
+
 # setup_node: node and external client namespaces, linked.  Each setup
 # helper ends the test (bail) when a step fails.
 setup_node() {
@@ -152,11 +161,7 @@ setup_node() {
 _setup_node() {
 	new_ns node || return 1
 	new_ns client || return 1
-	ip link add ext0 netns "$node" type veth peer name eth0 netns "$client" &&
-	ip -n "$node" addr add $NODE_EXT/24 dev ext0 &&
-	ip -n "$node" link set ext0 up &&
-	ip -n "$client" addr add $CLIENT_IP/24 dev eth0 &&
-	ip -n "$client" link set eth0 up &&
+	link_pair "$node" ext0 $NODE_EXT/24 "$client" eth0 $CLIENT_IP/24 &&
 	ip -n "$client" route add default via $NODE_EXT &&
 	ip -n "$node" route add default via $CLIENT_IP &&
 	ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 &&
@@ -170,13 +175,10 @@ _add_pod() {
 	new_ns "$name" || return 1
 	ns=${!name}
 	hv="v$(echo "$ns" | tail -c 7)"
-	ip link add "$hv" netns "$node" type veth peer name eth0 netns "$ns" &&
-	ip -n "$node" link set "$hv" up &&
+	link_pair "$node" "$hv" - "$ns" eth0 "$ip/32" &&
 	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.proxy_arp=1" &&
 	ip netns exec "$node" sysctl -qw "net.ipv4.conf.$hv.rp_filter=0" &&
 	ip -n "$node" route add "$ip/32" dev "$hv" &&
-	ip -n "$ns" addr add "$ip/32" dev eth0 &&
-	ip -n "$ns" link set eth0 up &&
 	ip -n "$ns" route add 169.254.1.1 dev eth0 scope link &&
 	ip -n "$ns" route add default via 169.254.1.1 dev eth0
 }

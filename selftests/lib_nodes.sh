@@ -50,11 +50,7 @@ _setup_fabric() {
 	ip -n "$router" link add br0 type bridge &&
 	ip -n "$router" addr add $ROUTER_LAN/24 dev br0 &&
 	ip -n "$router" link set br0 up &&
-	ip link add ext0 netns "$router" type veth peer name eth0 netns "$client" &&
-	ip -n "$router" addr add $ROUTER_EXT/24 dev ext0 &&
-	ip -n "$router" link set ext0 up &&
-	ip -n "$client" addr add $MN_CLIENT_IP/24 dev eth0 &&
-	ip -n "$client" link set eth0 up &&
+	link_pair "$router" ext0 $ROUTER_EXT/24 "$client" eth0 $MN_CLIENT_IP/24 &&
 	ip -n "$client" route add default via $ROUTER_EXT &&
 	ip netns exec "$router" sysctl -qw net.ipv4.ip_forward=1 &&
 	ip netns exec "$router" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
@@ -65,11 +61,8 @@ _setup_one_node() {
 	new_ns "node$i" || return 1
 	ns=$(pod_ns_named "node$i")
 	NODE_NS[$i]=$ns
-	ip link add eth0 netns "$ns" type veth peer name "n$i" netns "$router" &&
+	link_pair "$ns" eth0 "$(node_ip "$i")/24" "$router" "n$i" - &&
 	ip -n "$router" link set "n$i" master br0 &&
-	ip -n "$router" link set "n$i" up &&
-	ip -n "$ns" addr add "$(node_ip "$i")/24" dev eth0 &&
-	ip -n "$ns" link set eth0 up &&
 	ip -n "$ns" route add default via $ROUTER_LAN &&
 	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 &&
 	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 &&
