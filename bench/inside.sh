@@ -12,7 +12,9 @@
 #   BENCH_N            control-plane sizes      (1000 10000 100000)
 #   BENCH_DP_N         data-plane sizes         (1 1000 10000)
 #   BENCH_M            endpoints per Service    (10)
-#   BENCH_PROXIES      (ksvc iptables nft ipvs; also iptables-legacy)
+#   BENCH_PROXIES      (ksvc iptables nft ipvs; also iptables-legacy, and
+#                      ipvs-bare: IPVS's virtual services and addresses
+#                      alone, without kube-proxy's ipsets and iptables rules)
 #   BENCH_CAP          seconds a load may take  (600)
 #   BENCH_REPS         repetitions              (3)
 #   BENCH_REP_LIMIT    an operation slower than this (s) is not repeated (60)
@@ -112,13 +114,24 @@ drop_node() {
 
 ipt_cmd() { [ "$1" = iptables-legacy ] && echo iptables-legacy || echo iptables; }
 
+# What kube-proxy sets up once, at start (not timed).
 prep() {
 	case $1 in
-	iptables|iptables-legacy) ;;
-	ipvs)
+	iptables|iptables-legacy)
+		# localhost node ports (its default), and the nfacct counters
+		# its rules count in
+		ip netns exec "$node" sysctl -qw net.ipv4.conf.all.route_localnet=1
+		ip netns exec "$node" nfacct add ct_state_invalid_dropped_pkts
+		ip netns exec "$node" nfacct add localhost_nps_accepted_pkts ;;
+	ipvs|ipvs-bare)
 		modprobe ip_vs; modprobe ip_vs_rr
 		ip netns exec "$node" sysctl -qw net.ipv4.vs.conntrack=1
-		ip -n "$node" link add kube-ipvs0 type dummy ;;
+		ip -n "$node" link add kube-ipvs0 type dummy ;;&
+	ipvs)
+		# the rest of its IPVS sysctls (conn_reuse_mode it leaves alone
+		# from kernel 5.9)
+		ip netns exec "$node" sysctl -qw net.ipv4.vs.expire_nodest_conn=1 \
+			net.ipv4.vs.expire_quiescent_template=1 net.ipv4.ip_forward=1 ;;
 	esac
 }
 
@@ -132,11 +145,20 @@ gen() {
 		one) "$B/gen-ksvc" "$n" "$M" "$v" "$(lib "$n" C)" ;;
 		*) "$B/gen-ksvc" "$n" "$M" "$v" ;;
 		esac > "$f" ;;
-	iptables|iptables-legacy) "$B/gen-iptables" "$n" "$M" "$v" "$mode" > "$f" ;;
+	iptables|iptables-legacy)
+		"$B/gen-iptables" "$n" "$M" "$v" "$mode" > "$f"
+		# a full sync ensures the chains and jumps first
+		[ "$mode" = one ] || "$B/gen-iptables" "$n" "$M" "$v" jumps > "$f.jumps" ;;
 	nft) "$B/gen-nft" "$n" "$M" "$v" "$mode" > "$f" ;;
-	ipvs)
+	ipvs|ipvs-bare)
 		"$B/gen-ipvs" "$n" "$M" "$v" "$mode" > "$f"
-		[ "$mode" = full ] && "$B/gen-ipvs" "$n" "$M" 0 addrs > "$f.addrs" ;;
+		if [ "$mode" = full ]; then
+			"$B/gen-ipvs" "$n" "$M" 0 addrs > "$f.addrs"
+			# kube-proxy's IPVS mode: its sets and iptables rules too
+			[ "$p" = ipvs ] && for x in jumps ipsets iptables; do
+				"$B/gen-ipvs" "$n" "$M" 0 $x > "$f.$x"
+			done
+		fi ;;
 	esac
 	echo "$f"
 }
@@ -145,14 +167,17 @@ load() {	# P FILE: from empty, timed
 	local p=$1 f=$2 ipt
 	case $p in
 	ksvc) timed "$KSVCCTL" apply -f "$f" ;;
+	# kube-proxy's first sync: its chains and jumps, a command each, then
+	# one restore
 	iptables|iptables-legacy) ipt=$(ipt_cmd "$p")
-		timed sh -c "$ipt-restore --noflush < $f" || return $?
-		ip netns exec "$node" sh -c "
-			$ipt -t nat -I PREROUTING -m comment --comment 'kubernetes service portals' -j KUBE-SERVICES &&
-			$ipt -t nat -I OUTPUT -m comment --comment 'kubernetes service portals' -j KUBE-SERVICES &&
-			$ipt -t nat -I POSTROUTING -m comment --comment 'kubernetes postrouting rules' -j KUBE-POSTROUTING" ;;
+		timed sh -c "IPT=$ipt sh $f.jumps && $ipt-restore -w 5 --noflush --counters < $f" ;;
 	nft) timed nft -f "$f" ;;
-	ipvs) timed sh -c "ip -batch $f.addrs && ipvsadm-restore < $f" ;;
+	# and in IPVS mode the sets, the addresses and virtual services, then
+	# the rules that match the sets
+	ipvs) timed sh -c "sh $f.jumps && ipset -exist restore < $f.ipsets &&
+		ip -batch $f.addrs && ipvsadm-restore < $f &&
+		iptables-restore -w 5 --noflush --counters < $f.iptables" ;;
+	ipvs-bare) timed sh -c "ip -batch $f.addrs && ipvsadm-restore < $f" ;;
 	esac
 }
 
@@ -161,11 +186,15 @@ flush() {
 	case $1 in
 	ksvc) ksvc flush >/dev/null ;;
 	iptables|iptables-legacy) ipt=$(ipt_cmd "$1")
-		ip netns exec "$node" sh -c "$ipt -t nat -F && $ipt -t nat -X" ;;
+		ip netns exec "$node" sh -c "$ipt -t nat -F && $ipt -t nat -X &&
+			$ipt -t filter -F && $ipt -t filter -X" ;;
 	nft) ip netns exec "$node" nft delete table ip kube-proxy ;;
-	ipvs) ip netns exec "$node" ipvsadm -C
+	ipvs|ipvs-bare) ip netns exec "$node" ipvsadm -C
 		ip -n "$node" link del kube-ipvs0
-		ip -n "$node" link add kube-ipvs0 type dummy ;;
+		ip -n "$node" link add kube-ipvs0 type dummy ;;&
+	# the rules first: a set they match cannot go
+	ipvs) ip netns exec "$node" sh -c "iptables -t nat -F && iptables -t nat -X &&
+			iptables -t filter -F && iptables -t filter -X && ipset destroy" ;;
 	esac
 	ip netns exec "$node" conntrack -F >/dev/null 2>&1
 	return 0
@@ -174,10 +203,12 @@ flush() {
 change_one() {	# P FILE
 	case $1 in
 	ksvc) timed "$KSVCCTL" apply --prune=false -f "$2" ;;
-	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore --noflush < $2" ;;
+	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore -w 5 --noflush --counters < $2" ;;
 	nft) timed nft -f "$2" ;;
 	# Not ipvsadm-restore: that script clears every virtual service first.
-	ipvs) timed sh -c "ipvsadm -R < $2" || {
+	# (IPVS mode rewrites the same iptables rules on every sync, and a new
+	# endpoint changes no set: neither is timed here.)
+	ipvs|ipvs-bare) timed sh -c "ipvsadm -R < $2" || {
 		local rc=$?
 		log "ipvs: $(cat $2 | tr "\n" ";") -> $(cat $G/last.log); virtual services: $(ip netns exec "$node" ipvsadm -Ln | grep -c "^TCP")"  >&2
 		ip netns exec "$node" ipvsadm -Ln -t "$(awk "NR == 1 { print \$3 }" "$2")" 2>&1 | head -n 14 | sed "s/^/# /" >&2
@@ -186,11 +217,13 @@ change_one() {	# P FILE
 }
 
 change_full() {	# P FILE
+	local ipt
 	case $1 in
 	ksvc) timed "$KSVCCTL" apply -f "$2" ;;
-	iptables|iptables-legacy) timed sh -c "$(ipt_cmd "$1")-restore --noflush < $2" ;;
+	iptables|iptables-legacy) ipt=$(ipt_cmd "$1")
+		timed sh -c "IPT=$ipt sh $2.jumps && $ipt-restore -w 5 --noflush --counters < $2" ;;
 	nft) timed nft -f "$2" ;;
-	ipvs) timed sh -c "ipvsadm-restore < $2" ;;	# clears, then loads
+	ipvs|ipvs-bare) timed sh -c "ipvsadm-restore < $2" ;;	# clears, then loads
 	esac
 }
 
@@ -274,7 +307,7 @@ run_one() {
 		b0=$(kmem_kb)
 		if load "$p" "$f1" >/dev/null; then
 			m1=$(kmem_kb)
-			rm -f "$f1" "$f1.addrs"
+			rm -f "$f1" "$f1".*
 			flush "$p"
 		fi
 	fi
@@ -328,7 +361,7 @@ run_one() {
 			rm -f "$G/$p-$n-x$M-$mode-"*
 		done
 	fi
-	rm -f "$f" "$f.addrs"
+	rm -f "$f" "$f".*
 	if [ "$dp" = 1 ]; then
 		log "$p N=$n: data plane"
 		data_plane "$p" "$n"

@@ -17,6 +17,15 @@
 #   endpoint j:  e = (i*M + j) % 64000, 10.244.(e/250).(e%250 + 1): all in
 #                10.244.0.0/16, which one sink pod owns in the data-plane
 #                tests
+#
+# kube-proxy's view (v1.37, default configuration): detect-local-mode
+# ClusterCIDR with CIDR 10.244.0.0/15, not a pod CIDR's usual /16, because
+# the client pod (10.245.0.2) and the changed endpoint 10.245.1.1 are pods
+# too and a pod's ClusterIP traffic is not masqueraded; NODE the node's
+# address (NODE_IP, 192.168.50.1), its only one besides loopback, so both
+# nodePortAddresses defaults (nftables: the primary node IP; iptables and
+# IPVS: every local address) name it alone; MARK the masquerade mark
+# (masqueradeBit 14) as kube-proxy prints it.
 function init() {
 	if (M == "") M = 10
 	if (V == "") V = 0
@@ -26,6 +35,9 @@ function init() {
 	C = T + 3 < N ? T + 3 : T
 	lo = ONLY >= 0 ? ONLY : 0
 	hi = ONLY >= 0 ? ONLY + 1 : N
+	CIDR = "10.244.0.0/15"
+	if (NODE == "") NODE = "192.168.50.1"
+	MARK = "0x004000"
 }
 function dq(x) { return int(x / 256) % 256 "." x % 256 }
 function svc_ip(i) { return "10." (100 + int((i + 1) / 65536)) "." dq(i + 1) }
@@ -49,3 +61,10 @@ function h16(i) { return sprintf("%04X%012d", (i * 7919) % 65536, i) }
 function eh16(i, j, v) { return sprintf("%04X%07d%05d", (i * 7919 + j) % 65536, i, j * 10 + v) }
 # the variant service i's endpoint j has in this output
 function ev(i, j) { return (i == C && j == 0) ? V : 0 }
+# kube-proxy's EnsureChain and EnsureRule(Prepend) as the iptables commands
+# they run (sh; $IPT the iptables command): -N, where exit 1 (the chain
+# exists) is fine, then -C and, if the rule is missing, -I.
+function ensure_chain(t, c) { printf "$IPT -w 5 -N %s -t %s 2>/dev/null || [ $? = 1 ]\n", c, t }
+function ensure_rule(t, c, a) {
+	printf "$IPT -w 5 -C %s -t %s %s 2>/dev/null || $IPT -w 5 -I %s -t %s %s\n", c, t, a, c, t, a
+}
