@@ -365,15 +365,25 @@ static bool ksvc_test_cidr(void)
 /* Counters over chunks: counted, grown without loss, carried. */
 static bool ksvc_test_ctrs(void)
 {
-	struct ksvc_ctrs *c = ksvc_ctrs_alloc(0), *g, *d;
+	struct ksvc_ctrs *c = ksvc_ctrs_alloc(1), *g, *d;
 	bool ok = true;
 	int i;
 
 	if (!c)
 		return false;
-	CHECK(c->n == KSVC_CTR_EP(0));
+	CHECK(c->n == KSVC_CTR_EP(1));
 	ksvc_ctr_inc(c, KSVC_CTR_CONNS);
 	ksvc_ctr_inc(c, KSVC_CTR_EP(0));
+	/* A short last chunk grows into a longer copy, then into full ones. */
+	g = ksvc_ctrs_grow(c, 5);
+	if (IS_ERR(g)) {
+		ksvc_ctrs_free(c);
+		return false;
+	}
+	c = g;
+	CHECK(c->n == KSVC_CTR_EP(5));
+	CHECK(ksvc_ctr_read(c, KSVC_CTR_EP(0)) == 1);
+	ksvc_ctr_inc(c, KSVC_CTR_EP(4));
 	g = ksvc_ctrs_grow(c, 2 * KSVC_CTR_CHUNK);
 	if (IS_ERR(g)) {
 		ksvc_ctrs_free(c);
@@ -384,6 +394,7 @@ static bool ksvc_test_ctrs(void)
 		ksvc_ctr_inc(g, KSVC_CTR_EP(KSVC_CTR_CHUNK + 7));
 	CHECK(ksvc_ctr_read(g, KSVC_CTR_CONNS) == 1);
 	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(0)) == 1);
+	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(4)) == 1);
 	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(KSVC_CTR_CHUNK + 7)) == 3);
 	CHECK(ksvc_ctr_read(g, KSVC_CTR_EP(2 * KSVC_CTR_CHUNK - 1)) == 0);
 	d = ksvc_ctrs_alloc(8);

@@ -8,8 +8,10 @@
  *
  * A Service's counters are one array: its connections, its refusals, then
  * one per endpoint.  The per-CPU allocator takes at most 32 KiB at a time,
- * so the array is made of chunks of KSVC_CTR_CHUNK counters (4 KiB): one
- * for a Service with up to 510 endpoints.
+ * so the array is made of chunks of KSVC_CTR_CHUNK counters (4 KiB), the
+ * last one only as long as it needs to be: a Service with 10 endpoints
+ * takes 96 bytes a CPU, not 4 KiB (on a node with 64 CPUs, 10,000 such
+ * Services would otherwise hold 2.5 GiB).
  *
  * On a 32-bit kernel a sum can read a counter half-updated; ksvc's counters
  * are statistics, not limits, and Debian ships no 32-bit kernel that runs
@@ -22,6 +24,12 @@
 static u32 ksvc_ctrs_chunks(u32 n)
 {
 	return DIV_ROUND_UP(n, KSVC_CTR_CHUNK);
+}
+
+/* The length of chunk k of an array of n counters. */
+static u32 ksvc_chunk_len(u32 n, u32 k)
+{
+	return min_t(u32, n - k * KSVC_CTR_CHUNK, KSVC_CTR_CHUNK);
 }
 
 static void ksvc_ctrs_put_chunks(struct ksvc_ctrs *c, u32 from)
@@ -43,36 +51,47 @@ struct ksvc_ctrs *ksvc_ctrs_alloc(u32 n_eps)
 
 /*
  * Room for n_eps endpoints: c itself if it has it, else a new array that
- * takes over c's chunks (c is freed; the Service is not published yet, so
- * no CPU counts in it).  On failure c is left as it was.
+ * takes over c's full chunks and a copy of its last one if that was short
+ * (c is freed; the Service is not published yet, so no CPU counts in it).
+ * On failure c is left as it was.
  */
 struct ksvc_ctrs *ksvc_ctrs_grow(struct ksvc_ctrs *c, u32 n_eps)
 {
 	u32 n = KSVC_CTR_EP(n_eps), have = c ? ksvc_ctrs_chunks(c->n) : 0;
-	u32 want = ksvc_ctrs_chunks(n), k;
+	u32 want = ksvc_ctrs_chunks(n), keep = have, k, i;
 	struct ksvc_ctrs *nc;
+	int cpu;
 
 	if (c && n <= c->n)
 		return c;
+	if (have && ksvc_chunk_len(c->n, have - 1) < KSVC_CTR_CHUNK)
+		keep--;
 	nc = kvzalloc(struct_size(nc, chunk, want), GFP_KERNEL_ACCOUNT);
 	if (!nc)
 		return ERR_PTR(-ENOMEM);
 	nc->n = n;
-	for (k = have; k < want; k++) {
-		nc->chunk[k] = __alloc_percpu_gfp(KSVC_CTR_CHUNK * sizeof(u64),
+	for (k = keep; k < want; k++) {
+		nc->chunk[k] = __alloc_percpu_gfp(ksvc_chunk_len(n, k) * sizeof(u64),
 						  sizeof(u64),
 						  GFP_KERNEL_ACCOUNT);
 		if (!nc->chunk[k]) {
 			nc->n = k * KSVC_CTR_CHUNK;
-			ksvc_ctrs_put_chunks(nc, have);
+			ksvc_ctrs_put_chunks(nc, keep);
 			kvfree(nc);
 			return ERR_PTR(-ENOMEM);
 		}
 	}
-	if (c) {
-		memcpy(nc->chunk, c->chunk, have * sizeof(nc->chunk[0]));
-		kvfree(c);
+	if (!c)
+		return nc;
+	memcpy(nc->chunk, c->chunk, keep * sizeof(nc->chunk[0]));
+	if (keep < have) {
+		for_each_possible_cpu(cpu)
+			for (i = 0; i < ksvc_chunk_len(c->n, keep); i++)
+				*per_cpu_ptr(nc->chunk[keep] + i, cpu) =
+					*per_cpu_ptr(c->chunk[keep] + i, cpu);
+		free_percpu(c->chunk[keep]);
 	}
+	kvfree(c);
 	return nc;
 }
 
