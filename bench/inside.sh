@@ -434,6 +434,7 @@ log "proxies: $PROXIES; N: $NS_CP; data plane N: $NS_DP; M=$M cap=${CAP}s reps=$
 csv "info,kernel,$(uname -r),,,,,,"
 csv "info,iptables,$(iptables -V | tr ',' ' '),,,,,,"
 csv "info,cpus,$(nproc),,,,,,"
+csv "info,icount,${BENCH_ICOUNT:-0},,,,,,"
 
 # the path without any proxy: client pod -> endpoint directly
 log "none: data plane, no proxy"
