@@ -60,7 +60,6 @@ struct ksvc_ctrs *ksvc_ctrs_grow(struct ksvc_ctrs *c, u32 n_eps)
 	u32 n = KSVC_CTR_EP(n_eps), have = c ? ksvc_ctrs_chunks(c->n) : 0;
 	u32 want = ksvc_ctrs_chunks(n), keep = have, k, i;
 	struct ksvc_ctrs *nc;
-	int cpu;
 
 	if (c && n <= c->n)
 		return c;
@@ -85,10 +84,8 @@ struct ksvc_ctrs *ksvc_ctrs_grow(struct ksvc_ctrs *c, u32 n_eps)
 		return nc;
 	memcpy(nc->chunk, c->chunk, keep * sizeof(nc->chunk[0]));
 	if (keep < have) {
-		for_each_possible_cpu(cpu)
-			for (i = 0; i < ksvc_chunk_len(c->n, keep); i++)
-				*per_cpu_ptr(nc->chunk[keep] + i, cpu) =
-					*per_cpu_ptr(c->chunk[keep] + i, cpu);
+		for (i = keep * KSVC_CTR_CHUNK; i < c->n; i++)
+			ksvc_ctr_carry(nc, i, c, i);
 		free_percpu(c->chunk[keep]);
 	}
 	kvfree(c);
