@@ -76,13 +76,6 @@ timed() {
 		awk -v d=$((e - s)) "BEGIN { printf \"%.4f\\n\", d / 1e6 }"' _ "$@"
 }
 
-kmem_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 2
-	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
-}
-
 # svc_ip / target: from lib.awk, for the data-plane target T = N/2
 lib() {
 	echo "BEGIN { init(); print $2 }" > $G/q.awk

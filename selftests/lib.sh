@@ -144,6 +144,15 @@ new_ns() {
 	printf -v "$var" '%s' "$name"
 }
 
+# kmem_kb: the kernel's memory in kB that a table can hold (slab that
+# cannot be reclaimed, per-CPU areas, vmalloc), caches dropped first.
+kmem_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 2
+	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
 # link_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth between two
 # namespaces, both ends up, each with its address ("-": none).
 link_pair() {

@@ -45,12 +45,6 @@ rm -f /tmp/big.$$.yaml
 check "one more endpoint: the counters are kept ($(svc_conns big), $(svc_counter big connections))" \
 	test "$(svc_conns big) $(svc_counter big connections) $(svc_counter big rejects)" = "20 20 0"
 
-kmem_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 1
-	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
-}
 ksvc flush >/dev/null
 "$TOP/bench/gen-ksvc" 1000 10 > /tmp/many.$$.json
 before=$(kmem_kb)
