@@ -50,7 +50,7 @@ stress: deps
 	$(MAKE) -s -C ctl
 	$(MAKE) -s -C selftests
 	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 14400 -- \
-		env KSVC_FUZZ_SECONDS=1200 KSVC_FUZZ_EXTACK=50000 KSVC_CHURN=500 KSVC_REPLACES=1000 KSVC_FAILSLAB_STEP=1 KSVC_FAILSLAB_PAIRS=75 KSVC_TEST_TIMEOUT=14000 \
+		env KSVC_FUZZ_SECONDS=1200 KSVC_FUZZ_EXTACK=50000 KSVC_CHURN=500 KSVC_REPLACES=300 KSVC_FAILSLAB_STEP=1 KSVC_FAILSLAB_PAIRS=75 KSVC_TEST_TIMEOUT=14000 \
 		selftests/run.sh $(STRESS_TESTS)
 	scripts/k8s-build >/dev/null
 	scripts/k8s-run -- scripts/vm --kernel $${STRESS_KERNEL:-debug} --k8s --timeout 7200 -- \

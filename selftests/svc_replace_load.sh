@@ -5,7 +5,7 @@
 # replaced again and again (other Services come and go, the stable one's
 # endpoints change), (2) the same changes go in incrementally, (3) only
 # the stable Service's endpoints churn.  Not one connection fails.
-# KSVC_REPLACES sets the changes per phase (make stress: 1,000);
+# KSVC_REPLACES sets the changes per phase (make stress: 300);
 # KSVC_REPLACES_<phase> (replace, incremental, churn) one phase's alone.
 . "$(dirname "$0")/lib.sh"
 require socat
