@@ -49,7 +49,7 @@ STRESS_TESTS ?=
 stress: deps
 	$(MAKE) -s -C ctl
 	$(MAKE) -s -C selftests
-	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 14400 -- \
+	scripts/vm --kernel $${STRESS_KERNEL:-debug} --timeout 21600 -- \
 		env KSVC_FUZZ_SECONDS=1200 KSVC_FUZZ_EXTACK=50000 KSVC_CHURN=500 KSVC_REPLACES=300 KSVC_FAILSLAB_STEP=1 KSVC_FAILSLAB_PAIRS=75 KSVC_TEST_TIMEOUT=14000 \
 		selftests/run.sh $(STRESS_TESTS)
 	scripts/k8s-build >/dev/null
