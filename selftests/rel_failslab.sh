@@ -108,6 +108,11 @@ changed() {
 	return 1
 }
 
+# rebase NAME: the base tables again, if a run left others.
+rebase() {
+	[ "$(state)" = "$before" ] || base || { fail "$1: base"; return 1; }
+}
+
 # judge NAME LABEL RC OUT: a run that met a fault either ended in an error
 # to the caller with the tables as before ($before, still routing), or
 # absorbed it and left exactly the new state ($after).  Counts in
@@ -136,9 +141,7 @@ judge() {
 			bad=$((bad + 1))
 		fi
 	fi
-	if [ "$(state)" != "$before" ]; then
-		base || { fail "$name: base"; return 1; }
-	fi
+	rebase "$name"
 }
 
 # unfaulted NAME LABEL RC OUT: a run that met no fault ended as one
@@ -153,9 +156,7 @@ unfaulted() {
 	fi
 	changed "$after" "$name: $label (not reached): not the state of a run without faults" ||
 		bad=$((bad + 1))
-	if [ "$(state)" != "$before" ]; then
-		base || { fail "$name: base"; return 1; }
-	fi
+	rebase "$name"
 }
 
 # run_nth N KSVCCTL-ARGS...: ksvcctl with its Nth ksvc allocation failing;
